@@ -1,0 +1,84 @@
+namespace PxpActors.Protocol.Framing;
+
+/// <summary>
+/// Incremental multiplex frame decoder: feed it bytes in any chunking, it hands out whole frames.
+/// Bounded: a frame longer than <c>maxPayload</c> or a varint longer than 5 bytes is a protocol error,
+/// raised before any of that payload is buffered.
+/// </summary>
+public sealed class FrameDecoder(int maxPayload)
+{
+    private enum Part { Header, Length, Payload }
+
+    private Part _part = Part.Header;
+    private uint _varint;
+    private int _varintBytes;
+    private uint _header;
+    private byte[] _payload = [];
+    private int _filled;
+
+    public int MaxPayload { get; } = maxPayload > 0
+        ? maxPayload
+        : throw new ArgumentOutOfRangeException(nameof(maxPayload), "must be positive");
+
+    /// <summary>True between frames: no partial header, length or payload is pending.</summary>
+    public bool IsAtFrameBoundary => _part == Part.Header && _varintBytes == 0;
+
+    /// <summary>Decodes every complete frame in <paramref name="input"/>, passing each to <paramref name="onFrame"/>.</summary>
+    public void Decode(ReadOnlySpan<byte> input, Action<Frame> onFrame)
+    {
+        var i = 0;
+        while (i < input.Length)
+        {
+            if (_part == Part.Payload)
+            {
+                var take = Math.Min(_payload.Length - _filled, input.Length - i);
+                input.Slice(i, take).CopyTo(_payload.AsSpan(_filled));
+                _filled += take;
+                i += take;
+                if (_filled == _payload.Length) Emit(onFrame);
+                continue;
+            }
+
+            if (!ReadVarintByte(input[i++])) continue;
+
+            if (_part == Part.Header)
+            {
+                _header = _varint;
+                if ((_header & 7) == 7)
+                    throw new PxpProtocolException($"Invalid multiplex frame type 7 (header {_header})");
+                _part = Part.Length;
+            }
+            else
+            {
+                if (_varint > MaxPayload)
+                    throw new PxpProtocolException(
+                        $"Multiplex frame of {_varint} bytes exceeds the limit of {MaxPayload} bytes");
+                _payload = _varint == 0 ? [] : new byte[_varint];
+                _filled = 0;
+                _part = Part.Payload;
+                if (_varint == 0) Emit(onFrame);
+            }
+            _varint = 0;
+            _varintBytes = 0;
+        }
+    }
+
+    /// <summary>Adds one byte to the varint in progress; true when it was the last byte.</summary>
+    private bool ReadVarintByte(byte b)
+    {
+        if (_varintBytes == Varint.MaxLength - 1 && b > 0x0F)
+            throw new PxpProtocolException("Multiplex varint is longer than 32 bits");
+        _varint |= (uint)(b & 0x7F) << (7 * _varintBytes);
+        _varintBytes++;
+        return (b & 0x80) == 0;
+    }
+
+    private void Emit(Action<Frame> onFrame)
+    {
+        var frame = new Frame(_header >> 3, (FrameType)(_header & 7), _payload);
+        _part = Part.Header;
+        _payload = [];
+        _filled = 0;
+        onFrame(frame);
+    }
+}

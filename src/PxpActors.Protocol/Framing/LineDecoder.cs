@@ -1,0 +1,40 @@
+namespace PxpActors.Protocol.Framing;
+
+/// <summary>
+/// Splits the "pxp" stream into newline-delimited lines (ndjson), however the bytes are chunked.
+/// Bounded: a line longer than <c>maxLineLength</c> is a protocol error. Empty lines are skipped and a
+/// trailing CR is dropped, as the reference's ndjson parser does.
+/// </summary>
+public sealed class LineDecoder(int maxLineLength)
+{
+    // Grows on demand up to the limit: an idle session holds no line buffer.
+    private byte[] _line = [];
+    private int _length;
+
+    public int MaxLineLength { get; } = maxLineLength;
+
+    public bool IsAtLineBoundary => _length == 0;
+
+    public void Decode(ReadOnlySpan<byte> input, Action<ReadOnlyMemory<byte>> onLine)
+    {
+        while (!input.IsEmpty)
+        {
+            var newline = input.IndexOf((byte)'\n');
+            var part = newline < 0 ? input : input[..newline];
+            if (_length + part.Length > MaxLineLength)
+                throw new PxpProtocolException($"PXP message longer than the limit of {MaxLineLength} bytes");
+            if (_length + part.Length > _line.Length)
+                Array.Resize(ref _line, Math.Min(MaxLineLength, Math.Max(256, 2 * (_length + part.Length))));
+            part.CopyTo(_line.AsSpan(_length));
+            _length += part.Length;
+            if (newline < 0) return;
+
+            var line = _line.AsSpan(0, _length);
+            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            _length = 0;
+            if (!line.IsEmpty) onLine(line.ToArray());
+            if (_line.Length > 4096) _line = [];
+            input = input[(newline + 1)..];
+        }
+    }
+}

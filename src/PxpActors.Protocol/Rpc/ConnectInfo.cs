@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace PxpActors.Protocol.Rpc;
+
+/// <summary>
+/// A peer's hello connectInfo object. Kept as the JSON it arrived as, so fields we do not know are
+/// passed on unchanged (the reference does the same; extensions live there).
+/// </summary>
+public sealed record ConnectInfo(JsonElement Json)
+{
+    /// <summary>What a node that accepts incoming connections announces: <c>{"pxp":true,"relay":true,"webrtc":true}</c>.</summary>
+    public static ConnectInfo Accepting { get; } = Parse("""{"pxp":true,"relay":true,"webrtc":true}""");
+
+    /// <summary>What a candidate that is a plain byte stream (not a PXP peer) is offered as.</summary>
+    public static ConnectInfo StreamOnly { get; } = Parse("""{"relay":true,"pxp":false}""");
+
+    public bool Pxp => Flag("pxp");
+
+    public bool Relay => Flag("relay");
+
+    public bool WebRtc => Flag("webrtc");
+
+    public static ConnectInfo Parse(string json) => new(JsonSerializer.Deserialize<JsonElement>(json));
+
+    private bool Flag(string name) =>
+        Json.ValueKind == JsonValueKind.Object
+        && Json.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.True;
+
+    public bool Equals(ConnectInfo? other) => other is not null && Json.GetRawText() == other.Json.GetRawText();
+
+    public override int GetHashCode() => Json.GetRawText().GetHashCode(StringComparison.Ordinal);
+}

@@ -1,0 +1,7 @@
+namespace PxpActors.Protocol.Rpc.Messages;
+
+/// <summary><c>["getpeers", n, "network"]</c>: asks for candidates on one network.</summary>
+public sealed record GetPeers(string Nonce, string Network) : PxpMessage(Nonce)
+{
+    public override string Command => "getpeers";
+}

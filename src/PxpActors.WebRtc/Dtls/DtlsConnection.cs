@@ -1,0 +1,283 @@
+using System.Threading.Channels;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using PxpActors.WebRtc.Transport;
+
+namespace PxpActors.WebRtc.Dtls;
+
+/// <summary>
+/// A DTLS 1.2 association over a datagram path (the ICE connection), offered up as a datagram path itself
+/// (for SCTP). It owns the path below and disposes it when it closes.
+/// </summary>
+/// <remarks>
+/// BouncyCastle's DTLS API blocks: the handshake and every receive wait inside its own calls, timing
+/// retransmissions with the wall clock. Rather than block thread-pool threads (and starve them under many
+/// connections), each connection runs BouncyCastle on one dedicated background thread: handshake first,
+/// then a receive loop feeding a bounded queue that <see cref="ReceiveAsync"/> reads. The thread ends
+/// deterministically: closing the transport under it wakes its blocked receive with an exception, and
+/// <see cref="DisposeAsync"/> waits until the thread and the lower path's pump have both ended. The handshake
+/// deadline is ours, on the injected <see cref="TimeProvider"/>, so tests can expire it without waiting.
+/// </remarks>
+public sealed class DtlsConnection : IDatagramConnection
+{
+    private readonly IDatagramConnection _lower;
+    private readonly DtlsHandshakeParameters _parameters;
+    private readonly BlockingDatagramTransport _transport;
+    private readonly DtlsPeerState _state;
+    private readonly Channel<byte[]> _received;
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _workerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _worker;
+    private readonly ITimer _handshakeTimer;
+    private readonly object _gate = new();
+    private DtlsTransport? _dtls;
+    private bool _closeRequested;
+    private bool _timedOut;
+    private Exception? _failure;
+    private Task? _disposal;
+    private int _maxDatagramSize;
+
+    private DtlsConnection(IDatagramConnection lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider)
+    {
+        _lower = lower;
+        _parameters = parameters;
+        _state = new DtlsPeerState(parameters.LocalCertificate, parameters.RemoteFingerprint, parameters.Settings);
+        _received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(parameters.Settings.ReceiveQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite, // a datagram path may lose; SCTP above retransmits
+            SingleWriter = true,
+        });
+        // Nobody has to observe these; without a continuation an unobserved fault would be reported globally.
+        _handshake.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        _workerExited.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+
+        _transport = new BlockingDatagramTransport(lower, parameters.Settings.ReceiveQueueCapacity);
+        _handshakeTimer = timeProvider.CreateTimer(_ => OnHandshakeTimeout(), null,
+            parameters.Settings.HandshakeTimeout, System.Threading.Timeout.InfiniteTimeSpan);
+        _worker = new Thread(Run) { IsBackground = true, Name = $"dtls-{parameters.Role.ToString().ToLowerInvariant()}" };
+        _worker.Start();
+    }
+
+    /// <summary>
+    /// Runs the handshake over <paramref name="lower"/> and returns the established connection, or throws:
+    /// <see cref="DtlsFingerprintMismatchException"/>, <see cref="DtlsHandshakeTimeoutException"/>,
+    /// <see cref="DtlsException"/> for any other failure. On failure everything is released, including
+    /// <paramref name="lower"/>, before the exception is thrown.
+    /// </summary>
+    public static async Task<DtlsConnection> HandshakeAsync(
+        IDatagramConnection lower,
+        DtlsHandshakeParameters parameters,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = new DtlsConnection(lower, parameters, timeProvider ?? TimeProvider.System);
+        try
+        {
+            await connection._handshake.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public DtlsRole Role => _parameters.Role;
+
+    public DtlsFingerprint LocalFingerprint => _parameters.LocalCertificate.Fingerprint;
+
+    /// <summary>The peer's fingerprint, verified against the certificate it presented.</summary>
+    public DtlsFingerprint RemoteFingerprint =>
+        _state.VerifiedRemote ?? throw new InvalidOperationException("The handshake has not verified the peer yet.");
+
+    /// <summary>Largest plaintext datagram one DTLS record carries over the path below.</summary>
+    public int MaxDatagramSize => Volatile.Read(ref _maxDatagramSize);
+
+    /// <summary>
+    /// Completes when the connection has ended: normally after a close by either side (close_notify),
+    /// faulted with a <see cref="DtlsException"/> when it failed.
+    /// </summary>
+    public Task Completion => _workerExited.Task;
+
+    /// <summary>The cipher suite and extended-master-secret use the handshake negotiated.</summary>
+    internal DtlsNegotiatedSecurity? Negotiated => _state.Negotiated;
+
+    /// <summary>For tests: the dedicated BouncyCastle thread is still running.</summary>
+    internal bool IsWorkerAlive => _worker.IsAlive;
+
+    /// <summary>For tests: the task reading the path below is still running.</summary>
+    internal bool IsPumpRunning => !_transport.Pump.IsCompleted;
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var dtls = OpenTransport();
+        if (datagram.Length > MaxDatagramSize)
+            throw new ArgumentException($"Datagram of {datagram.Length} bytes exceeds the DTLS record limit of {MaxDatagramSize}.", nameof(datagram));
+        try
+        {
+            dtls.Send(datagram.Span);
+        }
+        catch (Exception error)
+        {
+            throw new DatagramConnectionClosedException("The DTLS connection failed while sending.", error);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        byte[] datagram;
+        try
+        {
+            datagram = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw Closed();
+        }
+        if (datagram.Length > buffer.Length)
+            throw new ArgumentException($"Buffer of {buffer.Length} bytes is smaller than the {datagram.Length}-byte datagram.", nameof(buffer));
+        datagram.CopyTo(buffer);
+        return datagram.Length;
+    }
+
+    /// <summary>Sends close_notify, ends the worker thread and the pump, and disposes the path below.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate) _disposal ??= DisposeCoreAsync();
+        return new ValueTask(_disposal);
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        DtlsTransport? dtls;
+        lock (_gate)
+        {
+            _closeRequested = true;
+            dtls = _dtls;
+        }
+        _handshakeTimer.Dispose();
+        if (dtls is not null)
+        {
+            try
+            {
+                dtls.Close(); // close_notify to the peer, then closes _transport
+            }
+            catch (Exception)
+            {
+                // Already failed or closed by the peer; the transport is closed below either way.
+            }
+        }
+        _transport.Close();
+        await _workerExited.Task.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        _worker.Join();
+        await _transport.StopPumpAsync().ConfigureAwait(false);
+        await _lower.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Run()
+    {
+        var handshakeDone = false;
+        try
+        {
+            var crypto = new BcTlsCrypto(new SecureRandom());
+            var dtls = _parameters.Role == DtlsRole.Client
+                ? new DtlsClientProtocol().Connect(new DtlsClientPeer(crypto, _state), _transport)
+                // No HelloVerifyRequest cookie: ICE's consent checks already proved the peer's address.
+                : new DtlsServerProtocol { VerifyRequests = false }.Accept(new DtlsServerPeer(crypto, _state), _transport);
+            lock (_gate)
+            {
+                if (_closeRequested || _timedOut)
+                {
+                    dtls.Close();
+                    throw new DatagramConnectionClosedException("The DTLS connection was closed as its handshake completed.");
+                }
+                _dtls = dtls;
+                _maxDatagramSize = dtls.GetSendLimit();
+            }
+            _handshakeTimer.Dispose();
+            handshakeDone = true;
+            _handshake.TrySetResult();
+            ReceiveUntilClosed(dtls);
+        }
+        catch (Exception error)
+        {
+            var failure = Explain(error, handshakeDone);
+            lock (_gate) _failure = failure;
+            _handshake.TrySetException(failure ?? new DatagramConnectionClosedException("The DTLS connection was closed."));
+            _received.Writer.TryComplete();
+            _transport.Close();
+            if (failure is null) _workerExited.TrySetResult();
+            else _workerExited.TrySetException(failure);
+        }
+    }
+
+    /// <summary>Decrypts until the transport closes, which always ends in an exception from BouncyCastle.</summary>
+    private void ReceiveUntilClosed(DtlsTransport dtls)
+    {
+        var buffer = new byte[Math.Max(dtls.GetReceiveLimit(), 1 << 14)];
+        while (true)
+        {
+            var length = dtls.Receive(buffer, 0, buffer.Length, 0); // 0: wait with no limit
+            if (length >= 0) _received.Writer.TryWrite(buffer.AsSpan(0, length).ToArray());
+        }
+    }
+
+    /// <summary>Turns BouncyCastle's exception into the real cause, or null for an orderly close.</summary>
+    private Exception? Explain(Exception error, bool handshakeDone)
+    {
+        bool closeRequested, timedOut;
+        lock (_gate)
+        {
+            closeRequested = _closeRequested;
+            timedOut = _timedOut;
+        }
+        var phase = handshakeDone ? "connection" : "handshake";
+        if (closeRequested)
+            return handshakeDone ? null : new DatagramConnectionClosedException("The DTLS handshake was abandoned: the connection was closed.");
+        if (timedOut)
+            return new DtlsHandshakeTimeoutException(_parameters.Settings.HandshakeTimeout);
+        if (_state.Mismatch is { } mismatch)
+            return mismatch;
+        if (_state.Refusal is { } refusal)
+            return new DtlsException(refusal, error);
+        if (_state.FatalAlertReceived is { } alert)
+            return new DtlsException($"The DTLS peer aborted the {phase} with a fatal '{alert}' alert.", error);
+        if (_state.CloseNotifyReceived)
+            return handshakeDone ? null : new DtlsException("The DTLS peer closed the connection during the handshake.", error);
+        if (_transport.LowerFailure is { } lowerFailure)
+            return new DtlsException($"The path below DTLS closed during the {phase}.", lowerFailure);
+        return new DtlsException($"The DTLS {phase} failed: {error.Message}", error);
+    }
+
+    private void OnHandshakeTimeout()
+    {
+        lock (_gate)
+        {
+            if (_dtls is not null || _closeRequested) return;
+            _timedOut = true;
+        }
+        _transport.Close();
+    }
+
+    private DtlsTransport OpenTransport()
+    {
+        lock (_gate)
+        {
+            if (_dtls is null) throw new InvalidOperationException("The DTLS handshake has not completed.");
+            if (_closeRequested || _workerExited.Task.IsCompleted) throw Closed();
+            return _dtls;
+        }
+    }
+
+    private DatagramConnectionClosedException Closed()
+    {
+        Exception? failure;
+        lock (_gate) failure = _failure;
+        return new DatagramConnectionClosedException(
+            failure is null ? "The DTLS connection is closed." : $"The DTLS connection failed: {failure.Message}", failure);
+    }
+}

@@ -1,0 +1,10 @@
+namespace PxpActors.WebRtc.Dtls;
+
+/// <summary>
+/// What one DTLS handshake needs besides the path below: the role <c>a=setup</c> gave us, our certificate
+/// (whose fingerprint we announced) and the fingerprint the peer announced, which its certificate must match.
+/// </summary>
+public sealed record DtlsHandshakeParameters(DtlsRole Role, DtlsCertificate LocalCertificate, DtlsFingerprint RemoteFingerprint)
+{
+    public DtlsSettings Settings { get; init; } = DtlsSettings.Default;
+}

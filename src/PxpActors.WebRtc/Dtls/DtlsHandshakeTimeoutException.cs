@@ -1,0 +1,8 @@
+namespace PxpActors.WebRtc.Dtls;
+
+/// <summary>The DTLS handshake did not complete within <see cref="DtlsSettings.HandshakeTimeout"/>.</summary>
+public sealed class DtlsHandshakeTimeoutException(TimeSpan timeout)
+    : DtlsException($"The DTLS handshake did not complete within {timeout.TotalSeconds:0.###} s.")
+{
+    public TimeSpan Timeout { get; } = timeout;
+}

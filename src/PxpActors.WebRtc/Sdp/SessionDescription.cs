@@ -1,0 +1,59 @@
+using PxpActors.WebRtc.Dtls;
+
+namespace PxpActors.WebRtc.Sdp;
+
+/// <summary>
+/// A session description (RFC 8866) as WebRTC exchanges them in offers and answers. Session-level
+/// ICE and DTLS attributes (Firefox puts some there) are modelled as on <see cref="MediaDescription"/>
+/// and act as defaults for every section. <see cref="Parse"/> is strict about the lines it understands and
+/// keeps the others; <see cref="ToString"/> writes CRLF-terminated lines in libwebrtc's order, so a
+/// description libwebrtc produced is written back byte for byte.
+/// </summary>
+public sealed record SessionDescription
+{
+    public required SdpOrigin Origin { get; init; }
+
+    public string SessionName { get; init; } = "-";
+
+    /// <summary>The first <c>t=</c> line; WebRTC always uses <c>0 0</c>.</summary>
+    public string Timing { get; init; } = "0 0";
+
+    public SdpConnection? Connection { get; init; }
+
+    /// <summary>Session lines not modelled (<c>i=</c>, <c>b=</c>, <c>r=</c>, further <c>t=</c>, …), in order.</summary>
+    public IReadOnlyList<SdpLine> OtherLines { get; init; } = [];
+
+    public IReadOnlyList<SdpGroup> Groups { get; init; } = [];
+
+    public bool IceLite { get; init; }
+
+    public string? IceUfrag { get; init; }
+
+    public string? IcePwd { get; init; }
+
+    public IReadOnlyList<string> IceOptions { get; init; } = [];
+
+    public IReadOnlyList<DtlsFingerprint> Fingerprints { get; init; } = [];
+
+    public DtlsSetup? Setup { get; init; }
+
+    /// <summary>Every session attribute not modelled above, in order.</summary>
+    public IReadOnlyList<SdpAttribute> Attributes { get; init; } = [];
+
+    public IReadOnlyList<MediaDescription> Media { get; init; } = [];
+
+    /// <summary>Parses a description; malformed input throws <see cref="SdpException"/> naming the line.</summary>
+    public static SessionDescription Parse(string sdp) => SdpParser.Parse(sdp);
+
+    /// <summary>The BUNDLE group, if any.</summary>
+    public SdpGroup? Bundle => Groups.FirstOrDefault(g => g.Semantics == SdpGroup.Bundle);
+
+    /// <summary>
+    /// What our stack needs from the first usable data-channel section, with session-level defaults applied.
+    /// Throws <see cref="SdpException"/> when there is none or it lacks ICE credentials or a fingerprint.
+    /// </summary>
+    public SdpDataChannel GetDataChannel() => SdpDataChannel.From(this);
+
+    /// <summary>The description as SDP text: CRLF line ends, libwebrtc's line order.</summary>
+    public override string ToString() => SdpWriter.Write(this);
+}

@@ -1,0 +1,38 @@
+using System.Buffers.Binary;
+
+namespace PxpActors.WebRtc.Stun.Attributes;
+
+/// <summary>
+/// UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): in a 420 response, the comprehension-required types not understood.
+/// <code>
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// |      Attribute 1 Type         |       Attribute 2 Type        |
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// </code>
+/// </summary>
+public sealed record UnknownAttributesAttribute : StunAttribute
+{
+    public UnknownAttributesAttribute(IReadOnlyList<ushort> types)
+    {
+        if (types.Count > 64) throw new ArgumentException("At most 64 unknown attribute types are reported.", nameof(types));
+        Types = types.ToArray();
+    }
+
+    public IReadOnlyList<ushort> Types { get; }
+
+    public override ushort Type => StunAttributeType.UnknownAttributes;
+    internal override int ValueLength => 2 * Types.Count;
+
+    internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId)
+    {
+        for (var i = 0; i < Types.Count; i++) BinaryPrimitives.WriteUInt16BigEndian(destination[(2 * i)..], Types[i]);
+    }
+
+    internal static UnknownAttributesAttribute Parse(ReadOnlySpan<byte> value)
+    {
+        if (value.Length % 2 != 0) throw new StunFormatException("UNKNOWN-ATTRIBUTES has an odd length.");
+        var types = new ushort[value.Length / 2];
+        for (var i = 0; i < types.Length; i++) types[i] = BinaryPrimitives.ReadUInt16BigEndian(value[(2 * i)..]);
+        return new UnknownAttributesAttribute(types);
+    }
+}

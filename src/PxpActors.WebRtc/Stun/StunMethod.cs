@@ -1,0 +1,7 @@
+namespace PxpActors.WebRtc.Stun;
+
+/// <summary>STUN method numbers (RFC 8489 §18.2); ICE needs only Binding.</summary>
+public static class StunMethod
+{
+    public const ushort Binding = 0x001;
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PxpActors.WebRtc.Transport;
+
+/// <summary><see cref="IDatagramSocket"/> over a real UDP socket.</summary>
+public sealed class UdpDatagramSocket : IDatagramSocket
+{
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _closed = new();
+    private int _disposed;
+
+    private UdpDatagramSocket(Socket socket)
+    {
+        _socket = socket;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>True once disposed (the OS socket is closed).</summary>
+    public bool IsClosed => Volatile.Read(ref _disposed) != 0;
+
+    public static UdpDatagramSocket Bind(IPEndPoint localEndPoint)
+    {
+        var socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (localEndPoint.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            socket.Bind(localEndPoint);
+            return new UdpDatagramSocket(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken = default)
+    {
+        if (IsClosed) throw new DatagramConnectionClosedException("The UDP socket is closed.");
+        try
+        {
+            await _socket.SendToAsync(datagram, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new DatagramConnectionClosedException("The UDP socket is closed.", e);
+        }
+        catch (SocketException)
+        {
+            // UDP is unreliable by contract: an unreachable or refused destination is a lost datagram.
+        }
+    }
+
+    public async ValueTask<DatagramReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        while (true)
+        {
+            try
+            {
+                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, linked.Token).ConfigureAwait(false);
+                return new DatagramReceiveResult(result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+            {
+                // An ICMP error for an earlier send, or an oversized datagram: skip it, keep receiving.
+            }
+            catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && _closed.IsCancellationRequested))
+            {
+                throw new DatagramConnectionClosedException("The UDP socket is closed.", e);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _closed.Cancel();
+            _socket.Dispose();
+            _closed.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,49 @@
+using Akka.Configuration;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors;
+
+/// <summary>Everything that tunes one exchange; read from the <c>pxp</c> section of HOCON (hocon/reference.conf).</summary>
+public sealed record ExchangeSettings(
+    string NetworkId,
+    bool AllowIncoming,
+    TimeSpan HandshakeTimeout,
+    TimeSpan RequestTimeout,
+    int MaxPendingRequests,
+    int MaxIncomingRequestsPerSecond,
+    TimeSpan CandidateTtl,
+    int MaxCandidates,
+    int MaxCandidatesPerReply,
+    int RelayBytesPerSecond,
+    int MaxRelaysPerPeer,
+    int MaxRpcLine,
+    MultiplexerSettings Multiplexer)
+{
+    /// <summary>The defaults of hocon/reference.conf.</summary>
+    public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
+
+    /// <summary>Reads the settings from a config holding a <c>pxp</c> section (missing keys fall back to the defaults).</summary>
+    public static ExchangeSettings Create(Config config)
+    {
+        var pxp = config.WithFallback(PxpConfig.Reference).GetConfig("pxp");
+        var mux = pxp.GetConfig("multiplexer");
+        return new ExchangeSettings(
+            NetworkId: pxp.GetString("network-id"),
+            AllowIncoming: pxp.GetBoolean("allow-incoming"),
+            HandshakeTimeout: pxp.GetTimeSpan("handshake-timeout"),
+            RequestTimeout: pxp.GetTimeSpan("request-timeout"),
+            MaxPendingRequests: pxp.GetInt("max-pending-requests"),
+            MaxIncomingRequestsPerSecond: pxp.GetInt("max-incoming-requests-per-second"),
+            CandidateTtl: pxp.GetTimeSpan("candidate-ttl"),
+            MaxCandidates: pxp.GetInt("max-candidates"),
+            MaxCandidatesPerReply: pxp.GetInt("max-candidates-per-reply"),
+            RelayBytesPerSecond: (int)(pxp.GetByteSize("relay-rate") ?? 0),
+            MaxRelaysPerPeer: pxp.GetInt("max-relays-per-peer"),
+            MaxRpcLine: (int)(mux.GetByteSize("max-rpc-line") ?? 65536),
+            Multiplexer: new MultiplexerSettings(
+                MaxFramePayload: (int)(mux.GetByteSize("max-frame-payload") ?? 1 << 20),
+                MaxSubstreams: mux.GetInt("max-substreams"),
+                SubstreamBufferBytes: (int)(mux.GetByteSize("substream-buffer") ?? 256 << 10),
+                MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10)));
+    }
+}

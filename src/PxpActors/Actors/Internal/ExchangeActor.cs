@@ -1,0 +1,266 @@
+using Akka.Actor;
+using Akka.Event;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// One node on one network: supervises a PeerActor per session (a failure stops that session only),
+/// keeps the peer table and the candidate table, answers getpeers and relay lookups for its sessions,
+/// and publishes events to subscribers.
+/// </summary>
+internal sealed class ExchangeActor : ReceiveActor, IWithTimers
+{
+    private const string ExpiryTimer = "candidate-expiry";
+
+    private readonly ExchangeSettings _settings;
+    private readonly CandidateSource? _candidateSource;
+    private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
+    private readonly CandidateTable _candidates;
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly List<IActorRef> _closeRequesters = [];
+    private long _nextPeerNumber;
+    private bool _closing;
+
+    public ExchangeActor(ExchangeSettings settings, CandidateSource? candidateSource,
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged)
+    {
+        _settings = settings;
+        _candidateSource = candidateSource;
+        _onPeersChanged = onPeersChanged;
+        _candidates = new CandidateTable(settings.MaxCandidates);
+
+        Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender));
+        Receive<AddRelayedPeer>(add =>
+        {
+            if (_settings.AllowIncoming) StartSession(add.Relay.AsFlow(), "relay", incoming: true, relayed: true, null);
+        });
+        Receive<PeerReady>(OnPeerReady);
+        Receive<ConnectionReady>(ready =>
+        {
+            Publish(new PxpExchange.ConnectionOpened(ready.Connection));
+            ready.Requester?.Tell(new PxpExchange.Connected(ready.Connection));
+        });
+        Receive<SessionFailed>(failed => Publish(new PxpExchange.PeerFailed(failed.Peer, failed.Error)));
+        Receive<CandidatesWanted>(OnCandidatesWanted);
+        Receive<ResolveCandidate>(OnResolveCandidate);
+        Receive<UpgradeReceived>(OnUpgradeReceived);
+        Receive<ExpireCandidates>(_ => _candidates.Expire(DateTime.UtcNow));
+        Receive<Terminated>(OnTerminated);
+
+        Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
+        Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
+        Receive<PxpExchange.Relay>(relay => OnRelay(relay));
+        Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
+        Receive<PublishConnection>(p => Publish(new PxpExchange.ConnectionOpened(p.Connection)));
+        Receive<PxpExchange.Subscribe>(s =>
+        {
+            if (_subscribers.Add(s.Subscriber)) Context.Watch(s.Subscriber);
+        });
+        Receive<PxpExchange.Unsubscribe>(s =>
+        {
+            if (_subscribers.Remove(s.Subscriber)) Context.Unwatch(s.Subscriber);
+        });
+        Receive<PxpExchange.Close>(_ => OnClose());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>A session's failure is that session's end, never the node's.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(e =>
+        {
+            _log.Warning("PXP session actor failed: {0}", e.Message);
+            return Directive.Stop;
+        });
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(ExpiryTimer, ExpireCandidates.Instance, TimeSpan.FromSeconds(1));
+
+    // ---- sessions ----
+
+    private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
+        string transportName, bool incoming, bool relayed, IActorRef? requester)
+    {
+        if (_closing)
+        {
+            requester?.Tell(new Status.Failure(new MultiplexerClosedException("The exchange is closed")));
+            return;
+        }
+        var id = $"{transportName}-{++_nextPeerNumber}";
+        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester);
+        var (settings, exchange) = (_settings, Self); // the Props expression runs later, outside this actor
+        var peer = Context.ActorOf(Props.Create(() => new PeerActor(settings, origin, exchange)), $"peer-{_nextPeerNumber}");
+        Context.Watch(peer);
+        _sessions[peer] = null;
+    }
+
+    private void OnPeerReady(PeerReady ready)
+    {
+        if (!_sessions.ContainsKey(Sender)) return;
+        _sessions[Sender] = ready.Info;
+        PeersChanged();
+        Publish(new PxpExchange.PeerAdded(ready.Info, ReadyPeers().Count()));
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (_subscribers.Remove(terminated.ActorRef)) return;
+        if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
+        _candidates.RemovePeer(terminated.ActorRef);
+        if (info is not null) PeersChanged();
+        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, ReadyPeers().Count(), null));
+        if (_closing && _sessions.Count == 0) FinishClose();
+    }
+
+    /// <summary>Hands an immutable snapshot of the peer table to the facade, before any reply that depends on it.</summary>
+    private void PeersChanged() => _onPeersChanged?.Invoke(ReadyPeers().Select(p => p.Info).ToArray());
+
+    private IEnumerable<(IActorRef Actor, PeerInfo Info)> ReadyPeers() =>
+        _sessions.Where(s => s.Value is not null).Select(s => (s.Key, s.Value!));
+
+    private void ForwardToPeer(string peerId, object message)
+    {
+        var peer = ReadyPeers().FirstOrDefault(p => p.Info.Id == peerId);
+        if (peer.Actor is null) Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{peerId}\"")));
+        else peer.Actor.Forward(message);
+    }
+
+    // ---- getpeers and relay lookups ----
+
+    private void OnCandidatesWanted(CandidatesWanted wanted)
+    {
+        var expires = DateTime.UtcNow + _settings.CandidateTtl;
+        if (_candidateSource is not null)
+        {
+            IReadOnlyList<CustomCandidate> custom;
+            try
+            {
+                custom = _candidateSource(wanted.Network);
+            }
+            catch (Exception e)
+            {
+                Sender.Tell(new CandidatesOffered(wanted.Nonce, [], $"Candidate source failed: {e.Message}"));
+                return;
+            }
+            var offered = custom.Take(_settings.MaxCandidatesPerReply)
+                .Select(c => new Candidate(_candidates.Add(Sender, null, c, expires), wanted.Network, c.ConnectInfo ?? ConnectInfo.StreamOnly))
+                .ToList();
+            Sender.Tell(new CandidatesOffered(wanted.Nonce, offered, null));
+            return;
+        }
+
+        // Only peers that accept incoming sessions: a JS asker crashes on a candidate whose connectInfo is null.
+        var peers = ReadyPeers()
+            .Where(p => !p.Actor.Equals(Sender) && p.Info.AcceptsIncoming)
+            .OrderBy(_ => Random.Shared.Next())
+            .Take(_settings.MaxCandidatesPerReply)
+            .Select(p => new Candidate(_candidates.Add(Sender, p.Actor, null, expires), wanted.Network, p.Info.ConnectInfo))
+            .ToList();
+        Sender.Tell(new CandidatesOffered(wanted.Nonce, peers, null));
+    }
+
+    private void OnResolveCandidate(ResolveCandidate resolve)
+    {
+        if (!_candidates.TryGet(resolve.CandidateId, Sender, DateTime.UtcNow, out var entry))
+        {
+            Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, null, null,
+                $"Peer requested unknown candidate: id={resolve.CandidateId}"));
+            return;
+        }
+        if (entry.Target is { } target && _sessions.GetValueOrDefault(target) is not { AcceptsIncoming: true })
+        {
+            Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, null, null,
+                $"Candidate {resolve.CandidateId} does not accept incoming connections"));
+            return;
+        }
+        Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, entry.Target, entry.Custom, null));
+    }
+
+    private void OnUpgradeReceived(UpgradeReceived upgrade)
+    {
+        // The WebRTC upgrade is not wired in yet: refuse it clearly rather than leave the peer waiting.
+        var error = new NotSupportedException("This node cannot upgrade sessions to WebRTC yet");
+        Publish(new PxpExchange.PeerFailed(upgrade.Peer, error));
+        Sender.Tell(CloseSession.Instance);
+    }
+
+    // ---- getNewPeer and relay for the application ----
+
+    private void OnRelay(PxpExchange.Relay relay)
+    {
+        var peer = ReadyPeers().FirstOrDefault(p => p.Info.Id == relay.PeerId);
+        if (peer.Actor is null)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{relay.PeerId}\"")));
+            return;
+        }
+        var timeout = _settings.RequestTimeout * 2;
+        peer.Actor.Ask<RelayOpened>(new RequestRelay(relay.Candidate), timeout)
+            .PipeTo(Sender, success: opened =>
+                new PxpExchange.Relayed(new PxpConnection(null, false, "relay", opened.Stream)));
+    }
+
+    private void OnGetNewPeer()
+    {
+        var ready = ReadyPeers().ToList();
+        if (_closing || ready.Count == 0)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException(
+                _closing ? "The exchange is closed" : "Not connected to any peers")));
+            return;
+        }
+        var (peer, _) = ready[Random.Shared.Next(ready.Count)];
+        GetNewPeerThrough(peer, _settings.RequestTimeout * 2, Self).PipeTo(Sender);
+    }
+
+    /// <summary>Runs outside the actor: it touches no actor state, only the refs it was given.</summary>
+    private static async Task<PxpExchange.Connected> GetNewPeerThrough(IActorRef peer, TimeSpan timeout, IActorRef exchange)
+    {
+        var list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), timeout).ConfigureAwait(false);
+        if (list.Candidates.Count == 0) throw new PxpRequestException("Peer did not return any candidates");
+        var candidate = list.Candidates[Random.Shared.Next(list.Candidates.Count)];
+        if (candidate.ConnectInfo?.Pxp == true)
+            throw new NotSupportedException(
+                $"Candidate {candidate.Id} speaks PXP and needs the WebRTC upgrade, which this node does not support yet");
+        var opened = await peer.Ask<RelayOpened>(new RequestRelay(candidate), timeout).ConfigureAwait(false);
+        var connection = new PxpConnection(null, false, "relay", opened.Stream);
+        exchange.Tell(new PublishConnection(connection));
+        return new PxpExchange.Connected(connection);
+    }
+
+    // ---- closing and events ----
+
+    private void OnClose()
+    {
+        _closing = true;
+        _closeRequesters.Add(Sender);
+        if (_sessions.Count == 0)
+        {
+            FinishClose();
+            return;
+        }
+        foreach (var session in _sessions.Keys) session.Tell(CloseSession.Instance);
+    }
+
+    private void FinishClose()
+    {
+        foreach (var requester in _closeRequesters) requester.Tell(new PxpExchange.Closed());
+        _closeRequesters.Clear();
+    }
+
+    private void Publish(PxpExchange.IExchangeEvent e)
+    {
+        foreach (var subscriber in _subscribers) subscriber.Tell(e);
+    }
+
+    private sealed record ExpireCandidates
+    {
+        public static ExpireCandidates Instance { get; } = new();
+    }
+
+    private sealed record PublishConnection(PxpConnection Connection);
+}

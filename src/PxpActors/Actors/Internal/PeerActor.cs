@@ -1,0 +1,548 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Protocol;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Protocol.Rpc.Messages;
+using PxpActors.Streams;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// One PXP session. Owns the materialized graph (transport ⇄ magic ⇄ multiplexer ⇄ substreams); its
+/// stream actors are its children, so stopping it releases the transport. Speaks the RPC of PROTOCOL.md
+/// section 3-4 on the "pxp" substream. Any protocol error stops this actor only.
+/// </summary>
+internal sealed class PeerActor : ReceiveActor, IWithTimers
+{
+    private const string HandshakeTimer = "handshake";
+
+    private readonly ExchangeSettings _settings;
+    private readonly SessionOrigin _origin;
+    private readonly IActorRef _exchange;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+    private readonly RequestRateLimiter _rateLimiter;
+    private readonly IMaterializer _materializer;
+    private IMultiplexer _mux = null!;
+    private IActorRef? _rpcOut;
+    private long _nextNonce;
+    private PeerInfo? _info;
+    private bool _dataStreamOpen;
+    private int _openRelays;
+    private bool _stopping;
+
+    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange)
+    {
+        _settings = settings;
+        _origin = origin;
+        _exchange = exchange;
+        _rateLimiter = new RequestRateLimiter(settings.MaxIncomingRequestsPerSecond);
+        _materializer = Context.Materializer(namePrefix: "pxp");
+        Handshaking();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer))
+            .JoinMaterialized(MagicStage.Create().Join(_origin.Transport), Keep.Left)
+            .Run(_materializer);
+        var self = Self;
+        _mux.Completion.ContinueWith(
+            t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),
+            TaskContinuationOptions.ExecuteSynchronously);
+        _mux.OpenAsync("pxp").PipeTo(Self, success: s => new RpcStreamOpened(s), failure: e => new TransportEnded(e));
+        Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
+    }
+
+    protected override void PostStop()
+    {
+        _mux?.Abort(new MultiplexerClosedException("The PXP session is closed"));
+        foreach (var pending in _pending.Values)
+            pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException("The PXP session closed before the reply")));
+        _pending.Clear();
+    }
+
+    // ---- states ----
+
+    private void Handshaking()
+    {
+        Receive<RpcStreamOpened>(OnRpcStreamOpened);
+        Common();
+    }
+
+    private void Ready()
+    {
+        Receive<RequestCandidates>(_ => SendRequest(new GetPeers(NextNonce(), _settings.NetworkId), new PendingRequest(Sender)));
+        Receive<RequestRelay>(OnRequestRelay);
+        Receive<OpenIncomingRelay>(OnOpenIncomingRelay);
+        Receive<SendUpgradeSignal>(OnSendUpgradeSignal);
+        Receive<CandidatesOffered>(OnCandidatesOffered);
+        Receive<CandidateResolved>(OnCandidateResolved);
+        Receive<RelayHalfOpened>(OnRelayHalfOpened);
+        Receive<RelayPipeEnded>(_ => _openRelays--);
+        Common();
+    }
+
+    private void Common()
+    {
+        Receive<RpcStreamStarted>(_ => Sender.Tell(RpcAck.Instance));
+        Receive<ByteString>(line =>
+        {
+            var lineSender = Sender;
+            OnRpcLine(line);
+            if (!_stopping) lineSender.Tell(RpcAck.Instance);
+        });
+        Receive<RpcStreamEnded>(_ => Stop(null));
+        Receive<RpcStreamFailed>(f => Fail(f.Error));
+        Receive<RpcOutboxOverflowed>(_ => Fail(new PxpProtocolException("The peer does not read: too many RPC messages are waiting to be sent")));
+        Receive<HandshakeTimedOut>(_ => Fail(new PxpProtocolException(
+            $"No hello from the peer within {_settings.HandshakeTimeout.TotalSeconds:0.###} s")));
+        Receive<RequestTimedOut>(OnRequestTimedOut);
+        Receive<SubstreamFor>(OnSubstreamOpened);
+        Receive<TransportEnded>(e => Stop(e.Error));
+        Receive<CloseSession>(_ => _mux.Close());
+        Receive<RequestCandidates>(_ => Sender.Tell(NotReady()));
+        Receive<RequestRelay>(_ => Sender.Tell(NotReady()));
+        Receive<OpenIncomingRelay>(_ => Sender.Tell(NotReady()));
+        Receive<SendUpgradeSignal>(_ => Sender.Tell(NotReady()));
+    }
+
+    // ---- the RPC substream ----
+
+    private void OnRpcStreamOpened(RpcStreamOpened opened)
+    {
+        opened.Stream.Incoming
+            .Via(RpcLineStage.Create(_settings.MaxRpcLine))
+            .To(Sink.ActorRefWithAck<ByteString>(Self, RpcStreamStarted.Instance, RpcAck.Instance,
+                RpcStreamEnded.Instance, e => new RpcStreamFailed(e)))
+            .Run(_materializer);
+        var self = Self;
+        (_rpcOut, var sent) = Source.ActorRef<ByteString>(_settings.MaxPendingRequests * 4, OverflowStrategy.Fail)
+            .WatchTermination(Keep.Both)
+            .To(opened.Stream.Outgoing)
+            .Run(_materializer);
+        // Only an overflow fails this source: the peer is not reading what we send.
+        sent.ContinueWith(t => self.Tell(RpcOutboxOverflowed.Instance),
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
+        Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
+    }
+
+    private void OnRpcLine(ByteString line)
+    {
+        PxpMessage message;
+        try
+        {
+            message = RpcCodec.Decode(line.ToArray());
+        }
+        catch (PxpProtocolException e)
+        {
+            Fail(e);
+            return;
+        }
+
+        if (message is not (Hello or Response) && !_rateLimiter.TryTake())
+        {
+            Fail(new PxpProtocolException(
+                $"Peer is flooding: more than {_settings.MaxIncomingRequestsPerSecond} requests per second"));
+            return;
+        }
+
+        switch (message)
+        {
+            case Hello hello: OnHello(hello); break;
+            case Response response: OnResponse(response); break;
+            case var _ when _info is null:
+                Fail(new PxpProtocolException($"Peer sent \"{message.Command}\" before hello"));
+                break;
+            case GetPeers getPeers: OnGetPeers(getPeers); break;
+            case Relay relay: _exchange.Tell(new ResolveCandidate(relay.Nonce, relay.CandidateId)); break;
+            case Incoming incoming: OnIncoming(incoming); break;
+            case Connect connect: OnConnect(connect); break;
+            case Upgrade upgrade: OnUpgrade(upgrade); break;
+        }
+    }
+
+    private void OnHello(Hello hello)
+    {
+        if (_info is not null)
+        {
+            _log.Debug("Peer {0} sent hello twice; ignored as the reference does", _origin.PeerId);
+            return;
+        }
+        if (hello.Version != Hello.CurrentVersion)
+        {
+            Fail(new PxpProtocolException(
+                $"Peer has an invalid protocol version: theirs={hello.Version}, ours={Hello.CurrentVersion}"));
+            return;
+        }
+        if (!hello.Networks.Contains(_settings.NetworkId))
+        {
+            Fail(new PxpProtocolException("Peer does not have any networks in common"));
+            return;
+        }
+        Timers.Cancel(HandshakeTimer);
+        _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed,
+            hello.ConnectInfo, hello.Networks);
+        Become(Ready);
+        _exchange.Tell(new PeerReady(_info));
+        if (!_origin.Incoming && !_origin.Relayed) StartConnect();
+    }
+
+    // ---- connect: the application stream ----
+
+    private void StartConnect()
+    {
+        // Register "data:net" before asking, so bytes the peer sends right after its reply are kept.
+        var nonce = NextNonce();
+        _pending[nonce] = new PendingRequest(_origin.ConnectRequester, Kind: RequestKind.Connect);
+        OpenSubstream($"data:{_settings.NetworkId}", nonce);
+    }
+
+    private void OnConnect(Connect connect)
+    {
+        if (connect.Network != _settings.NetworkId)
+        {
+            Reply(connect.Nonce, Replies.Error($"Peer tried to connect for unsupported network \"{connect.Network}\""));
+            return;
+        }
+        if (_dataStreamOpen)
+        {
+            Reply(connect.Nonce, Replies.Error($"Peer tried to connect to network \"{connect.Network}\" twice"));
+            Fail(new PxpProtocolException($"Peer tried to connect to network \"{connect.Network}\" twice"));
+            return;
+        }
+        _dataStreamOpen = true;
+        _pending[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
+        OpenSubstream($"data:{connect.Network}", connect.Nonce);
+    }
+
+    private void ConnectionOpened(Substream data)
+    {
+        var connection = new PxpConnection(_info, _origin.Incoming, _origin.TransportName, data);
+        _exchange.Tell(new ConnectionReady(connection, _origin.ConnectRequester));
+    }
+
+    // ---- getpeers ----
+
+    private void OnGetPeers(GetPeers getPeers)
+    {
+        if (getPeers.Network != _settings.NetworkId)
+        {
+            var message = $"Peer requested an unknown network: \"{getPeers.Network}\"";
+            Reply(getPeers.Nonce, Replies.CandidatesError(message));
+            Fail(new PxpProtocolException(message));
+            return;
+        }
+        _exchange.Tell(new CandidatesWanted(getPeers.Nonce, getPeers.Network));
+    }
+
+    private void OnCandidatesOffered(CandidatesOffered offered) =>
+        Reply(offered.Nonce, offered.Error is null
+            ? Replies.Candidates(offered.Candidates)
+            : Replies.CandidatesError(offered.Error));
+
+    // ---- relay: we are the hub ----
+
+    private void OnCandidateResolved(CandidateResolved resolved)
+    {
+        if (resolved.Error is not null)
+        {
+            Reply(resolved.Nonce, Replies.Error(resolved.Error));
+            return;
+        }
+        if (_openRelays >= _settings.MaxRelaysPerPeer)
+        {
+            Reply(resolved.Nonce, Replies.Error($"Too many relays open through this node (limit {_settings.MaxRelaysPerPeer})"));
+            return;
+        }
+        _openRelays++;
+        var self = Self;
+        var timeout = _settings.RequestTimeout;
+        var sourceTask = _mux.OpenAsync($"relay:{resolved.CandidateId}");
+        Task<Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>> destination = resolved.Target is { } target
+            ? target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout).ContinueWith(t => t.Result.Stream.AsFlow())
+            : resolved.Custom!.Open();
+        Task.WhenAll(sourceTask, destination).ContinueWith(t => t.IsCompletedSuccessfully
+                ? new RelayHalfOpened(resolved.Nonce, sourceTask.Result, destination.Result, null)
+                : new RelayHalfOpened(resolved.Nonce, null, null,
+                    t.Exception?.GetBaseException().Message ?? "relay was cancelled"))
+            .PipeTo(self);
+    }
+
+    private void OnRelayHalfOpened(RelayHalfOpened opened)
+    {
+        if (opened.Error is not null || opened.Source is null || opened.Destination is null)
+        {
+            _openRelays--;
+            Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
+            return;
+        }
+        // Each direction throttled; when either side ends, the other ends with it.
+        var self = Self;
+        var relayed = opened.Source.Incoming.Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(opened.Destination)
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .WatchTermination(Keep.Right)
+            .To(opened.Source.Outgoing)
+            .Run(_materializer);
+        relayed.ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
+        Reply(opened.Nonce, Replies.Ok);
+    }
+
+    /// <summary>The hub asks this session's peer to take a relayed session on "relay:relayId".</summary>
+    private void OnOpenIncomingRelay(OpenIncomingRelay open)
+    {
+        if (_info?.AcceptsIncoming != true)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException("The candidate does not accept incoming connections")));
+            return;
+        }
+        var nonce = NextNonce();
+        _pending[nonce] = new PendingRequest(Sender, Kind: RequestKind.Incoming);
+        OpenSubstream($"relay:{open.RelayId}", nonce, new Incoming(nonce, open.RelayId));
+    }
+
+    // ---- relay: we are the asker or the candidate ----
+
+    private void OnRequestRelay(RequestRelay request)
+    {
+        var nonce = NextNonce();
+        _pending[nonce] = new PendingRequest(Sender, Kind: RequestKind.Relay);
+        OpenSubstream($"relay:{request.Candidate.Id}", nonce, new Relay(nonce, request.Candidate.Id));
+    }
+
+    private void OnIncoming(Incoming incoming)
+    {
+        if (!_settings.AllowIncoming)
+        {
+            Reply(incoming.Nonce, Replies.Error("This node does not accept incoming connections"));
+            return;
+        }
+        _pending[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
+        OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce);
+    }
+
+    // ---- upgrade ----
+
+    private void OnUpgrade(Upgrade upgrade)
+    {
+        if (!_origin.Relayed)
+        {
+            Fail(new PxpProtocolException("Peer sent upgrade on a session that is not relayed"));
+            return;
+        }
+        if (upgrade.Transport != Upgrade.WebRtcTransport)
+        {
+            Fail(new PxpProtocolException($"Peer requested upgrade via unknown transport: \"{upgrade.Transport}\""));
+            return;
+        }
+        // Never answered: the reference throws on a reply to upgrade.
+        _exchange.Tell(new UpgradeReceived(_info!, upgrade.Transport, upgrade.Signal));
+    }
+
+    private void OnSendUpgradeSignal(SendUpgradeSignal signal)
+    {
+        if (!_origin.Relayed)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException("Can only upgrade relayed connections")));
+            return;
+        }
+        Send(new Upgrade(NextNonce(), Upgrade.WebRtcTransport, signal.Signal));
+    }
+
+    // ---- substreams opened for a request or a reply ----
+
+    /// <summary>Opens a substream for the request or reply <paramref name="nonce"/> (already in the pending table).</summary>
+    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null)
+    {
+        _mux.OpenAsync(name).PipeTo(Self,
+            success: s => new SubstreamFor(nonce, s, thenSend),
+            failure: e => new SubstreamFor(nonce, null, thenSend, e));
+    }
+
+    private void OnSubstreamOpened(SubstreamFor opened)
+    {
+        if (!_pending.TryGetValue(opened.Nonce, out var pending)) return;
+        if (opened.Stream is null)
+        {
+            _pending.Remove(opened.Nonce);
+            var error = opened.Error?.Message ?? "substream could not be opened";
+            pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(error)));
+            if (pending.Kind is RequestKind.AcceptConnect or RequestKind.AcceptIncoming)
+                Reply(opened.Nonce, Replies.Error(error));
+            return;
+        }
+        switch (pending.Kind)
+        {
+            case RequestKind.AcceptConnect:
+                _pending.Remove(opened.Nonce);
+                Reply(opened.Nonce, Replies.Ok);
+                ConnectionOpened(opened.Stream);
+                break;
+            case RequestKind.AcceptIncoming:
+                _pending.Remove(opened.Nonce);
+                Reply(opened.Nonce, Replies.Ok);
+                _exchange.Tell(new AddRelayedPeer(opened.Stream));
+                break;
+            case RequestKind.Connect:
+                _pending[opened.Nonce] = pending with { Stream = opened.Stream };
+                SendRequest(new Connect(opened.Nonce, _settings.NetworkId), _pending[opened.Nonce]);
+                break;
+            default:
+                _pending[opened.Nonce] = pending with { Stream = opened.Stream };
+                SendRequest(opened.ThenSend!, _pending[opened.Nonce]);
+                break;
+        }
+    }
+
+    // ---- requests and replies ----
+
+    private void SendRequest(PxpMessage request, PendingRequest pending)
+    {
+        _pending.Remove(request.Nonce);
+        if (_pending.Count >= _settings.MaxPendingRequests)
+        {
+            pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(
+                $"Too many requests waiting for replies (limit {_settings.MaxPendingRequests})")));
+            return;
+        }
+        _pending[request.Nonce] = pending;
+        Timers.StartSingleTimer(("request", request.Nonce), new RequestTimedOut(request.Nonce, request.Command),
+            _settings.RequestTimeout);
+        Send(request);
+    }
+
+    private void OnResponse(Response response)
+    {
+        if (!_pending.Remove(response.Nonce, out var pending) || pending.Kind is RequestKind.AcceptConnect or RequestKind.AcceptIncoming)
+        {
+            Fail(new PxpProtocolException($"Peer sent a reply for unknown request nonce \"{response.Nonce}\""));
+            return;
+        }
+        Timers.Cancel(("request", response.Nonce));
+        switch (pending.Kind)
+        {
+            case RequestKind.GetPeers:
+                var candidates = Replies.ReadCandidates(response.Args);
+                pending.ReplyTo?.Tell(candidates.IsSuccess
+                    ? new PxpExchange.CandidateList(candidates.Value!)
+                    : new Status.Failure(new PxpRequestException(candidates.Error!)));
+                break;
+            default:
+                var status = Replies.ReadStatus(response.Args);
+                if (!status.IsSuccess)
+                {
+                    var error = new PxpRequestException(status.Error!);
+                    pending.ReplyTo?.Tell(new Status.Failure(error));
+                    if (pending.Kind == RequestKind.Connect)
+                    {
+                        _exchange.Tell(new SessionFailed(_info, error));
+                        _mux.Close();
+                    }
+                    break;
+                }
+                if (pending.Kind == RequestKind.Connect)
+                {
+                    _dataStreamOpen = true;
+                    ConnectionOpened(pending.Stream!);
+                }
+                else pending.ReplyTo?.Tell(new RelayOpened(pending.Stream!));
+                break;
+        }
+    }
+
+    private void OnRequestTimedOut(RequestTimedOut timedOut)
+    {
+        if (!_pending.Remove(timedOut.Nonce, out var pending)) return;
+        var error = new PxpRequestException(
+            $"No reply to \"{timedOut.Command}\" within {_settings.RequestTimeout.TotalSeconds:0.###} s");
+        pending.ReplyTo?.Tell(new Status.Failure(error));
+        if (pending.Kind == RequestKind.Connect) Fail(error);
+    }
+
+    private void Reply(string nonce, JsonElement args) => Send(new Response(nonce, args));
+
+    private void Send(PxpMessage message) => _rpcOut?.Tell(ByteString.FromBytes(RpcCodec.Encode(message)));
+
+    private string NextNonce() => Nonce.Format(_nextNonce++);
+
+    private Status.Failure NotReady() =>
+        new(new PxpRequestException("The PXP session has not finished its handshake"));
+
+    // ---- ending ----
+
+    private void Fail(Exception error)
+    {
+        if (_stopping) return;
+        _log.Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
+        _exchange.Tell(new SessionFailed(_info, error));
+        _origin.ConnectRequester?.Tell(new Status.Failure(error));
+        Stop(error);
+    }
+
+    private void Stop(Exception? error)
+    {
+        if (_stopping) return;
+        _stopping = true;
+        if (error is not null && _info is null) _origin.ConnectRequester?.Tell(new Status.Failure(error));
+        _mux.Abort(error ?? new MultiplexerClosedException("The PXP session is closed"));
+        Context.Stop(Self);
+    }
+
+    // ---- private messages ----
+
+    private enum RequestKind { GetPeers, Relay, Incoming, Connect, AcceptConnect, AcceptIncoming }
+
+    private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, Substream? Stream = null);
+
+    private sealed record RpcStreamOpened(Substream Stream);
+
+    private sealed record SubstreamFor(string Nonce, Substream? Stream, PxpMessage? ThenSend, Exception? Error = null);
+
+    private sealed record RelayHalfOpened(
+        string Nonce,
+        Substream? Source,
+        Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>? Destination,
+        string? Error);
+
+    private sealed record RelayPipeEnded
+    {
+        public static RelayPipeEnded Instance { get; } = new();
+    }
+
+    private sealed record TransportEnded(Exception? Error);
+
+    private sealed record HandshakeTimedOut;
+
+    private sealed record RequestTimedOut(string Nonce, string Command);
+
+    private sealed record RpcStreamStarted
+    {
+        public static RpcStreamStarted Instance { get; } = new();
+    }
+
+    private sealed record RpcAck
+    {
+        public static RpcAck Instance { get; } = new();
+    }
+
+    private sealed record RpcStreamEnded
+    {
+        public static RpcStreamEnded Instance { get; } = new();
+    }
+
+    private sealed record RpcStreamFailed(Exception Error);
+
+    private sealed record RpcOutboxOverflowed
+    {
+        public static RpcOutboxOverflowed Instance { get; } = new();
+    }
+}

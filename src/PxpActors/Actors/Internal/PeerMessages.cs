@@ -1,0 +1,67 @@
+using Akka;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams.Dsl;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>How a PeerActor's session came to be.</summary>
+internal sealed record SessionOrigin(
+    string PeerId,
+    Flow<ByteString, ByteString, NotUsed> Transport,
+    string TransportName,
+    bool Incoming,
+    bool Relayed,
+    IActorRef? ConnectRequester);
+
+// ---- PeerActor → ExchangeActor ----
+
+/// <summary>The handshake finished: the session counts as a peer.</summary>
+internal sealed record PeerReady(PeerInfo Info);
+
+/// <summary>The application stream of a session opened; the exchange answers <paramref name="Requester"/>.</summary>
+internal sealed record ConnectionReady(PxpConnection Connection, IActorRef? Requester);
+
+/// <summary>The peer asked getpeers; the exchange answers with <see cref="CandidatesOffered"/>.</summary>
+internal sealed record CandidatesWanted(string Nonce, string Network);
+
+internal sealed record CandidatesOffered(string Nonce, IReadOnlyList<Candidate> Candidates, string? Error);
+
+/// <summary>The peer asked us to relay to a candidate id; the exchange answers with <see cref="CandidateResolved"/>.</summary>
+internal sealed record ResolveCandidate(string Nonce, string CandidateId);
+
+/// <summary>Either a PeerActor to relay to, or a custom candidate's stream opener, or why neither.</summary>
+internal sealed record CandidateResolved(string Nonce, string CandidateId, IActorRef? Target, CustomCandidate? Custom, string? Error);
+
+/// <summary>A relayed incoming session arrived on "relay:id": the exchange adds it as a peer.</summary>
+internal sealed record AddRelayedPeer(Substream Relay);
+
+/// <summary>An upgrade signal arrived on a relayed session.</summary>
+internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.Text.Json.JsonElement Signal);
+
+/// <summary>The session failed because of the peer or its transport.</summary>
+internal sealed record SessionFailed(PeerInfo? Peer, Exception Error);
+
+// ---- ExchangeActor (or API) → PeerActor ----
+
+/// <summary>Send getpeers for our network. Reply: <see cref="PxpExchange.CandidateList"/>.</summary>
+internal sealed record RequestCandidates;
+
+/// <summary>Send relay for a candidate and open its stream. Reply: <see cref="RelayOpened"/>.</summary>
+internal sealed record RequestRelay(Candidate Candidate);
+
+internal sealed record RelayOpened(Substream Stream);
+
+/// <summary>We are the hub: tell this session's peer that a relay arrives on "relay:relayId". Reply: <see cref="RelayOpened"/>.</summary>
+internal sealed record OpenIncomingRelay(string RelayId);
+
+/// <summary>Close the session gracefully.</summary>
+internal sealed record CloseSession
+{
+    public static CloseSession Instance { get; } = new();
+}
+
+/// <summary>Send one WebRTC signal as an upgrade message on a relayed session (never waits for a reply).</summary>
+internal sealed record SendUpgradeSignal(System.Text.Json.JsonElement Signal);

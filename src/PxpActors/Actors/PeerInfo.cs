@@ -1,0 +1,21 @@
+using PxpActors.Protocol.Rpc;
+
+namespace PxpActors.Actors;
+
+/// <summary>What the node knows about one PXP session with a peer.</summary>
+/// <param name="Id">Local, unique for the node's lifetime (for example "tcp-3").</param>
+/// <param name="Transport">tcp, ws, webrtc, relay or memory.</param>
+/// <param name="Incoming">True when the peer connected to us.</param>
+/// <param name="Relayed">True for a session nested in a relay substream.</param>
+/// <param name="ConnectInfo">The peer's hello connectInfo; null when it does not accept incoming sessions.</param>
+/// <param name="Networks">The network ids the peer announced.</param>
+public sealed record PeerInfo(
+    string Id,
+    string Transport,
+    bool Incoming,
+    bool Relayed,
+    ConnectInfo? ConnectInfo,
+    IReadOnlyList<string> Networks)
+{
+    public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
+}

@@ -1,0 +1,17 @@
+using Akka.Configuration;
+
+namespace PxpActors.Actors;
+
+/// <summary>The embedded hocon/reference.conf.</summary>
+public static class PxpConfig
+{
+    public static Config Reference { get; } = Load();
+
+    private static Config Load()
+    {
+        using var stream = typeof(PxpConfig).Assembly.GetManifestResourceStream("PxpActors.reference.conf")
+            ?? throw new InvalidOperationException("PxpActors.reference.conf is not embedded");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,55 @@
+using Akka;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors;
+
+/// <summary>
+/// An application connection: the "data:network" stream of a PXP session, or a relayed byte stream.
+/// Use it once, either as a <see cref="Flow"/> or as a <see cref="Stream"/>.
+/// </summary>
+public sealed class PxpConnection
+{
+    private readonly Substream _substream;
+    private int _used;
+
+    internal PxpConnection(PeerInfo? peer, bool incoming, string transport, Substream substream)
+    {
+        Peer = peer;
+        Incoming = incoming;
+        Transport = transport;
+        _substream = substream;
+    }
+
+    /// <summary>The session this connection runs over; null for a relayed stream to a non-PXP candidate.</summary>
+    public PeerInfo? Peer { get; }
+
+    public bool Incoming { get; }
+
+    public string Transport { get; }
+
+    /// <summary>Bytes written become our data; bytes emitted are the peer's. Materialize once.</summary>
+    public Flow<ByteString, ByteString, NotUsed> Flow
+    {
+        get
+        {
+            Claim();
+            return _substream.AsFlow();
+        }
+    }
+
+    /// <summary>The connection as a non-blocking duplex <see cref="System.IO.Stream"/>.</summary>
+    public Stream OpenStream(IMaterializer materializer)
+    {
+        Claim();
+        return new ConnectionStream(_substream, materializer);
+    }
+
+    private void Claim()
+    {
+        if (Interlocked.Exchange(ref _used, 1) == 1)
+            throw new InvalidOperationException("A PXP connection can be used only once (as a Flow or as a Stream)");
+    }
+}

@@ -1,0 +1,79 @@
+using Akka;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams.Dsl;
+using PxpActors.Actors.Internal;
+using PxpActors.Protocol.Rpc;
+
+namespace PxpActors.Actors;
+
+/// <summary>
+/// The exchange as an actor protocol: one ExchangeActor per network id supervising one PeerActor per
+/// session. <see cref="PeerExchange"/> is the async facade over exactly these messages.
+/// Every request is answered with its reply record or a <see cref="Status.Failure"/>.
+/// </summary>
+public static class PxpExchange
+{
+    /// <param name="onPeersChanged">Optional: receives an immutable snapshot of the ready peers whenever it changes.</param>
+    public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null) =>
+        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged));
+
+    // ---- requests ----
+
+    /// <summary>Adds a peer over a duplex byte flow. Reply: <see cref="Connected"/> once the application connection is open.</summary>
+    public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName);
+
+    /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
+    public sealed record GetNewPeer;
+
+    /// <summary>Sends getpeers to one peer. Reply: <see cref="CandidateList"/>.</summary>
+    public sealed record GetPeers(string PeerId);
+
+    /// <summary>Asks peer <paramref name="PeerId"/> to relay to <paramref name="Candidate"/>. Reply: <see cref="Relayed"/>.</summary>
+    public sealed record Relay(string PeerId, Candidate Candidate);
+
+    /// <summary>Reply: <see cref="PeerList"/>.</summary>
+    public sealed record ListPeers;
+
+    /// <summary>Events are sent to <paramref name="Subscriber"/> until it stops or unsubscribes.</summary>
+    public sealed record Subscribe(IActorRef Subscriber);
+
+    public sealed record Unsubscribe(IActorRef Subscriber);
+
+    /// <summary>Closes every session and refuses new ones. Reply: <see cref="Closed"/> once all sessions ended.</summary>
+    public sealed record Close;
+
+    // ---- replies ----
+
+    /// <summary>An application connection opened by AddPeer or GetNewPeer.</summary>
+    public sealed record Connected(PxpConnection Connection);
+
+    public sealed record CandidateList(IReadOnlyList<Candidate> Candidates);
+
+    /// <summary>A relayed byte stream to a candidate: raw bytes, or a nested PXP session when the candidate speaks PXP.</summary>
+    public sealed record Relayed(PxpConnection Stream);
+
+    public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
+
+    public sealed record Closed;
+
+    // ---- events (sent to subscribers) ----
+
+    public interface IExchangeEvent;
+
+    /// <summary>A session finished its handshake.</summary>
+    public sealed record PeerAdded(PeerInfo Peer, int PeerCount) : IExchangeEvent;
+
+    /// <summary>A session ended; <paramref name="Reason"/> is null for an orderly close.</summary>
+    public sealed record PeerRemoved(PeerInfo Peer, int PeerCount, Exception? Reason) : IExchangeEvent;
+
+    /// <summary>An application connection opened (incoming or outgoing).</summary>
+    public sealed record ConnectionOpened(PxpConnection Connection) : IExchangeEvent;
+
+    /// <summary>A peer misbehaved or its transport failed; that session is closed, nothing else is affected.</summary>
+    public sealed record PeerFailed(PeerInfo? Peer, Exception Error) : IExchangeEvent;
+
+    /// <summary>An error of the node itself (for example an outgoing connect refused by the peer).</summary>
+    public sealed record ExchangeError(Exception Error) : IExchangeEvent;
+}

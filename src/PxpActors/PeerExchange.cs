@@ -1,0 +1,180 @@
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Actors;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Transports;
+using PxpActors.Transports.Tcp;
+
+namespace PxpActors;
+
+/// <summary>
+/// A PXP node on one network: the async face of an ExchangeActor. Add peers over any duplex stream
+/// (<see cref="ConnectAsync(Stream, string, CancellationToken)"/> / <see cref="AcceptAsync(Stream, string, CancellationToken)"/>),
+/// discover new ones with <see cref="GetNewPeerAsync"/>, and receive application connections.
+/// Events are raised on an actor thread: keep handlers short.
+/// </summary>
+public sealed class PeerExchange : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly bool _ownsSystem;
+    private readonly IActorRef _events;
+    private readonly TimeSpan _askTimeout;
+    private readonly List<ITransportListener> _listeners = [];
+    private volatile IReadOnlyList<PeerInfo> _peers = [];
+    private int _closed;
+
+    public PeerExchange(string networkId, PeerExchangeOptions? options = null, ActorSystem? system = null)
+    {
+        if (string.IsNullOrEmpty(networkId)) throw new ArgumentException("networkId must be a non-empty string", nameof(networkId));
+        options ??= new PeerExchangeOptions();
+        Settings = options.ToSettings(networkId);
+        _ownsSystem = system is null;
+        _system = system ?? ActorSystem.Create("pxp", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(PxpConfig.Reference));
+        Materializer = _system.Materializer();
+        _askTimeout = Settings.HandshakeTimeout + Settings.RequestTimeout * 2;
+        Actor = _system.ActorOf(PxpExchange.Props(Settings, options.CandidateSource, peers => _peers = peers));
+        _events = _system.ActorOf(Props.Create(() => new EventRelay(this)));
+        Actor.Tell(new PxpExchange.Subscribe(_events));
+    }
+
+    public string NetworkId => Settings.NetworkId;
+
+    public ExchangeSettings Settings { get; }
+
+    /// <summary>The ExchangeActor, for Akka users who prefer messages (<see cref="PxpExchange"/>).</summary>
+    public IActorRef Actor { get; }
+
+    public IMaterializer Materializer { get; }
+
+    /// <summary>Peers whose handshake finished, as of the last change.</summary>
+    public IReadOnlyList<PeerInfo> Peers => _peers;
+
+    /// <summary>An application connection opened, incoming or outgoing (the reference's 'connect').</summary>
+    public event Action<PxpConnection>? Connected;
+
+    public event Action<PeerInfo>? PeerAdded;
+
+    public event Action<PeerInfo>? PeerRemoved;
+
+    /// <summary>A session failed because of its peer or transport; only that session closed.</summary>
+    public event Action<PeerInfo?, Exception>? PeerError;
+
+    public event Action<Exception>? Error;
+
+    public Task<PxpConnection> ConnectAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
+        AddPeerAsync(StreamFlow(duplex), incoming: false, transportName, cancellationToken);
+
+    public Task<PxpConnection> ConnectAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
+        CancellationToken cancellationToken = default) =>
+        AddPeerAsync(duplex, incoming: false, transportName, cancellationToken);
+
+    public Task<PxpConnection> AcceptAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
+        AddPeerAsync(StreamFlow(duplex), incoming: true, transportName, cancellationToken);
+
+    public Task<PxpConnection> AcceptAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
+        CancellationToken cancellationToken = default) =>
+        AddPeerAsync(duplex, incoming: true, transportName, cancellationToken);
+
+    /// <summary>Dials a tcp:// address and connects to the PXP peer there.</summary>
+    public async Task<PxpConnection> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
+    {
+        var transport = TransportFor(address);
+        var stream = await transport.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(stream, transport.Scheme, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes.</summary>
+    public async Task<Uri> ListenAsync(Uri address, CancellationToken cancellationToken = default)
+    {
+        var transport = TransportFor(address);
+        var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme), cancellationToken)
+            .ConfigureAwait(false);
+        lock (_listeners) _listeners.Add(listener);
+        return listener.LocalAddress;
+    }
+
+    /// <summary>Sends getpeers to <paramref name="peer"/>: candidates it can relay to, valid for 15 s.</summary>
+    public async Task<IReadOnlyList<Candidate>> GetPeersAsync(PeerInfo peer, CancellationToken cancellationToken = default) =>
+        (await AskAsync<PxpExchange.CandidateList>(new PxpExchange.GetPeers(peer.Id), cancellationToken).ConfigureAwait(false))
+        .Candidates;
+
+    /// <summary>Asks <paramref name="peer"/> to relay to <paramref name="candidate"/>; returns the relayed byte stream.</summary>
+    public async Task<PxpConnection> RelayAsync(PeerInfo peer, Candidate candidate, CancellationToken cancellationToken = default) =>
+        (await AskAsync<PxpExchange.Relayed>(new PxpExchange.Relay(peer.Id, candidate), cancellationToken).ConfigureAwait(false))
+        .Stream;
+
+    /// <summary>
+    /// Asks a random peer for candidates and connects to one through it. Candidates that are plain
+    /// streams become the connection directly; PXP candidates need the WebRTC upgrade.
+    /// </summary>
+    public async Task<PxpConnection> GetNewPeerAsync(CancellationToken cancellationToken = default) =>
+        (await AskAsync<PxpExchange.Connected>(new PxpExchange.GetNewPeer(), cancellationToken).ConfigureAwait(false))
+        .Connection;
+
+    /// <summary>Stops listening, closes every session, and completes once they have all ended.</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1) return;
+        ITransportListener[] listeners;
+        lock (_listeners) listeners = [.. _listeners];
+        foreach (var listener in listeners) await listener.DisposeAsync().ConfigureAwait(false);
+        await Actor.Ask<PxpExchange.Closed>(new PxpExchange.Close(), _askTimeout).ConfigureAwait(false);
+        await Actor.GracefulStop(_askTimeout).ConfigureAwait(false);
+        await _events.GracefulStop(_askTimeout).ConfigureAwait(false);
+        if (_ownsSystem) await _system.Terminate().ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => new(CloseAsync());
+
+    private async Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
+        string transportName, CancellationToken cancellationToken)
+    {
+        if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
+        var connected = await AskAsync<PxpExchange.Connected>(
+            new PxpExchange.AddPeer(transport, incoming, transportName), cancellationToken).ConfigureAwait(false);
+        return connected.Connection;
+    }
+
+    private async Task AcceptQuietly(Stream stream, string transportName)
+    {
+        try
+        {
+            await AcceptAsync(stream, transportName).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The session's own failure is already reported through PeerError; this only covers the handoff.
+            if (e is not (PxpRequestException or Protocol.PxpProtocolException)) Error?.Invoke(e);
+        }
+    }
+
+    private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
+        Actor.Ask<T>(message, _askTimeout, cancellationToken);
+
+    private static Flow<ByteString, ByteString, NotUsed> StreamFlow(Stream stream) =>
+        Flow.FromGraph(new StreamTransportStage(stream));
+
+    private static ITransport TransportFor(Uri address) => address.Scheme switch
+    {
+        "tcp" => new TcpTransport(),
+        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
+    };
+
+    /// <summary>Turns exchange events into the facade's C# events.</summary>
+    private sealed class EventRelay : ReceiveActor
+    {
+        public EventRelay(PeerExchange exchange)
+        {
+            Receive<PxpExchange.ConnectionOpened>(e => exchange.Connected?.Invoke(e.Connection));
+            Receive<PxpExchange.PeerAdded>(e => exchange.PeerAdded?.Invoke(e.Peer));
+            Receive<PxpExchange.PeerRemoved>(e => exchange.PeerRemoved?.Invoke(e.Peer));
+            Receive<PxpExchange.PeerFailed>(e => exchange.PeerError?.Invoke(e.Peer, e.Error));
+            Receive<PxpExchange.ExchangeError>(e => exchange.Error?.Invoke(e.Error));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Akka.Configuration;
+using PxpActors.Actors;
+
+namespace PxpActors;
+
+/// <summary>
+/// Options of a <see cref="PeerExchange"/>. Each property left null keeps the default of
+/// hocon/reference.conf (or of <see cref="Config"/> when given).
+/// </summary>
+public sealed class PeerExchangeOptions
+{
+    /// <summary>Accept relayed incoming sessions and upgrades (default true). When false, hello carries connectInfo null.</summary>
+    public bool? AllowIncoming { get; init; }
+
+    /// <summary>Replaces the default candidates (our peers that accept incoming) in getpeers replies.</summary>
+    public CandidateSource? CandidateSource { get; init; }
+
+    /// <summary>Bytes per second in each direction of a relay through this node (default 50,000; 0 = unlimited).</summary>
+    public int? RelayBytesPerSecond { get; init; }
+
+    /// <summary>How long a request waits for its reply (default 15 s).</summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>How long a new session may take to say hello (default 10 s).</summary>
+    public TimeSpan? HandshakeTimeout { get; init; }
+
+    /// <summary>Largest multiplex frame accepted from a peer (default 1 MiB).</summary>
+    public int? MaxFramePayload { get; init; }
+
+    /// <summary>Extra HOCON with a <c>pxp</c> section; the properties above win over it.</summary>
+    public Config? Config { get; init; }
+
+    internal ExchangeSettings ToSettings(string networkId)
+    {
+        var settings = ExchangeSettings.Create(Config ?? Akka.Configuration.Config.Empty) with { NetworkId = networkId };
+        return settings with
+        {
+            AllowIncoming = AllowIncoming ?? settings.AllowIncoming,
+            RelayBytesPerSecond = RelayBytesPerSecond ?? settings.RelayBytesPerSecond,
+            RequestTimeout = RequestTimeout ?? settings.RequestTimeout,
+            HandshakeTimeout = HandshakeTimeout ?? settings.HandshakeTimeout,
+            Multiplexer = settings.Multiplexer with
+            {
+                MaxFramePayload = MaxFramePayload ?? settings.Multiplexer.MaxFramePayload,
+            },
+        };
+    }
+}

@@ -1,0 +1,23 @@
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>
+/// The materialized handle of a <see cref="MultiplexerStage"/>. Thread-safe: every call is handed to
+/// the running stage, which alone owns the multiplexer's state.
+/// </summary>
+public interface IMultiplexer
+{
+    /// <summary>
+    /// Registers <paramref name="name"/>: our outgoing channel of that name (announced lazily, with its
+    /// first frame) and the peer's channel of the same name, including one it opened before we asked.
+    /// </summary>
+    Task<Substream> OpenAsync(string name);
+
+    /// <summary>Sends what is queued, then closes the transport. Open substreams end.</summary>
+    void Close();
+
+    /// <summary>Tears the session down at once with <paramref name="reason"/>.</summary>
+    void Abort(Exception reason);
+
+    /// <summary>Completes when the stage has stopped; faulted with the reason if it failed.</summary>
+    Task Completion { get; }
+}

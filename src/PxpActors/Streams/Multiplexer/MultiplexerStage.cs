@@ -1,0 +1,624 @@
+using System.Text;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using PxpActors.Protocol;
+using PxpActors.Protocol.Framing;
+
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>
+/// Splits one PXP byte stream (after the magic) into named shared substreams, in the multiplex@6 format
+/// (PROTOCOL.md section 2). Inlet: bytes from the transport. Outlet: frames for the transport, one
+/// element per frame so a frame is one write. Materializes an <see cref="IMultiplexer"/>.
+/// </summary>
+/// <remarks>
+/// Modelled on GroupBy: one sub-outlet per substream, a cap on open channels, and backpressure from
+/// each substream's bounded buffer to the transport. Outgoing substreams are served round-robin,
+/// one frame at a time.
+/// </remarks>
+public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, IMultiplexer>
+{
+    private readonly MultiplexerSettings _settings;
+
+    public MultiplexerStage(MultiplexerSettings settings)
+    {
+        _settings = settings;
+        Shape = new FlowShape<ByteString, ByteString>(In, Out);
+    }
+
+    public Inlet<ByteString> In { get; } = new("Multiplexer.in");
+
+    public Outlet<ByteString> Out { get; } = new("Multiplexer.out");
+
+    public override FlowShape<ByteString, ByteString> Shape { get; }
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpMultiplexer");
+
+    public override ILogicAndMaterializedValue<IMultiplexer> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var handle = new MultiplexerHandle();
+        return new LogicAndMaterializedValue<IMultiplexer>(new Logic(this, handle), handle);
+    }
+
+    /// <summary>Thread-safe front of the logic: calls become async callbacks into the stage.</summary>
+    private sealed class MultiplexerHandle : IMultiplexer
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly HashSet<TaskCompletionSource<Substream>> _pendingOpens = [];
+        private readonly List<Action> _beforeStart = [];
+        private Action<(string, TaskCompletionSource<Substream>)>? _open;
+        private Action? _close;
+        private Action<Exception>? _abort;
+        private Exception? _stoppedWith;
+
+        public Task Completion => _completion.Task;
+
+        /// <summary>Called from the stage's PreStart; calls made before it are replayed in order.</summary>
+        public void Bind(Action<(string, TaskCompletionSource<Substream>)> open, Action close, Action<Exception> abort)
+        {
+            Action[] early;
+            lock (_beforeStart)
+            {
+                _open = open;
+                _close = close;
+                _abort = abort;
+                early = [.. _beforeStart];
+                _beforeStart.Clear();
+            }
+            foreach (var call in early) call();
+        }
+
+        public Task<Substream> OpenAsync(string name)
+        {
+            var promise = new TaskCompletionSource<Substream>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_pendingOpens)
+            {
+                if (_stoppedWith is not null)
+                    return Task.FromException<Substream>(Closed());
+                _pendingOpens.Add(promise);
+            }
+            WhenStarted(() => _open!((name, promise)));
+            return promise.Task;
+        }
+
+        public void Close() => WhenStarted(() => _close!());
+
+        public void Abort(Exception reason) => WhenStarted(() => _abort!(reason));
+
+        private void WhenStarted(Action call)
+        {
+            lock (_beforeStart)
+            {
+                if (_open is null)
+                {
+                    _beforeStart.Add(call);
+                    return;
+                }
+            }
+            call();
+        }
+
+        /// <summary>Called by the stage when it has answered an open (either way).</summary>
+        public void Answered(TaskCompletionSource<Substream> promise)
+        {
+            lock (_pendingOpens) _pendingOpens.Remove(promise);
+        }
+
+        /// <summary>Called from PostStop: fails opens the stage will never see, then completes.</summary>
+        public void Stopped(Exception? failure)
+        {
+            TaskCompletionSource<Substream>[] orphans;
+            lock (_pendingOpens)
+            {
+                _stoppedWith = failure ?? new MultiplexerClosedException("The PXP session is closed");
+                orphans = [.. _pendingOpens];
+                _pendingOpens.Clear();
+            }
+            foreach (var orphan in orphans) orphan.TrySetException(Closed());
+            if (failure is null) _completion.TrySetResult();
+            else _completion.TrySetException(failure);
+        }
+
+        private MultiplexerClosedException Closed() =>
+            new("The PXP session is closed", _stoppedWith is MultiplexerClosedException ? null : _stoppedWith);
+    }
+
+    /// <summary>Our outgoing channel of one substream.</summary>
+    private sealed class LocalChannel(uint number)
+    {
+        public uint Number { get; } = number;
+        public bool Announced { get; set; }
+        public bool EndQueued { get; set; }
+        public bool PeerFinished { get; set; }
+    }
+
+    private sealed class Logic : GraphStageLogic
+    {
+        private readonly MultiplexerStage _stage;
+        private readonly MultiplexerHandle _handle;
+        private readonly MultiplexerSettings _settings;
+        private readonly FrameDecoder _decoder;
+        private readonly Action<Frame> _onFrame;
+        private readonly Queue<ByteString> _controlFrames = new();
+        private readonly Queue<SubstreamState> _readyToSend = new();
+        private readonly Dictionary<string, SubstreamState> _byName = new(StringComparer.Ordinal);
+        private readonly Dictionary<uint, RemoteChannel> _remote = new();
+        private readonly Dictionary<string, RemoteChannel> _unclaimed = new(StringComparer.Ordinal);
+        private readonly List<SubstreamState?> _localSlots = [];
+        private readonly HashSet<RemoteChannel> _overfull = [];
+        private int _localOpen;
+        private bool _closing;
+        private bool _transportFinished;
+        private Exception? _failure;
+
+        /// <summary>A channel the peer opened: its data waits here until the substream's reader pulls.</summary>
+        private sealed class RemoteChannel(uint number, string name)
+        {
+            public uint Number { get; } = number;
+            public string Name { get; } = name;
+            public Queue<ByteString> Buffer { get; } = new();
+            public long BufferedBytes { get; set; }
+            public bool Ended { get; set; }
+            public SubstreamState? Owner { get; set; }
+        }
+
+        /// <summary>One registered name: our channel, the peer's channel once it opened, and the two sub-ports.</summary>
+        private sealed class SubstreamState(string name, LocalChannel local)
+        {
+            public string Name { get; } = name;
+            public LocalChannel Local { get; } = local;
+            public RemoteChannel? Remote { get; set; }
+            public SubSinkInlet<ByteString>? Writer { get; set; }
+            public SubSourceOutlet<ByteString>? Reader { get; set; }
+            public ByteString Pending { get; set; } = ByteString.Empty;
+            public bool WriterDone { get; set; }
+            public bool ReaderDone { get; set; }
+            public bool QueuedForSend { get; set; }
+        }
+
+        public Logic(MultiplexerStage stage, MultiplexerHandle handle) : base(stage.Shape)
+        {
+            _stage = stage;
+            _handle = handle;
+            _settings = stage._settings;
+            _decoder = new FrameDecoder(_settings.MaxFramePayload);
+            _onFrame = OnFrame;
+
+            SetHandler(stage.In, onPush: OnTransportPush, onUpstreamFinish: OnTransportFinish,
+                onUpstreamFailure: Fail);
+            SetHandler(stage.Out, onPull: SendNext, onDownstreamFinish: _ =>
+            {
+                if (_closing || _transportFinished) CompleteStage();
+                else Fail(new MultiplexerClosedException("The transport stopped accepting data"));
+            });
+        }
+
+        public override void PreStart()
+        {
+            _handle.Bind(
+                GetAsyncCallback<(string Name, TaskCompletionSource<Substream> Promise)>(r => Open(r.Name, r.Promise)),
+                GetAsyncCallback(BeginClose),
+                GetAsyncCallback<Exception>(Fail));
+            Pull(_stage.In);
+        }
+
+        public override void PostStop()
+        {
+            var reason = _failure ?? new MultiplexerClosedException("The PXP session is closed");
+            foreach (var state in _byName.Values)
+            {
+                if (state.Reader is { IsClosed: false } reader)
+                {
+                    if (_failure is null) reader.Complete();
+                    else reader.Fail(reason);
+                }
+                if (state.Writer is { IsClosed: false } writer) writer.Cancel();
+            }
+            _handle.Stopped(_failure);
+        }
+
+        // ---- transport → substreams ------------------------------------------------------------
+
+        private void OnTransportPush()
+        {
+            var chunk = Grab(_stage.In);
+            try
+            {
+                _decoder.Decode(chunk.ToReadOnlySpan(), _onFrame);
+            }
+            catch (PxpProtocolException e)
+            {
+                Fail(e);
+                return;
+            }
+            PullTransportIfRoom();
+        }
+
+        private void PullTransportIfRoom()
+        {
+            if (_overfull.Count == 0 && !_closing && !IsClosed(_stage.In) && !HasBeenPulled(_stage.In))
+                Pull(_stage.In);
+        }
+
+        private void OnTransportFinish()
+        {
+            if (!_decoder.IsAtFrameBoundary)
+            {
+                Fail(new PxpProtocolException("Connection ended in the middle of a multiplex frame"));
+                return;
+            }
+            // The peer is gone: every substream ends once its reader has taken what was buffered.
+            _transportFinished = true;
+            foreach (var remote in _remote.Values.ToList()) EndRemote(remote);
+            CompleteIfDrained();
+        }
+
+        private void CompleteIfDrained()
+        {
+            if (_transportFinished && _byName.Values.All(s => s.ReaderDone || s.Remote is not { Buffer.Count: > 0 }))
+                CompleteStage();
+        }
+
+        private void OnFrame(Frame frame)
+        {
+            switch (frame.Type)
+            {
+                case FrameType.Open: OnOpen(frame); break;
+                case FrameType.DataFromCreator: OnData(frame); break;
+                case FrameType.EndFromCreator: EndRemote(RemoteOf(frame)); break;
+                case FrameType.ErrorFromCreator: OnReset(frame); break;
+                case FrameType.DataFromReceiver:
+                    throw new PxpProtocolException(
+                        $"Peer wrote to channel {frame.Channel}, which we created (PXP channels are one-way)");
+                case FrameType.EndFromReceiver: OnPeerFinishedOurChannel(frame.Channel, reset: false); break;
+                case FrameType.ErrorFromReceiver: OnPeerFinishedOurChannel(frame.Channel, reset: true); break;
+            }
+        }
+
+        private void OnOpen(Frame frame)
+        {
+            var name = frame.Payload.IsEmpty ? frame.Channel.ToString() : DecodeName(frame.Payload.Span);
+            if (_remote.ContainsKey(frame.Channel))
+                throw new PxpProtocolException($"Peer opened channel {frame.Channel} again while it was still open");
+            if (OpenChannelCount >= _settings.MaxSubstreams)
+                throw new PxpProtocolException($"Peer opened more than {_settings.MaxSubstreams} substreams");
+
+            var remote = new RemoteChannel(frame.Channel, name);
+            if (_byName.TryGetValue(name, out var owner))
+            {
+                if (owner.Remote is not null)
+                    throw new PxpProtocolException($"Peer opened a second channel named \"{name}\"");
+                Attach(owner, remote);
+            }
+            else if (!_unclaimed.TryAdd(name, remote))
+            {
+                throw new PxpProtocolException($"Peer opened a second channel named \"{name}\"");
+            }
+            _remote.Add(frame.Channel, remote);
+        }
+
+        private static string DecodeName(ReadOnlySpan<byte> bytes)
+        {
+            try
+            {
+                return new UTF8Encoding(false, true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new PxpProtocolException("Peer opened a channel whose name is not valid UTF-8");
+            }
+        }
+
+        private void OnData(Frame frame)
+        {
+            var remote = RemoteOf(frame);
+            if (remote.Ended)
+                throw new PxpProtocolException($"Peer sent data on channel {frame.Channel} after ending it");
+            if (frame.Payload.IsEmpty) return;
+            if (remote.Owner is { ReaderDone: true }) return; // our reader cancelled: the bytes have nowhere to go
+
+            remote.Buffer.Enqueue(ByteString.FromBytes(frame.Payload.ToArray()));
+            remote.BufferedBytes += frame.Payload.Length;
+            if (remote.BufferedBytes > _settings.SubstreamBufferBytes) _overfull.Add(remote);
+            Deliver(remote);
+        }
+
+        private void OnReset(Frame frame)
+        {
+            var remote = RemoteOf(frame);
+            _remote.Remove(remote.Number);
+            _overfull.Remove(remote);
+            if (_unclaimed.GetValueOrDefault(remote.Name) == remote) _unclaimed.Remove(remote.Name);
+            remote.Buffer.Clear();
+            remote.Ended = true;
+            if (remote.Owner is { } owner && !owner.ReaderDone)
+            {
+                owner.ReaderDone = true;
+                owner.Reader!.Fail(new SubstreamResetException(remote.Name, Encoding.UTF8.GetString(frame.Payload.Span)));
+                ForgetIfFinished(owner);
+            }
+        }
+
+        private RemoteChannel RemoteOf(Frame frame) =>
+            _remote.TryGetValue(frame.Channel, out var remote)
+                ? remote
+                : throw new PxpProtocolException($"Peer sent a {frame.Type} frame on channel {frame.Channel}, which it never opened");
+
+        /// <summary>The peer ended its channel: answer with our own end (as multiplex does) and drain.</summary>
+        private void EndRemote(RemoteChannel remote)
+        {
+            if (remote.Ended) return;
+            remote.Ended = true;
+            _remote.Remove(remote.Number);
+            QueueControl(new Frame(remote.Number, FrameType.EndFromReceiver, ReadOnlyMemory<byte>.Empty));
+            Deliver(remote);
+        }
+
+        private void OnPeerFinishedOurChannel(uint number, bool reset)
+        {
+            if (number >= _localSlots.Count || _localSlots[(int)number] is not { } state) return;
+            state.Local.PeerFinished = true;
+            if (reset && !state.WriterDone)
+            {
+                // The peer will not read this channel any more: stop taking writes for it.
+                state.WriterDone = true;
+                state.Pending = ByteString.Empty;
+                state.Writer?.Cancel();
+            }
+            ReleaseSlotIfDone(state);
+            ForgetIfFinished(state);
+        }
+
+        // ---- substream readers ---------------------------------------------------------------
+
+        private void Attach(SubstreamState owner, RemoteChannel remote)
+        {
+            owner.Remote = remote;
+            remote.Owner = owner;
+            Deliver(remote);
+        }
+
+        private void Deliver(RemoteChannel remote)
+        {
+            if (remote.Owner is not { ReaderDone: false } owner || owner.Reader is not { } reader) return;
+            if (remote.Buffer.Count > 0 && reader.IsAvailable)
+            {
+                var next = remote.Buffer.Dequeue();
+                remote.BufferedBytes -= next.Count;
+                reader.Push(next);
+                if (remote.BufferedBytes <= _settings.SubstreamBufferBytes && _overfull.Remove(remote))
+                    PullTransportIfRoom();
+            }
+            if (remote.Buffer.Count == 0 && remote.Ended)
+            {
+                owner.ReaderDone = true;
+                reader.Complete();
+                ForgetIfFinished(owner);
+                CompleteIfDrained();
+            }
+        }
+
+        private void OnReaderCancelled(SubstreamState state)
+        {
+            state.ReaderDone = true;
+            if (state.Remote is { } remote)
+            {
+                remote.Buffer.Clear();
+                remote.BufferedBytes = 0;
+                if (_overfull.Remove(remote)) PullTransportIfRoom();
+            }
+            ForgetIfFinished(state);
+        }
+
+        // ---- substream writers → transport ----------------------------------------------------
+
+        private void Open(string name, TaskCompletionSource<Substream> promise)
+        {
+            _handle.Answered(promise);
+            if (_closing)
+            {
+                promise.TrySetException(new MultiplexerClosedException("The PXP session is closing"));
+                return;
+            }
+            if (_byName.ContainsKey(name))
+            {
+                promise.TrySetException(new InvalidOperationException($"Substream \"{name}\" is already open"));
+                return;
+            }
+            if (OpenChannelCount >= _settings.MaxSubstreams)
+            {
+                promise.TrySetException(new InvalidOperationException(
+                    $"Cannot open substream \"{name}\": {_settings.MaxSubstreams} substreams are open"));
+                return;
+            }
+
+            var state = new SubstreamState(name, new LocalChannel(AllocateSlot()));
+            _localSlots[(int)state.Local.Number] = state;
+            _localOpen++;
+            _byName.Add(name, state);
+
+            var writer = new SubSinkInlet<ByteString>(this, $"pxp-out:{name}");
+            writer.SetHandler(new WriterHandler(this, state));
+            state.Writer = writer;
+            var reader = new SubSourceOutlet<ByteString>(this, $"pxp-in:{name}");
+            reader.SetHandler(new ReaderHandler(this, state));
+            state.Reader = reader;
+            writer.Pull();
+
+            if (_unclaimed.Remove(name, out var early)) Attach(state, early);
+            promise.TrySetResult(new Substream(
+                name,
+                Akka.Streams.Dsl.Source.FromGraph(reader.Source),
+                Akka.Streams.Dsl.Sink.FromGraph(writer.Sink)));
+        }
+
+        private uint AllocateSlot()
+        {
+            var free = _localSlots.IndexOf(null);
+            if (free >= 0) return (uint)free;
+            _localSlots.Add(null);
+            return (uint)(_localSlots.Count - 1);
+        }
+
+        private int OpenChannelCount => _localOpen + _remote.Count + _unclaimed.Count;
+
+        private void OnWriterPush(SubstreamState state)
+        {
+            var element = state.Writer!.Grab();
+            if (element.IsEmpty)
+            {
+                state.Writer.Pull();
+                return;
+            }
+            Announce(state);
+            state.Pending = element;
+            QueueForSend(state);
+        }
+
+        private void OnWriterDone(SubstreamState state)
+        {
+            if (state.WriterDone) return;
+            state.WriterDone = true;
+            if (!state.QueuedForSend) QueueEnd(state);
+        }
+
+        private void QueueForSend(SubstreamState state)
+        {
+            if (state.QueuedForSend) return;
+            state.QueuedForSend = true;
+            _readyToSend.Enqueue(state);
+            if (IsAvailable(_stage.Out)) SendNext();
+        }
+
+        /// <summary>The type-0 open goes out just before our channel's first data, end or error frame.</summary>
+        private void Announce(SubstreamState state)
+        {
+            if (state.Local.Announced) return;
+            state.Local.Announced = true;
+            var name = Encoding.UTF8.GetBytes(state.Name);
+            QueueControl(new Frame(state.Local.Number, FrameType.Open, name));
+        }
+
+        /// <summary>
+        /// Ends our direction with an end frame, never an error frame: a JS hub that receives a reset
+        /// drops the whole peer (PROTOCOL.md section 6).
+        /// </summary>
+        private void QueueEnd(SubstreamState state)
+        {
+            if (state.Local.EndQueued) return;
+            state.Local.EndQueued = true;
+            if (state.Local.Announced || !_closing)
+            {
+                Announce(state);
+                QueueControl(new Frame(state.Local.Number, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty));
+            }
+            ReleaseSlotIfDone(state);
+            ForgetIfFinished(state);
+        }
+
+        private void QueueControl(Frame frame)
+        {
+            _controlFrames.Enqueue(ByteString.FromBytes(frame.ToArray()));
+            if (IsAvailable(_stage.Out)) SendNext();
+        }
+
+        /// <summary>Control frames first (they are tiny and keep channel order), then one data frame round-robin.</summary>
+        private void SendNext()
+        {
+            if (!IsAvailable(_stage.Out)) return;
+            if (_controlFrames.TryDequeue(out var control))
+            {
+                Push(_stage.Out, control);
+            }
+            else if (_readyToSend.TryDequeue(out var state))
+            {
+                var take = Math.Min(state.Pending.Count, _settings.MaxSendFramePayload);
+                var payload = state.Pending.Slice(0, take);
+                state.Pending = state.Pending.Slice(take);
+                Push(_stage.Out, EncodeData(state.Local.Number, payload));
+                if (!state.Pending.IsEmpty)
+                {
+                    _readyToSend.Enqueue(state);
+                    return;
+                }
+                state.QueuedForSend = false;
+                if (state.WriterDone) QueueEnd(state);
+                else state.Writer!.Pull();
+            }
+            else if (_closing)
+            {
+                CompleteStage();
+            }
+        }
+
+        private static ByteString EncodeData(uint channel, ByteString payload)
+        {
+            var header = channel << 3 | (uint)FrameType.DataFromCreator;
+            var bytes = new byte[Varint.SizeOf(header) + Varint.SizeOf((uint)payload.Count) + payload.Count];
+            var n = Varint.Write(header, bytes);
+            n += Varint.Write((uint)payload.Count, bytes.AsSpan(n));
+            payload.CopyTo(bytes, n, payload.Count);
+            return ByteString.FromBytes(bytes);
+        }
+
+        private void ReleaseSlotIfDone(SubstreamState state)
+        {
+            // Reuse a channel number only once the peer has finished it too, or it never heard of it.
+            var peerDone = state.Local.PeerFinished || !state.Local.Announced;
+            if (state.Local.EndQueued && peerDone && _localSlots[(int)state.Local.Number] == state)
+            {
+                _localSlots[(int)state.Local.Number] = null;
+                _localOpen--;
+            }
+        }
+
+        private void ForgetIfFinished(SubstreamState state)
+        {
+            if (state.WriterDone && state.Local.EndQueued && state.ReaderDone && _byName.GetValueOrDefault(state.Name) == state)
+                _byName.Remove(state.Name);
+        }
+
+        // ---- closing --------------------------------------------------------------------------
+
+        private void BeginClose()
+        {
+            if (_closing) return;
+            _closing = true;
+            foreach (var state in _byName.Values.ToList())
+            {
+                state.Writer?.Cancel();
+                state.Pending = ByteString.Empty;
+                state.WriterDone = true;
+            }
+            _readyToSend.Clear();
+            if (!IsClosed(_stage.In)) Cancel(_stage.In);
+            if (IsAvailable(_stage.Out)) SendNext();
+        }
+
+        private void Fail(Exception reason)
+        {
+            _failure ??= reason;
+            FailStage(reason);
+        }
+
+        private sealed class WriterHandler(Logic logic, SubstreamState state) : InHandler
+        {
+            public override void OnPush() => logic.OnWriterPush(state);
+
+            public override void OnUpstreamFinish() => logic.OnWriterDone(state);
+
+            public override void OnUpstreamFailure(Exception e) => logic.OnWriterDone(state);
+        }
+
+        private sealed class ReaderHandler(Logic logic, SubstreamState state) : OutHandler
+        {
+            public override void OnPull()
+            {
+                if (state.Remote is { } remote) logic.Deliver(remote);
+            }
+
+            public override void OnDownstreamFinish(Exception cause) => logic.OnReaderCancelled(state);
+        }
+    }
+}

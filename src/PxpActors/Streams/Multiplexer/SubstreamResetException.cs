@@ -1,0 +1,8 @@
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>The peer destroyed one substream (an error frame). Only that substream fails.</summary>
+public sealed class SubstreamResetException(string substream, string message)
+    : Exception($"Peer reset substream \"{substream}\": {(message.Length == 0 ? "Channel destroyed" : message)}")
+{
+    public string Substream { get; } = substream;
+}

@@ -1,0 +1,22 @@
+namespace PxpActors.Transports;
+
+/// <summary>
+/// A way to reach peers by URL (tcp://, ws://): dial out, or listen and hand each accepted connection
+/// to a callback. Every connection is a duplex <see cref="Stream"/>, which is all a PXP session needs.
+/// </summary>
+public interface ITransport
+{
+    /// <summary>The URL scheme this transport serves, e.g. "tcp".</summary>
+    string Scheme { get; }
+
+    Task<Stream> ConnectAsync(Uri address, CancellationToken cancellationToken = default);
+
+    Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A running listener; disposing it stops accepting (connections already accepted stay open).</summary>
+public interface ITransportListener : IAsyncDisposable
+{
+    /// <summary>The address actually bound (port 0 resolved to the real port).</summary>
+    Uri LocalAddress { get; }
+}

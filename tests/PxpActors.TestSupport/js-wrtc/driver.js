@@ -1,0 +1,141 @@
+'use strict'
+// Drives one libwebrtc RTCPeerConnection (@roamhq/wrtc) for the C# WebRTC tests.
+//
+// stdin:  one JSON command a line, {"id":N,"cmd":"...",...}
+// stdout: one JSON object a line: a reply {"id":N,"ok":true,...} / {"id":N,"ok":false,"error":"..."}
+//         or an event {"event":"...",...}. Nothing else is written to stdout.
+//
+// Commands: create {role:"offerer"|"answerer", label?, iceServers?}, createOffer, createAnswer,
+// setRemoteDescription {type,sdp}, addIceCandidate {candidate:{candidate,sdpMLineIndex,sdpMid}},
+// certificates, send {text}, close.
+// Events: candidate {candidate:{...}|null}, connectionState, iceConnectionState, iceGatheringState,
+// dataChannel {state,label}, message {text}.
+
+const readline = require('readline')
+const wrtc = require('@roamhq/wrtc')
+
+let pc = null
+let channel = null
+
+function send (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function emit (event, fields) {
+  send(Object.assign({ event }, fields || {}))
+}
+
+function errorText (err) {
+  return err instanceof Error ? err.message : String(err)
+}
+
+process.on('uncaughtException', (err) => emit('uncaughtException', { message: errorText(err) }))
+process.on('unhandledRejection', (err) => emit('uncaughtException', { message: errorText(err) }))
+
+function watchChannel (dc) {
+  channel = dc
+  dc.binaryType = 'arraybuffer'
+  dc.onopen = () => emit('dataChannel', { state: 'open', label: dc.label })
+  dc.onclose = () => emit('dataChannel', { state: 'closed', label: dc.label })
+  dc.onmessage = (e) => emit('message', {
+    text: typeof e.data === 'string' ? e.data : Buffer.from(e.data).toString('utf8')
+  })
+}
+
+function requirePc () {
+  if (!pc) throw new Error('no peer connection: send "create" first')
+  return pc
+}
+
+// Certificate fingerprints as getStats reports them for the selected transport: what libwebrtc
+// itself announced and what it verified the peer's certificate against.
+async function certificates () {
+  const stats = await requirePc().getStats()
+  const byId = new Map()
+  stats.forEach((s) => byId.set(s.id, s))
+  let local = null
+  let remote = null
+  let dtlsState = null
+  stats.forEach((s) => {
+    if (s.type !== 'transport') return
+    dtlsState = s.dtlsState || dtlsState
+    const l = byId.get(s.localCertificateId)
+    const r = byId.get(s.remoteCertificateId)
+    if (l) local = { algorithm: l.fingerprintAlgorithm, fingerprint: l.fingerprint }
+    if (r) remote = { algorithm: r.fingerprintAlgorithm, fingerprint: r.fingerprint }
+  })
+  return { local, remote, dtlsState }
+}
+
+const commands = {
+  async create (cmd) {
+    if (pc) throw new Error('peer connection already created')
+    pc = new wrtc.RTCPeerConnection({ iceServers: cmd.iceServers || [] })
+    pc.onicecandidate = (e) => emit('candidate', {
+      candidate: e.candidate
+        ? { candidate: e.candidate.candidate, sdpMLineIndex: e.candidate.sdpMLineIndex, sdpMid: e.candidate.sdpMid }
+        : null
+    })
+    pc.onconnectionstatechange = () => emit('connectionState', { state: pc.connectionState })
+    pc.oniceconnectionstatechange = () => emit('iceConnectionState', { state: pc.iceConnectionState })
+    pc.onicegatheringstatechange = () => emit('iceGatheringState', { state: pc.iceGatheringState })
+    pc.ondatachannel = (e) => watchChannel(e.channel)
+    if (cmd.role === 'offerer') watchChannel(pc.createDataChannel(cmd.label || 'pxp'))
+    else if (cmd.role !== 'answerer') throw new Error('role is "offerer" or "answerer"')
+    return {}
+  },
+  async createOffer () {
+    const offer = await requirePc().createOffer()
+    await pc.setLocalDescription(offer)
+    return { type: pc.localDescription.type, sdp: pc.localDescription.sdp }
+  },
+  async createAnswer () {
+    const answer = await requirePc().createAnswer()
+    await pc.setLocalDescription(answer)
+    return { type: pc.localDescription.type, sdp: pc.localDescription.sdp }
+  },
+  async setRemoteDescription (cmd) {
+    await requirePc().setRemoteDescription({ type: cmd.type, sdp: cmd.sdp })
+    return {}
+  },
+  async addIceCandidate (cmd) {
+    await requirePc().addIceCandidate(cmd.candidate)
+    return {}
+  },
+  async certificates () {
+    return certificates()
+  },
+  async send (cmd) {
+    if (!channel || channel.readyState !== 'open') throw new Error('the data channel is not open')
+    channel.send(cmd.text)
+    return {}
+  },
+  async close () {
+    if (pc) pc.close()
+    return {}
+  }
+}
+
+const input = readline.createInterface({ input: process.stdin })
+input.on('line', async (line) => {
+  let cmd
+  try {
+    cmd = JSON.parse(line)
+  } catch (err) {
+    emit('badCommand', { line, message: errorText(err) })
+    return
+  }
+  const handler = commands[cmd.cmd]
+  try {
+    if (!handler) throw new Error('unknown command "' + cmd.cmd + '"')
+    const reply = await handler(cmd)
+    send(Object.assign({ id: cmd.id, ok: true }, reply))
+  } catch (err) {
+    send({ id: cmd.id, ok: false, error: errorText(err) })
+  }
+})
+input.on('close', () => {
+  if (pc) pc.close()
+  // wrtc keeps native threads alive; leave explicitly once stdin is gone.
+  setImmediate(() => process.exit(0))
+})

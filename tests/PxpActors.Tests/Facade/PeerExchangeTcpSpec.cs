@@ -1,0 +1,53 @@
+using System.Text;
+using PxpActors.Actors;
+
+namespace PxpActors.Tests.Facade;
+
+public sealed class PeerExchangeTcpSpec : IAsyncLifetime
+{
+    private readonly PeerExchange _server = new("test");
+    private readonly PeerExchange _client = new("test");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _client.CloseAsync();
+        await _server.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Two_nodes_must_exchange_application_data_over_tcp_both_ways()
+    {
+        var accepted = new TaskCompletionSource<PxpConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Connected += c => accepted.TrySetResult(c);
+        var address = await _server.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+
+        var outgoing = await _client.ConnectAsync(address);
+        var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(3));
+
+        await using var clientStream = outgoing.OpenStream(_client.Materializer);
+        await using var serverStream = incoming.OpenStream(_server.Materializer);
+        await clientStream.WriteAsync(Encoding.UTF8.GetBytes("ping"));
+        Assert.Equal("ping", await ReadText(serverStream, 4));
+        await serverStream.WriteAsync(Encoding.UTF8.GetBytes("pong!"));
+        Assert.Equal("pong!", await ReadText(clientStream, 5));
+
+        Assert.Single(_client.Peers);
+        Assert.False(_client.Peers[0].Incoming);
+        Assert.True(_client.Peers[0].AcceptsIncoming);
+    }
+
+    private static async Task<string> ReadText(Stream stream, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read)).AsTask().WaitAsync(TimeSpan.FromSeconds(3));
+            if (n == 0) throw new EndOfStreamException();
+            read += n;
+        }
+        return Encoding.UTF8.GetString(buffer);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Time.Testing;
+using Org.BouncyCastle.Crypto.Parameters;
+using PxpActors.WebRtc.Dtls;
+using Xunit;
+
+namespace PxpActors.WebRtc.Tests.Dtls;
+
+public sealed class DtlsCertificateTests
+{
+    [Fact]
+    public void Generate_must_make_a_self_signed_ECDSA_P256_certificate_valid_around_now()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+        var certificate = DtlsCertificate.Generate(clock, TimeSpan.FromDays(30));
+
+        var key = Assert.IsType<ECPublicKeyParameters>(certificate.Certificate.GetPublicKey());
+        Assert.Equal("1.2.840.10045.3.1.7", key.PublicKeyParamSet.Id); // secp256r1 / P-256
+        Assert.Equal("1.2.840.10045.4.3.2", certificate.Certificate.SigAlgOid); // ecdsa-with-SHA256
+        certificate.Certificate.Verify(key); // self-signed
+        Assert.Equal(new DateTime(2026, 1, 1, 3, 4, 5), certificate.Certificate.NotBefore);
+        Assert.Equal(new DateTimeOffset(2026, 2, 1, 3, 4, 5, TimeSpan.Zero), certificate.NotAfter);
+        Assert.True(certificate.Fingerprint.Matches(certificate.Der));
+    }
+
+    [Fact]
+    public void Source_must_make_a_fresh_certificate_per_connection_by_default()
+    {
+        var source = new DtlsCertificateSource(DtlsSettings.Default, TimeProvider.System);
+
+        Assert.NotEqual(source.Next().Fingerprint, source.Next().Fingerprint);
+    }
+
+    [Fact]
+    public void Source_must_reuse_a_per_node_certificate_until_it_nears_expiry()
+    {
+        var clock = new FakeTimeProvider();
+        var settings = DtlsSettings.Default with { CertificateScope = DtlsCertificateScope.PerNode, CertificateLifetime = TimeSpan.FromDays(10) };
+        var source = new DtlsCertificateSource(settings, clock);
+
+        var first = source.Next();
+        clock.Advance(TimeSpan.FromDays(8.9));
+        Assert.Same(first, source.Next());
+
+        clock.Advance(TimeSpan.FromDays(0.2)); // less than a tenth of the lifetime left
+        Assert.NotSame(first, source.Next());
+    }
+}
