@@ -36,6 +36,9 @@ public static class PxpExchange
     /// <summary>Reply: <see cref="PeerList"/>.</summary>
     public sealed record ListPeers;
 
+    /// <summary>Observable node state. Reply: <see cref="Stats"/>.</summary>
+    public sealed record GetStats;
+
     /// <summary>Events are sent to <paramref name="Subscriber"/> until it stops or unsubscribes.</summary>
     public sealed record Subscribe(IActorRef Subscriber);
 
@@ -57,6 +60,11 @@ public static class PxpExchange
     public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
 
     public sealed record Closed;
+
+    /// <param name="Sessions">Session actors alive, handshaking or ready.</param>
+    /// <param name="ReadyPeers">Sessions whose handshake finished.</param>
+    /// <param name="Candidates">Candidate ids currently remembered.</param>
+    public sealed record Stats(int Sessions, int ReadyPeers, int Candidates);
 
     // ---- events (sent to subscribers) ----
 

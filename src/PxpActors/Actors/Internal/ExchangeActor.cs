@@ -52,6 +52,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<Terminated>(OnTerminated);
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
+        Receive<PxpExchange.GetStats>(_ => Sender.Tell(
+            new PxpExchange.Stats(Context.GetChildren().Count(), ReadyPeers().Count(), _candidates.Count)));
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());

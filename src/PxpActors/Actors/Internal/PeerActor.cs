@@ -20,6 +20,8 @@ namespace PxpActors.Actors.Internal;
 internal sealed class PeerActor : ReceiveActor, IWithTimers
 {
     private const string HandshakeTimer = "handshake";
+    private const string PartingTimer = "parting";
+    private static readonly TimeSpan PartingTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ExchangeSettings _settings;
     private readonly SessionOrigin _origin;
@@ -33,6 +35,8 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private long _nextNonce;
     private PeerInfo? _info;
     private bool _dataStreamOpen;
+    private bool _connectionReported;
+    private bool _rpcStreamLive;
     private int _openRelays;
     private bool _stopping;
 
@@ -99,14 +103,34 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             OnRpcLine(line);
             if (!_stopping) lineSender.Tell(RpcAck.Instance);
         });
-        Receive<RpcStreamEnded>(_ => Stop(null));
-        Receive<RpcStreamFailed>(f => Fail(f.Error));
+        Receive<RpcStreamEnded>(_ =>
+        {
+            _rpcStreamLive = false;
+            Stop(null);
+        });
+        Receive<RpcStreamFailed>(f =>
+        {
+            _rpcStreamLive = false;
+            Fail(f.Error);
+        });
         Receive<RpcOutboxOverflowed>(_ => Fail(new PxpProtocolException("The peer does not read: too many RPC messages are waiting to be sent")));
         Receive<HandshakeTimedOut>(_ => Fail(new PxpProtocolException(
             $"No hello from the peer within {_settings.HandshakeTimeout.TotalSeconds:0.###} s")));
         Receive<RequestTimedOut>(OnRequestTimedOut);
         Receive<SubstreamFor>(OnSubstreamOpened);
-        Receive<TransportEnded>(e => Stop(e.Error));
+        Receive<TransportEnded>(e =>
+        {
+            if (_stopping) Context.Stop(Self);
+            else if (e.Error is not null) Fail(e.Error);
+            // Lines the peer sent before closing may still be on their way: the end of the RPC stream follows them.
+            else if (_rpcStreamLive) Timers.StartSingleTimer(PartingTimer, PartingTimedOut.Instance, PartingTimeout);
+            else Stop(null);
+        });
+        Receive<PartingTimedOut>(_ =>
+        {
+            Stop(null);
+            Context.Stop(Self);
+        });
         Receive<CloseSession>(_ => _mux.Close());
         Receive<RequestCandidates>(_ => Sender.Tell(NotReady()));
         Receive<RequestRelay>(_ => Sender.Tell(NotReady()));
@@ -123,6 +147,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             .To(Sink.ActorRefWithAck<ByteString>(Self, RpcStreamStarted.Instance, RpcAck.Instance,
                 RpcStreamEnded.Instance, e => new RpcStreamFailed(e)))
             .Run(_materializer);
+        _rpcStreamLive = true;
         var self = Self;
         (_rpcOut, var sent) = Source.ActorRef<ByteString>(_settings.MaxPendingRequests * 4, OverflowStrategy.Fail)
             .WatchTermination(Keep.Both)
@@ -180,12 +205,12 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         if (hello.Version != Hello.CurrentVersion)
         {
             Fail(new PxpProtocolException(
-                $"Peer has an invalid protocol version: theirs={hello.Version}, ours={Hello.CurrentVersion}"));
+                $"Peer has an invalid protocol version.theirs={hello.Version}, ours={Hello.CurrentVersion}"));
             return;
         }
         if (!hello.Networks.Contains(_settings.NetworkId))
         {
-            Fail(new PxpProtocolException("Peer does not have any networks in common"));
+            Fail(new PxpProtocolException("Peer does not have any networks in common."));
             return;
         }
         Timers.Cancel(HandshakeTimer);
@@ -202,6 +227,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     {
         // Register "data:net" before asking, so bytes the peer sends right after its reply are kept.
         var nonce = NextNonce();
+        _dataStreamOpen = true; // a connect from the peer now is "twice", as in the reference
         _pending[nonce] = new PendingRequest(_origin.ConnectRequester, Kind: RequestKind.Connect);
         OpenSubstream($"data:{_settings.NetworkId}", nonce);
     }
@@ -226,6 +252,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void ConnectionOpened(Substream data)
     {
+        _connectionReported = true;
         var connection = new PxpConnection(_info, _origin.Incoming, _origin.TransportName, data);
         _exchange.Tell(new ConnectionReady(connection, _origin.ConnectRequester));
     }
@@ -236,7 +263,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     {
         if (getPeers.Network != _settings.NetworkId)
         {
-            var message = $"Peer requested an unknown network: \"{getPeers.Network}\"";
+            var message = $"Peer requested an unknown network:\"{getPeers.Network}\""; // the reference's text, byte for byte
             Reply(getPeers.Nonce, Replies.CandidatesError(message));
             Fail(new PxpProtocolException(message));
             return;
@@ -449,11 +476,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
                     }
                     break;
                 }
-                if (pending.Kind == RequestKind.Connect)
-                {
-                    _dataStreamOpen = true;
-                    ConnectionOpened(pending.Stream!);
-                }
+                if (pending.Kind == RequestKind.Connect) ConnectionOpened(pending.Stream!);
                 else pending.ReplyTo?.Tell(new RelayOpened(pending.Stream!));
                 break;
         }
@@ -479,21 +502,35 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     // ---- ending ----
 
+    /// <summary>
+    /// The session is over because of the peer: report it, let a parting reply already queued on "pxp"
+    /// reach the peer (as the reference writes its error reply before closing), then stop.
+    /// </summary>
     private void Fail(Exception error)
     {
         if (_stopping) return;
+        _stopping = true;
         _log.Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
         _exchange.Tell(new SessionFailed(_info, error));
-        _origin.ConnectRequester?.Tell(new Status.Failure(error));
-        Stop(error);
+        if (!_connectionReported) _origin.ConnectRequester?.Tell(new Status.Failure(error));
+        if (_rpcOut is null)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        _rpcOut.Tell(new Status.Success(Akka.Done.Instance));
+        _mux.CloseAfter("pxp");
+        Timers.StartSingleTimer(PartingTimer, PartingTimedOut.Instance, PartingTimeout);
     }
 
+    /// <summary>The transport ended or we were told to close: stop at once.</summary>
     private void Stop(Exception? error)
     {
         if (_stopping) return;
         _stopping = true;
-        if (error is not null && _info is null) _origin.ConnectRequester?.Tell(new Status.Failure(error));
-        _mux.Abort(error ?? new MultiplexerClosedException("The PXP session is closed"));
+        if (!_connectionReported)
+            _origin.ConnectRequester?.Tell(new Status.Failure(error ?? new PxpRequestException(
+                "The peer closed the connection before the session was ready")));
         Context.Stop(Self);
     }
 
@@ -521,6 +558,11 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private sealed record TransportEnded(Exception? Error);
 
     private sealed record HandshakeTimedOut;
+
+    private sealed record PartingTimedOut
+    {
+        public static PartingTimedOut Instance { get; } = new();
+    }
 
     private sealed record RequestTimedOut(string Nonce, string Command);
 

@@ -15,6 +15,12 @@ public interface IMultiplexer
     /// <summary>Sends what is queued, then closes the transport. Open substreams end.</summary>
     void Close();
 
+    /// <summary>
+    /// Closes once our side of <paramref name="substream"/> has ended and its frames are written: a
+    /// parting reply on "pxp" reaches the peer before the transport closes.
+    /// </summary>
+    void CloseAfter(string substream);
+
     /// <summary>Tears the session down at once with <paramref name="reason"/>.</summary>
     void Abort(Exception reason);
 

@@ -49,19 +49,22 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly List<Action> _beforeStart = [];
         private Action<(string, TaskCompletionSource<Substream>)>? _open;
         private Action? _close;
+        private Action<string>? _closeAfter;
         private Action<Exception>? _abort;
         private Exception? _stoppedWith;
 
         public Task Completion => _completion.Task;
 
         /// <summary>Called from the stage's PreStart; calls made before it are replayed in order.</summary>
-        public void Bind(Action<(string, TaskCompletionSource<Substream>)> open, Action close, Action<Exception> abort)
+        public void Bind(Action<(string, TaskCompletionSource<Substream>)> open, Action close, Action<string> closeAfter,
+            Action<Exception> abort)
         {
             Action[] early;
             lock (_beforeStart)
             {
                 _open = open;
                 _close = close;
+                _closeAfter = closeAfter;
                 _abort = abort;
                 early = [.. _beforeStart];
                 _beforeStart.Clear();
@@ -83,6 +86,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         }
 
         public void Close() => WhenStarted(() => _close!());
+
+        public void CloseAfter(string substream) => WhenStarted(() => _closeAfter!(substream));
 
         public void Abort(Exception reason) => WhenStarted(() => _abort!(reason));
 
@@ -149,6 +154,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly HashSet<RemoteChannel> _overfull = [];
         private int _localOpen;
         private bool _closing;
+        private string? _closeAfter;
         private bool _transportFinished;
         private Exception? _failure;
 
@@ -199,6 +205,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _handle.Bind(
                 GetAsyncCallback<(string Name, TaskCompletionSource<Substream> Promise)>(r => Open(r.Name, r.Promise)),
                 GetAsyncCallback(BeginClose),
+                GetAsyncCallback<string>(CloseAfter),
                 GetAsyncCallback<Exception>(Fail));
             Pull(_stage.In);
         }
@@ -515,6 +522,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             }
             ReleaseSlotIfDone(state);
             ForgetIfFinished(state);
+            if (_closeAfter == state.Name) BeginClose();
         }
 
         private void QueueControl(Frame frame)
@@ -581,10 +589,19 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         // ---- closing --------------------------------------------------------------------------
 
+        private void CloseAfter(string name)
+        {
+            if (_byName.TryGetValue(name, out var state) && !(state.WriterDone && !state.QueuedForSend))
+                _closeAfter = name;
+            else BeginClose();
+        }
+
+        /// <summary>Stops taking writes and opens; frames already queued for control are still sent.</summary>
         private void BeginClose()
         {
             if (_closing) return;
             _closing = true;
+            _closeAfter = null;
             foreach (var state in _byName.Values.ToList())
             {
                 state.Writer?.Cancel();
