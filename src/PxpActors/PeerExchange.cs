@@ -156,8 +156,8 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private static Flow<ByteString, ByteString, NotUsed> StreamFlow(Stream stream) =>
-        Flow.FromGraph(new StreamTransportStage(stream));
+    private Flow<ByteString, ByteString, NotUsed> StreamFlow(Stream stream) =>
+        Flow.FromGraph(new StreamTransportStage(stream, Settings.WriteTimeout));
 
     private static ITransport TransportFor(Uri address) => address.Scheme switch
     {

@@ -24,6 +24,9 @@ public sealed class PeerExchangeOptions
     /// <summary>How long a new session may take to say hello (default 10 s).</summary>
     public TimeSpan? HandshakeTimeout { get; init; }
 
+    /// <summary>How long a write may wait for a peer that does not read before its session closes (default 30 s).</summary>
+    public TimeSpan? WriteTimeout { get; init; }
+
     /// <summary>Largest multiplex frame accepted from a peer (default 1 MiB).</summary>
     public int? MaxFramePayload { get; init; }
 
@@ -39,6 +42,7 @@ public sealed class PeerExchangeOptions
             RelayBytesPerSecond = RelayBytesPerSecond ?? settings.RelayBytesPerSecond,
             RequestTimeout = RequestTimeout ?? settings.RequestTimeout,
             HandshakeTimeout = HandshakeTimeout ?? settings.HandshakeTimeout,
+            WriteTimeout = WriteTimeout ?? settings.WriteTimeout,
             Multiplexer = settings.Multiplexer with
             {
                 MaxFramePayload = MaxFramePayload ?? settings.Multiplexer.MaxFramePayload,

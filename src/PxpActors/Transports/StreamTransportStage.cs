@@ -10,12 +10,14 @@ namespace PxpActors.Transports;
 /// Any duplex <see cref="System.IO.Stream"/> as a byte flow, without blocking a thread: reads and writes
 /// are async and their results come back into the stage as async callbacks. Each element written is
 /// one <c>WriteAsync</c> (so one frame is one socket send). On a <see cref="NetworkStream"/> it waits
-/// with zero-byte reads, so an idle connection holds no receive buffer.
+/// with zero-byte reads, so an idle connection holds no receive buffer. A write that the peer does not
+/// take within <c>writeTimeout</c> fails the transport: a peer that never reads cannot hold us forever.
 /// </summary>
-public sealed class StreamTransportStage(Stream stream, int readBufferSize = 64 * 1024)
+public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Stream _transport = stream;
+    private readonly TimeSpan _writeTimeout = writeTimeout ?? Timeout.InfiniteTimeSpan;
     private readonly int _readBufferSize = readBufferSize;
     private readonly Inlet<ByteString> _in = new("StreamTransport.in");
     private readonly Outlet<ByteString> _out = new("StreamTransport.out");
@@ -117,11 +119,18 @@ public sealed class StreamTransportStage(Stream stream, int readBufferSize = 64 
         {
             // ByteString exposes no Memory to hand to WriteAsync: copy once into a pooled buffer.
             var buffer = ArrayPool<byte>.Shared.Rent(element.Count);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            deadline.CancelAfter(_stage._writeTimeout);
             try
             {
                 element.CopyTo(buffer, 0, element.Count);
-                await _stream.WriteAsync(buffer.AsMemory(0, element.Count), _stop.Token).ConfigureAwait(false);
+                await _stream.WriteAsync(buffer.AsMemory(0, element.Count), deadline.Token).ConfigureAwait(false);
                 _onWritten(null);
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                _onWritten(new TimeoutException(
+                    $"the peer took no data for {_stage._writeTimeout.TotalSeconds:0.###} s (it is not reading)"));
             }
             catch (Exception e)
             {

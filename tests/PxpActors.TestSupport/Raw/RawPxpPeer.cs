@@ -48,12 +48,14 @@ public sealed class RawPxpPeer : IAsyncDisposable
     public Task SendFrameAsync(uint channel, FrameType type, ReadOnlyMemory<byte> payload) =>
         SendAsync(new Frame(channel, type, payload).ToArray());
 
-    /// <summary>Magic, open channel 0 as "pxp", and hello for <paramref name="networks"/>.</summary>
-    public async Task StartSessionAsync(string network, ConnectInfo? connectInfo = null, long version = 1)
+    /// <summary>Magic, open channel 0 as "pxp", and hello for <paramref name="network"/>.</summary>
+    public async Task StartSessionAsync(string network, ConnectInfo? connectInfo = null, long version = 1,
+        bool acceptsIncoming = true)
     {
         await SendAsync(PxpMagic.Bytes.ToArray());
         await SendFrameAsync(0, FrameType.Open, "pxp"u8.ToArray());
-        await SendRpcAsync(new Hello(NextNonce(), version, connectInfo ?? ConnectInfo.Accepting, [network]));
+        var info = acceptsIncoming ? connectInfo ?? ConnectInfo.Accepting : null;
+        await SendRpcAsync(new Hello(NextNonce(), version, info, [network]));
     }
 
     /// <summary>One RPC line on our channel 0 (the "pxp" channel opened by <see cref="StartSessionAsync"/>).</summary>

@@ -61,7 +61,8 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         _mux.Completion.ContinueWith(
             t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),
             TaskContinuationOptions.ExecuteSynchronously);
-        _mux.OpenAsync("pxp").PipeTo(Self, success: s => new RpcStreamOpened(s), failure: e => new TransportEnded(e));
+        // If this open fails the session is already over, and the completion below says why.
+        _mux.OpenAsync("pxp").PipeTo(Self, success: s => new RpcStreamOpened(s), failure: _ => RpcStreamNotOpened.Instance);
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
     }
 
@@ -78,6 +79,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private void Handshaking()
     {
         Receive<RpcStreamOpened>(OnRpcStreamOpened);
+        Receive<RpcStreamNotOpened>(_ => { });
         Common();
     }
 
@@ -292,7 +294,8 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         }
         _openRelays++;
         var self = Self;
-        var timeout = _settings.RequestTimeout;
+        // The candidate's own request timeout answers first, with the clearer reason.
+        var timeout = _settings.RequestTimeout + TimeSpan.FromSeconds(1);
         var sourceTask = _mux.OpenAsync($"relay:{resolved.CandidateId}");
         Task<Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>> destination = resolved.Target is { } target
             ? target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout).ContinueWith(t => t.Result.Stream.AsFlow())
@@ -558,6 +561,11 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private sealed record TransportEnded(Exception? Error);
 
     private sealed record HandshakeTimedOut;
+
+    private sealed record RpcStreamNotOpened
+    {
+        public static RpcStreamNotOpened Instance { get; } = new();
+    }
 
     private sealed record PartingTimedOut
     {

@@ -193,9 +193,11 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
             SetHandler(stage.In, onPush: OnTransportPush, onUpstreamFinish: OnTransportFinish,
                 onUpstreamFailure: Fail);
-            SetHandler(stage.Out, onPull: SendNext, onDownstreamFinish: _ =>
+            SetHandler(stage.Out, onPull: SendNext, onDownstreamFinish: cause =>
             {
                 if (_closing || _transportFinished) CompleteStage();
+                // The transport's own failure (say, a write timeout) is the clearest reason we can give.
+                else if (cause is not (null or SubscriptionWithCancelException.NonFailureCancellation)) Fail(cause);
                 else Fail(new MultiplexerClosedException("The transport stopped accepting data"));
             });
         }
@@ -333,7 +335,10 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         private void OnReset(Frame frame)
         {
-            var remote = RemoteOf(frame);
+            // The reference tears a relay down with end and then reset on the same channel (PROTOCOL.md
+            // section 6): the end already finished it, so the late reset has nothing left to close. The
+            // reference's multiplex ignores frames for channels it no longer has, and so do we here.
+            if (!_remote.TryGetValue(frame.Channel, out var remote)) return;
             _remote.Remove(remote.Number);
             _overfull.Remove(remote);
             if (_unclaimed.GetValueOrDefault(remote.Name) == remote) _unclaimed.Remove(remote.Name);
@@ -366,10 +371,11 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         {
             if (number >= _localSlots.Count || _localSlots[(int)number] is not { } state) return;
             state.Local.PeerFinished = true;
-            if (reset && !state.WriterDone)
+            if (reset && !state.Local.EndQueued)
             {
-                // The peer will not read this channel any more: stop taking writes for it.
+                // The peer destroyed this channel: stop taking writes, and send nothing more on it, not even an end.
                 state.WriterDone = true;
+                state.Local.EndQueued = true;
                 state.Pending = ByteString.Empty;
                 state.Writer?.Cancel();
             }
@@ -468,7 +474,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             return (uint)(_localSlots.Count - 1);
         }
 
-        private int OpenChannelCount => _localOpen + _remote.Count + _unclaimed.Count;
+        // A held (unclaimed) open is in _remote while the peer keeps it open: count it there only once.
+        // Once ended it leaves _remote but still holds its buffered data until claimed.
+        private int OpenChannelCount => _localOpen + _remote.Count + _unclaimed.Values.Count(r => r.Ended);
 
         private void OnWriterPush(SubstreamState state)
         {
@@ -541,6 +549,13 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             }
             else if (_readyToSend.TryDequeue(out var state))
             {
+                if (state.Pending.IsEmpty)
+                {
+                    // Dropped while queued (the peer destroyed the channel): nothing to send for it.
+                    state.QueuedForSend = false;
+                    SendNext();
+                    return;
+                }
                 var take = Math.Min(state.Pending.Count, _settings.MaxSendFramePayload);
                 var payload = state.Pending.Slice(0, take);
                 state.Pending = state.Pending.Slice(take);

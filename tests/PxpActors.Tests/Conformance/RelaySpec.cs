@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using Akka.Configuration;
+using Akka.IO;
+using Akka.Streams.Dsl;
+using PxpActors.Actors;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Protocol.Rpc.Messages;
+using PxpActors.TestSupport.Raw;
+using PxpActors.Tests.Support;
+
+namespace PxpActors.Tests.Conformance;
+
+/// <summary>
+/// The reference's relay cases (pxp test/peer.js "relay") and what it never tested: throttle,
+/// candidate expiry, a candidate that does not answer, close with live relays.
+/// </summary>
+public sealed class RelaySpec
+{
+    [Fact]
+    public async Task Hub_must_answer_relay_to_an_unknown_candidate_with_an_error_and_keep_the_session()
+    {
+        await using var hub = await TestNode.StartAsync();
+        await using var peer = await RawPxpPeer.ConnectAsync(hub.Address);
+        await peer.StartSessionAsync("test");
+        await peer.SendRpcAsync(new Relay("1", "foo"));
+
+        var reply = await peer.ReceiveAsync<Response>(r => r.Nonce == "1");
+        Assert.Equal("Peer requested unknown candidate: id=foo", Replies.ReadStatus(reply.Args).Error);
+        await peer.SendRpcAsync(new GetPeers("2", "test"));
+        Assert.True(Replies.ReadCandidates((await peer.ReceiveAsync<Response>(r => r.Nonce == "2")).Args).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Relay_to_a_peer_candidate_must_carry_a_nested_pxp_session_between_two_nodes()
+    {
+        await using var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+        await b.Exchange.ConnectAsync(hub.Address);
+
+        var viaHub = a.Exchange.Peers[0];
+        var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
+        var relay = await a.Exchange.RelayAsync(viaHub, candidate);
+        var nested = await a.Exchange.ConnectAsync(relay.Flow, "relay");
+
+        var relayedAtB = await b.NextPeerAddedAsync(p => p.Relayed);
+        Assert.True(relayedAtB.Incoming);
+        var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+        await using var streamA = nested.OpenStream(a.Exchange.Materializer);
+        await using var streamB = atB.OpenStream(b.Exchange.Materializer);
+        await streamA.WriteAsync("through the hub"u8.ToArray());
+        Assert.Equal("through the hub", Encoding.UTF8.GetString(await streamB.ReadExactlyAsync(15)));
+        await streamB.WriteAsync("and back"u8.ToArray());
+        Assert.Equal("and back", Encoding.UTF8.GetString(await streamA.ReadExactlyAsync(8)));
+    }
+
+    [Fact]
+    public async Task GetNewPeer_must_connect_to_a_function_candidate_through_the_hub()
+    {
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        {
+            CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))], // an echo
+        });
+        await using var a = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+
+        var connection = await a.Exchange.GetNewPeerAsync();
+        Assert.Null(connection.Peer);
+        Assert.Equal("relay", connection.Transport);
+        await using var stream = connection.OpenStream(a.Exchange.Materializer);
+        await stream.WriteAsync("echo"u8.ToArray());
+        Assert.Equal("echo", Encoding.UTF8.GetString(await stream.ReadExactlyAsync(4)));
+    }
+
+    [Fact]
+    public async Task Hub_must_answer_an_error_when_a_function_candidate_fails()
+    {
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        {
+            CandidateSource = _ => [new CustomCandidate(() => Task.FromException<Flow<ByteString, ByteString, Akka.NotUsed>>(
+                new IOException("no route")))],
+        });
+        await using var a = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+
+        var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.GetNewPeerAsync());
+        Assert.Equal("Relay failed: no route", error.Message);
+    }
+
+    [Fact]
+    public async Task Hub_must_throttle_each_relay_direction()
+    {
+        const int rate = 20_000;
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        {
+            RelayBytesPerSecond = rate,
+            CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))],
+        });
+        await using var a = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+        var connection = await a.Exchange.GetNewPeerAsync();
+        await using var stream = connection.OpenStream(a.Exchange.Materializer);
+
+        var payload = new byte[3 * rate];
+        Random.Shared.NextBytes(payload);
+        var clock = Stopwatch.StartNew();
+        await stream.WriteAsync(payload);
+        var echoed = await stream.ReadExactlyAsync(payload.Length, TimeSpan.FromSeconds(30));
+        clock.Stop();
+
+        Assert.Equal(payload, echoed);
+        // 3 s of budget at the rate; the first tenth of a second is burst.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2.5), $"relayed {payload.Length} bytes in {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Hub_must_forget_candidates_after_their_ttl()
+    {
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        {
+            Config = ConfigurationFactory.ParseString("pxp.candidate-ttl = 200ms"),
+        });
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+        await b.Exchange.ConnectAsync(hub.Address);
+        var candidate = Assert.Single(await a.Exchange.GetPeersAsync(a.Exchange.Peers[0]));
+        Assert.Equal(1, (await hub.StatsAsync()).Candidates);
+
+        var deadline = DateTime.UtcNow + TestNode.Timeout;
+        while ((await hub.StatsAsync()).Candidates > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the candidate was never forgotten");
+            await Task.Delay(50); // waiting for the expiry sweep, the behaviour under test
+        }
+
+        var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.RelayAsync(a.Exchange.Peers[0], candidate));
+        Assert.Equal($"Peer requested unknown candidate: id={candidate.Id}", error.Message);
+    }
+
+    [Fact]
+    public async Task Relay_to_a_candidate_that_never_answers_incoming_must_fail_cleanly()
+    {
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var silent = await RawPxpPeer.ConnectAsync(hub.Address);
+        await silent.StartSessionAsync("test"); // announces pxp:true, then never answers "incoming"
+        await hub.NextPeerAddedAsync();
+        await using var a = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+
+        var viaHub = a.Exchange.Peers[0];
+        var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
+        var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.RelayAsync(viaHub, candidate));
+        Assert.Equal("Relay failed: No reply to \"incoming\" within 0.3 s", error.Message);
+        Assert.NotNull(await silent.ReceiveAsync<Incoming>());
+        Assert.Equal(2, (await hub.StatsAsync()).ReadyPeers);
+    }
+
+    [Fact]
+    public async Task Closing_a_hub_with_live_relays_must_end_every_session()
+    {
+        var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+        await b.Exchange.ConnectAsync(hub.Address);
+        var viaHub = a.Exchange.Peers[0];
+        var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
+        await a.Exchange.ConnectAsync(relay.Flow, "relay");
+        await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+
+        await hub.Exchange.CloseAsync().WaitAsync(TestNode.Timeout);
+
+        await a.WaitForSessionsAsync(0);
+        await b.WaitForSessionsAsync(0);
+    }
+}
