@@ -16,8 +16,8 @@ public sealed class RawPxpPeer : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly IDisposable _owner;
+    private readonly Stream _stream;
     private readonly Channel<PxpMessage> _messages = Channel.CreateUnbounded<PxpMessage>();
     private readonly Channel<(string Substream, byte[] Data)> _data = Channel.CreateUnbounded<(string, byte[])>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,19 +25,22 @@ public sealed class RawPxpPeer : IAsyncDisposable
     private readonly Task? _reader;
     private long _nonce;
 
-    private RawPxpPeer(TcpClient client, bool read)
+    private RawPxpPeer(IDisposable owner, Stream stream, bool read)
     {
-        _client = client;
-        _stream = client.GetStream();
+        _owner = owner;
+        _stream = stream;
         if (read) _reader = Task.Run(ReadLoop);
     }
+
+    /// <summary>Speaks over any duplex stream (for example the far end of a relay).</summary>
+    public static RawPxpPeer Over(Stream stream) => new(stream, stream, read: true);
 
     /// <summary>Connects to <paramref name="address"/>; with <paramref name="read"/> false it never reads (a stuck peer).</summary>
     public static async Task<RawPxpPeer> ConnectAsync(Uri address, bool read = true)
     {
         var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(address.Host, address.Port);
-        return new RawPxpPeer(client, read);
+        return new RawPxpPeer(client, client.GetStream(), read);
     }
 
     /// <summary>Completes when the node closed the connection (end of stream or reset).</summary>
@@ -149,7 +152,7 @@ public sealed class RawPxpPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
+        _owner.Dispose();
         if (_reader is not null) await _reader;
     }
 }
