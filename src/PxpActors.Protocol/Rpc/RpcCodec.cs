@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using PxpActors.Protocol.Json;
 using PxpActors.Protocol.Rpc.Messages;
 
@@ -30,6 +31,10 @@ public static class RpcCodec
 
     public static PxpMessage Decode(ReadOnlyMemory<byte> line)
     {
+        // System.Text.Json checks neither up front: it throws InvalidOperationException on the first
+        // GetString, which may be much later, in another actor, when the value is passed on.
+        if (!Utf8.IsValid(line.Span))
+            throw new PxpProtocolException("Peer sent invalid UTF-8");
         JsonElement root;
         try
         {
@@ -44,6 +49,9 @@ public static class RpcCodec
         {
             throw new PxpProtocolException($"Peer sent invalid UTF-8: {e.Message}", e);
         }
+
+        // A "\uD800"-style escape of a lone surrogate is valid JSON (JSON.stringify writes them) but no .NET string.
+        if (line.Span.IndexOf("\\u"u8) >= 0) RequireReadableStrings(root);
 
         if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() != 3)
             throw new PxpProtocolException("Peer sent invalid PXP message: not a [command, nonce, args] array");
@@ -131,6 +139,33 @@ public static class RpcCodec
             throw new PxpProtocolException("Peer sent invalid upgrade: args must be {\"transport\":string,\"signal\":...}");
         var signal = args.TryGetProperty("signal", out var s) ? s : default;
         return new Upgrade(nonce, transport.GetString()!, signal);
+    }
+
+    private static void RequireReadableStrings(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    element.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray()) RequireReadableStrings(item);
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        RequireReadableStrings(property.Value);
+                    }
+                    break;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new PxpProtocolException("Peer sent a JSON string with a lone UTF-16 surrogate", e);
+        }
     }
 
     private static string RequireString(JsonElement args, string command) =>

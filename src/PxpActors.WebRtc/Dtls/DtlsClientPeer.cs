@@ -39,6 +39,10 @@ internal sealed class DtlsClientPeer(BcTlsCrypto crypto, DtlsPeerState state) : 
     // Zero = no BouncyCastle deadline: DtlsConnection enforces the handshake timeout on the injected clock.
     public override int GetHandshakeTimeoutMillis() => 0;
 
+    // RFC 6347 section 4.1.2.7: records that fail authentication are dropped, not fatal; otherwise one forged
+    // datagram would end the association. BoringSSL (libwebrtc) drops them too.
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
 
     public override void NotifyHandshakeComplete()

@@ -18,6 +18,9 @@ namespace PxpActors.WebRtc.Dtls;
 /// deterministically: closing the transport under it wakes its blocked receive with an exception, and
 /// <see cref="DisposeAsync"/> waits until the thread and the lower path's pump have both ended. The handshake
 /// deadline is ours, on the injected <see cref="TimeProvider"/>, so tests can expire it without waiting.
+/// <para>Known BouncyCastle limit: while a server re-sends its final flight (the peer lost it), an
+/// application send racing that retransmission can go out in the handshake epoch and be lost; SCTP above
+/// retransmits it.</para>
 /// </remarks>
 public sealed class DtlsConnection : IDatagramConnection
 {
@@ -40,6 +43,8 @@ public sealed class DtlsConnection : IDatagramConnection
 
     private DtlsConnection(IDatagramConnection lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.HandshakeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.ReceiveQueueCapacity, 0);
         _lower = lower;
         _parameters = parameters;
         _state = new DtlsPeerState(parameters.LocalCertificate, parameters.RemoteFingerprint, parameters.Settings);

@@ -37,6 +37,8 @@ internal sealed class DtlsServerPeer(BcTlsCrypto crypto, DtlsPeerState state) : 
 
     public override int GetHandshakeTimeoutMillis() => 0;
 
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
 
     public override void NotifyHandshakeComplete()

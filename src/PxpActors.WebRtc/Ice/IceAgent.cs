@@ -14,6 +14,9 @@ namespace PxpActors.WebRtc.Ice;
 /// peer's <see cref="SetRemoteCredentials"/> and <see cref="AddRemoteCandidate"/>, await
 /// <see cref="ConnectAsync"/>. Every failure ends in an <see cref="IceException"/> and releases sockets,
 /// timer and receive loops (<see cref="Closed"/> completes).</para>
+/// <para>Events are raised outside the agent's lock, in order, on whichever thread fed the input (a receive
+/// loop, the timer, a caller). A handler must not block on <see cref="DisposeAsync"/>: that waits for the
+/// receive loop the handler may be running on.</para>
 /// </summary>
 public sealed class IceAgent : IAsyncDisposable
 {
@@ -365,9 +368,10 @@ public sealed class IceAgent : IAsyncDisposable
             var addresses = await _options.ResolveHostName(candidate.Address, timeout.Token).ConfigureAwait(false);
             address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException or ObjectDisposedException)
+        catch (Exception)
         {
-            // Unresolvable: the peer's checks will still reveal it as peer-reflexive.
+            // Best effort, whatever the resolver threw: the peer's checks will still reveal the address as
+            // peer-reflexive, and the deferred end-of-candidates below must run in any case.
         }
         Run(core =>
         {

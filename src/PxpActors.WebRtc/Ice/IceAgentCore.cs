@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxpActors.WebRtc.Stun;
 using PxpActors.WebRtc.Stun.Attributes;
 using PxpActors.WebRtc.Transport;
@@ -19,7 +18,6 @@ internal sealed class IceAgentCore
     private const int MaxLocalCandidates = 64;
 
     private readonly IceAgentOptions _options;
-    private readonly Random _random;
     private readonly IceChecklist _checklist;
     private readonly Dictionary<StunTransactionId, IceTransaction> _transactions = [];
     private readonly List<IceLocalCandidate> _localCandidates = [];
@@ -29,6 +27,7 @@ internal sealed class IceAgentCore
     private readonly Queue<IceTransmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
     private readonly byte[] _localKey;
+    private readonly IceConsent _consent;
     private IceCredentials? _remoteCredentials;
     private byte[]? _remoteKey;
     private bool _started;
@@ -39,16 +38,14 @@ internal sealed class IceAgentCore
     private DateTimeOffset? _connectDeadline;
     private DateTimeOffset? _nominateAt;
     private IceCandidatePair? _nominating;
-    private DateTimeOffset? _nextConsentAt;
-    private DateTimeOffset _lastConsentAt;
     private int _peerReflexiveCount;
 
     public IceAgentCore(IceAgentOptions options, Random random)
     {
         options.Validate();
         _options = options;
-        _random = random;
         _checklist = new IceChecklist(options.MaxPairs);
+        _consent = new IceConsent(options, random);
         LocalCredentials = options.Credentials ?? IceCredentials.Generate();
         TieBreaker = options.TieBreaker ?? (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
         Role = options.Role;
@@ -92,7 +89,7 @@ internal sealed class IceAgentCore
         var localPreference = Math.Max(0, 65535 - _hostBySocket.Count);
         var candidate = IceCandidate.For(localEndPoint, IceCandidateType.Host,
             IcePriority.ForCandidate(IceCandidateType.Host, localPreference, 1),
-            Foundation(IceCandidateType.Host, localEndPoint.Address, server: null));
+            IceFoundation.Compute(IceCandidateType.Host, localEndPoint.Address, server: null));
         var local = new IceLocalCandidate(candidate, socketId, localEndPoint, localPreference);
         _hostBySocket.Add(socketId, local);
         _localCandidates.Add(local);
@@ -107,7 +104,7 @@ internal sealed class IceAgentCore
         if (IsTerminal || !_hostBySocket.TryGetValue(socketId, out var host)) return;
         if (host.Base.AddressFamily != server.AddressFamily || IPAddress.IsLoopback(host.Base.Address)) return;
         var id = StunTransactionId.New();
-        var request = new StunMessage(StunMessageType.BindingRequest, id, []).Encode();
+        var request = IceStunMessages.ServerBinding(id);
         Send(new IceTransaction(IceTransactionKind.ServerBinding, id, socketId, server, request,
             _options.MaxServerTransmissions, _options.InitialRto, now));
     }
@@ -230,9 +227,7 @@ internal sealed class IceAgentCore
             }
             else
             {
-                Consider(_nextConsentAt);
-                if (State == IceConnectionState.Connected) Consider(_lastConsentAt + _options.DisconnectedTimeout);
-                Consider(_lastConsentAt + _options.ConsentTimeout);
+                Consider(_consent.NextDeadline(connected: State == IceConnectionState.Connected));
             }
             return next;
         }
@@ -275,7 +270,7 @@ internal sealed class IceAgentCore
             }
             return;
         }
-        var silence = now - _lastConsentAt;
+        var silence = _consent.Silence(now);
         if (silence >= _options.ConsentTimeout)
         {
             Fail(IceFailureReason.ConsentExpired,
@@ -283,10 +278,10 @@ internal sealed class IceAgentCore
             return;
         }
         if (silence >= _options.DisconnectedTimeout && State == IceConnectionState.Connected) SetState(IceConnectionState.Disconnected);
-        if (_nextConsentAt <= now)
+        if (_consent.IsCheckDue(now))
         {
             SendConsent(SelectedPair, now);
-            _nextConsentAt = now + ConsentJitter();
+            _consent.CheckSent(now);
         }
     }
 
@@ -342,8 +337,7 @@ internal sealed class IceAgentCore
             return;
         }
 
-        var response = new StunMessage(StunMessageType.BindingSuccess, request.TransactionId, [new XorMappedAddressAttribute(from)]);
-        _transmits.Enqueue(new IceTransmit(socketId, from, response.Encode(_localKey, fingerprint: true)));
+        _transmits.Enqueue(new IceTransmit(socketId, from, IceStunMessages.Success(request, from, _localKey)));
         if (_authenticatedRemotes.Count < 2 * _options.MaxRemoteCandidates) _authenticatedRemotes.Add((socketId, from));
 
         var remote = FindRemote(from) ?? AddPeerReflexiveRemote(from, priority.Priority);
@@ -402,7 +396,7 @@ internal sealed class IceAgentCore
         {
             if (response.Type.Class == StunClass.SuccessResponse && pair == SelectedPair)
             {
-                _lastConsentAt = now;
+                _consent.Refreshed(now);
                 if (State == IceConnectionState.Disconnected) SetState(IceConnectionState.Connected);
             }
             return;
@@ -427,13 +421,13 @@ internal sealed class IceAgentCore
         }
 
         // RFC 8445 §7.2.5.2.1: the response must come back on the path the request took.
-        var mapped2 = response.Get<XorMappedAddressAttribute>()?.EndPoint;
-        if (!from.Equals(transaction.Destination) || socketId != transaction.SocketId || mapped2 is null)
+        var reflexive = response.Get<XorMappedAddressAttribute>()?.EndPoint;
+        if (!from.Equals(transaction.Destination) || socketId != transaction.SocketId || reflexive is null)
         {
             FailPair(pair, now);
             return;
         }
-        LearnLocalPeerReflexive(transaction.SocketId, Normalize(mapped2), transaction.PeerReflexivePriority);
+        LearnLocalPeerReflexive(transaction.SocketId, Normalize(reflexive), transaction.PeerReflexivePriority);
         pair.State = IceCandidatePairState.Succeeded;
         if (_authenticatedRemotes.Count < 2 * _options.MaxRemoteCandidates) _authenticatedRemotes.Add((socketId, from));
         _checklist.Unfreeze(pair.Foundation);
@@ -509,11 +503,7 @@ internal sealed class IceAgentCore
         var first = SelectedPair is null;
         SelectedPair = pair;
         _events.Enqueue(new IceSelectedPairChangedEvent(pair));
-        if (first)
-        {
-            _lastConsentAt = now;
-            _nextConsentAt = now + ConsentJitter();
-        }
+        if (first) _consent.Start(now);
         if (State != IceConnectionState.Connected) SetState(IceConnectionState.Connected);
     }
 
@@ -530,8 +520,7 @@ internal sealed class IceAgentCore
     {
         var id = StunTransactionId.New();
         var prflxPriority = IcePriority.ForCandidate(IceCandidateType.PeerReflexive, pair.LocalCandidate.LocalPreference, 1);
-        var request = new StunMessage(StunMessageType.BindingRequest, id, CheckAttributes(prflxPriority, nominating))
-            .Encode(_remoteKey, fingerprint: true);
+        var request = IceStunMessages.Check(id, LocalCredentials, _remoteCredentials!, _remoteKey!, prflxPriority, Role, TieBreaker, nominating);
         // A valid pair being nominated stays valid: losing the nomination's datagrams does not undo its check.
         if (pair.State != IceCandidatePairState.Succeeded) pair.State = IceCandidatePairState.InProgress;
         _lastCheckAt = now;
@@ -550,33 +539,15 @@ internal sealed class IceAgentCore
     {
         var id = StunTransactionId.New();
         var prflxPriority = IcePriority.ForCandidate(IceCandidateType.PeerReflexive, pair.LocalCandidate.LocalPreference, 1);
-        var request = new StunMessage(StunMessageType.BindingRequest, id, CheckAttributes(prflxPriority, nominating: false))
-            .Encode(_remoteKey, fingerprint: true);
+        var request = IceStunMessages.Check(id, LocalCredentials, _remoteCredentials!, _remoteKey!, prflxPriority, Role, TieBreaker, nominating: false);
         // Retransmitted like a check, so one lost datagram does not read as a silent peer.
         Send(new IceTransaction(IceTransactionKind.Consent, id, pair.SocketId, pair.RemoteEndPoint, request,
             _options.MaxCheckTransmissions, _options.InitialRto, now) { Pair = pair, Role = Role });
     }
 
-    private List<StunAttribute> CheckAttributes(uint prflxPriority, bool nominating)
-    {
-        List<StunAttribute> attributes =
-        [
-            new UsernameAttribute($"{_remoteCredentials!.Ufrag}:{LocalCredentials.Ufrag}"),
-            new PriorityAttribute(prflxPriority),
-            Role == IceRole.Controlling ? new IceControllingAttribute(TieBreaker) : new IceControlledAttribute(TieBreaker),
-        ];
-        if (nominating) attributes.Add(UseCandidateAttribute.Instance);
-        return attributes;
-    }
-
     private void SendError(int socketId, IPEndPoint to, StunMessage request, int code, string reason, bool authenticated,
-        StunAttribute? extra = null)
-    {
-        List<StunAttribute> attributes = [new ErrorCodeAttribute(code, reason)];
-        if (extra is not null) attributes.Add(extra);
-        var response = new StunMessage(StunMessageType.BindingError, request.TransactionId, attributes);
-        _transmits.Enqueue(new IceTransmit(socketId, to, response.Encode(authenticated ? _localKey : default, fingerprint: true)));
-    }
+        StunAttribute? extra = null) =>
+        _transmits.Enqueue(new IceTransmit(socketId, to, IceStunMessages.Error(request, code, reason, authenticated ? _localKey : null, extra)));
 
     private void Send(IceTransaction transaction)
     {
@@ -643,7 +614,7 @@ internal sealed class IceAgentCore
         if (_localCandidates.Any(c => c.Candidate.Type == IceCandidateType.ServerReflexive && c.Candidate.EndPoint!.Equals(mapped))) return;
         var candidate = IceCandidate.For(mapped, IceCandidateType.ServerReflexive,
             IcePriority.ForCandidate(IceCandidateType.ServerReflexive, host.LocalPreference, 1),
-            Foundation(IceCandidateType.ServerReflexive, host.Base.Address, server), related: host.Base);
+            IceFoundation.Compute(IceCandidateType.ServerReflexive, host.Base.Address, server), related: host.Base);
         _localCandidates.Add(new IceLocalCandidate(candidate, socketId, host.Base, host.LocalPreference));
         _events.Enqueue(new IceLocalCandidateEvent(candidate));
     }
@@ -657,11 +628,9 @@ internal sealed class IceAgentCore
         if (_localCandidates.Count >= MaxLocalCandidates || _localCandidates.Any(c => c.Candidate.EndPoint?.Equals(mapped) == true)) return;
         var host = _hostBySocket[socketId];
         var candidate = IceCandidate.For(mapped, IceCandidateType.PeerReflexive, priority,
-            Foundation(IceCandidateType.PeerReflexive, host.Base.Address, server: null), related: host.Base);
+            IceFoundation.Compute(IceCandidateType.PeerReflexive, host.Base.Address, server: null), related: host.Base);
         _localCandidates.Add(new IceLocalCandidate(candidate, socketId, host.Base, host.LocalPreference));
     }
-
-    private TimeSpan ConsentJitter() => _options.ConsentInterval * (0.8 + 0.4 * _random.NextDouble());
 
     private string Describe()
     {
@@ -669,21 +638,6 @@ internal sealed class IceAgentCore
         return $"{_checklist.Pairs.Count} pairs, {failed} failed; {_localCandidates.Count} local and {_remoteCandidates.Count} remote candidates"
             + (_remoteCredentials is null ? "; no remote credentials yet" : "")
             + (_remoteEndOfCandidates ? "; remote end-of-candidates" : "");
-    }
-
-    /// <summary>
-    /// Same type, base address and server give the same foundation (RFC 8445 §5.1.1.3): a stable FNV-1a hash
-    /// printed in decimal, as libwebrtc does.
-    /// </summary>
-    private static string Foundation(IceCandidateType type, IPAddress baseAddress, IPEndPoint? server)
-    {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes($"{type}|{baseAddress}|{server}"))
-        {
-            hash ^= b;
-            hash *= 16777619u;
-        }
-        return hash.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>

@@ -1,4 +1,5 @@
 using System.Net;
+using PxpActors.WebRtc.Ice.Mdns;
 
 namespace PxpActors.WebRtc.Ice;
 
@@ -71,9 +72,8 @@ public sealed record IceAgentOptions
     /// <summary>How long to try resolving a peer's mDNS ".local" host candidate.</summary>
     public TimeSpan MdnsResolveTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Resolves host names (mDNS ".local" names and STUN server names); the system resolver by default.</summary>
-    public Func<string, CancellationToken, Task<IPAddress[]>> ResolveHostName { get; init; } =
-        static (name, cancellationToken) => Dns.GetHostAddressesAsync(name, cancellationToken);
+    /// <summary>Resolves host names: mDNS for ".local" candidate names, DNS for the rest (STUN servers) by default.</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>> ResolveHostName { get; init; } = MdnsResolver.ResolveAsync;
 
     internal void Validate()
     {

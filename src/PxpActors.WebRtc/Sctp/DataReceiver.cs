@@ -229,5 +229,3 @@ internal sealed class DataReceiver(uint peerInitialTsn, int bufferSize, int maxM
         public readonly Dictionary<ushort, SctpEvent.MessageReceived> Pending = [];
     }
 }
-
-internal enum DataReceiveResult { Accepted, Duplicate, Dropped }

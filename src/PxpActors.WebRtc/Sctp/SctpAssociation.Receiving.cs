@@ -111,7 +111,11 @@ public sealed partial class SctpAssociation
                 break;
             case UnknownChunk unknown:
                 if (unknown.Report && HasPeer)
-                    EnqueueControl(new ErrorChunk([new ErrorCause(ErrorCauseCode.UnrecognizedChunkType, unknown.ToArray())]));
+                {
+                    // The cause quotes the chunk; a prefix is enough to identify it and keeps the ERROR small.
+                    var quoted = unknown.ToArray();
+                    EnqueueControl(new ErrorChunk([new ErrorCause(ErrorCauseCode.UnrecognizedChunkType, quoted.AsMemory(0, Math.Min(quoted.Length, 256)))]));
+                }
                 return unknown.SkipAndContinue;
         }
         return true;
@@ -129,7 +133,8 @@ public sealed partial class SctpAssociation
         if (badStream)
             EnqueueControl(new ErrorChunk([new ErrorCause(ErrorCauseCode.InvalidStreamIdentifier, new byte[] { (byte)(data.StreamId >> 8), (byte)data.StreamId, 0, 0 })]));
         var result = _receiver!.OnData(data, _eventBytes, discardPayload: badStream);
-        if (result != DataReceiveResult.Accepted || data.ImmediateAck)
+        // Gaps, duplicates, drops and a nearly closed window are news the sender needs at once.
+        if (result != DataReceiveResult.Accepted || data.ImmediateAck || OurReceiveWindow < _options.MaxPacketSize)
             _sackImmediately = true;
     }
 

@@ -56,8 +56,8 @@ public sealed partial class SctpAssociation
             throw new InvalidOperationException($"Cannot send in state {State}.");
         if (data.IsEmpty)
             throw new ArgumentException("SCTP cannot carry an empty message (WebRTC sends empty ones as one byte with PPID 56/57).", nameof(data));
-        if (data.Length > _options.MaxMessageSize)
-            throw new ArgumentException($"Message of {data.Length} bytes exceeds the maximum message size {_options.MaxMessageSize}.", nameof(data));
+        if (data.Length > _options.SendMessageLimit)
+            throw new ArgumentException($"Message of {data.Length} bytes exceeds the maximum message size {_options.SendMessageLimit}.", nameof(data));
         if (OutboundStreams > 0 && streamId >= OutboundStreams)
             throw new ArgumentOutOfRangeException(nameof(streamId), streamId, $"Only {OutboundStreams} outbound streams were negotiated.");
         if (_resetStates.ContainsKey(streamId))
@@ -87,8 +87,15 @@ public sealed partial class SctpAssociation
 
         var budget = _options.MaxPacketSize - SctpPacket.CommonHeaderLength;
         var chunks = new List<Chunk>();
-        while (_control.TryPeek(out var next) && next.Tag is null && next.Chunk.PaddedLength <= budget)
+        while (_control.TryPeek(out var next) && next.Tag is null)
         {
+            if (next.Chunk.PaddedLength > budget)
+            {
+                if (chunks.Count > 0)
+                    break;
+                _control.Dequeue(); // can never fit in any packet: drop it rather than wedge the queue
+                continue;
+            }
             _control.Dequeue();
             chunks.Add(next.Chunk);
             budget -= next.Chunk.PaddedLength;
@@ -101,10 +108,7 @@ public sealed partial class SctpAssociation
             if (State is SctpAssociationState.Established or SctpAssociationState.ShutdownPending or SctpAssociationState.ShutdownReceived)
                 AddData(chunks, ref budget);
         }
-        if (chunks.Count == 0)
-            return null;
-        // A queued chunk larger than one packet (never expected) must not wedge the queue.
-        return Seal(_peerTag, chunks);
+        return chunks.Count == 0 ? null : Seal(_peerTag, chunks);
     }
 
     private byte[] Seal(uint tag, List<Chunk> chunks) =>
@@ -317,9 +321,14 @@ public sealed partial class SctpAssociation
             _advancedPeerAckPoint = cumulative;
         CompactInflight();
 
+        var highestSent = _nextTsn - 1;
         foreach (var block in sack.GapAckBlocks)
         {
-            for (var tsn = cumulative + block.Start; SerialNumber.LessOrEqual(tsn, cumulative + block.End); tsn++)
+            // Clamp to what we sent, so a hostile SACK cannot make us walk 65535 TSNs per block.
+            var end = cumulative + block.End;
+            if (SerialNumber.Greater(end, highestSent))
+                end = highestSent;
+            for (var tsn = cumulative + block.Start; SerialNumber.LessOrEqual(tsn, end); tsn++)
             {
                 if (FindInflight(tsn) is not { GapAcked: false } c)
                     continue;
@@ -344,7 +353,9 @@ public sealed partial class SctpAssociation
         if (highestNewlyAcked is { } highest)
             CountMissIndications(highest);
         _congestion!.OnAcknowledged(bytesAcked, cumulativeAdvanced, flightBefore, _flightSize, _inFastRecovery);
-        if (bytesAcked > 0 || cumulativeAdvanced)
+        // A SACK closing the window shows a live peer whose application is slow: zero-window probes that
+        // go unanswered must not count toward declaring it unreachable (RFC 9260 6.1).
+        if (bytesAcked > 0 || cumulativeAdvanced || sack.AdvertisedReceiverWindowCredit < _options.MaxPacketSize)
             _errorCount = 0;
         if (!HasOutstanding)
             _t3Due = null;

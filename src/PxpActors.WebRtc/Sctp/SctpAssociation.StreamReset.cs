@@ -36,7 +36,10 @@ public sealed partial class SctpAssociation
             throw new InvalidOperationException($"Streams can only be reset on an established association (state {State}).");
         if (!PeerSupportsStreamReset)
             throw new NotSupportedException("The peer did not announce RE-CONFIG support (RFC 6525).");
-        foreach (var id in streamIds)
+        var ids = streamIds.ToList();
+        if (ids.Any(id => id >= OutboundStreams))
+            throw new ArgumentOutOfRangeException(nameof(streamIds), $"Only {OutboundStreams} outbound streams were negotiated.");
+        foreach (var id in ids)
             RequestOutgoingReset(id);
         TryStartResetRequest();
     }
@@ -217,8 +220,13 @@ public sealed partial class SctpAssociation
                     closed.Add(id);
                 }
             }
-            else if (!state.IncomingDone)
+            else
+            {
+                // Refused: the id cannot be closed cleanly; free it rather than leave it pending forever.
                 _resetStates.Remove(id);
+                if (state.IncomingDone)
+                    closed.Add(id);
+            }
         }
         _events.Enqueue(new SctpEvent.OutgoingStreamsReset(request.Streams, succeeded));
         if (closed.Count > 0)

@@ -58,6 +58,9 @@ public sealed partial class SctpAssociation
     public long PacketsDropped { get; private set; }
     public string? LastDropReason { get; private set; }
 
+    /// <summary>Why the association closed (null while it is not closed).</summary>
+    public string? CloseReason { get; private set; }
+
     public TimeSpan RetransmissionTimeout => _rto.Rto;
     public TimeSpan? SmoothedRoundTripTime => _rto.SmoothedRtt;
 
@@ -111,6 +114,7 @@ public sealed partial class SctpAssociation
         if (State == SctpAssociationState.Closed)
             return;
         State = SctpAssociationState.Closed;
+        CloseReason = reason;
         _t1Due = _t2Due = _t3Due = _delayedAckDue = _heartbeatDue = _reconfigDue = null;
         _sendQueue.Clear();
         _inflight.Clear();

@@ -15,8 +15,17 @@ public sealed record SctpAssociationOptions
     /// <summary>Largest SCTP packet we send, common header included (the DTLS path MTU).</summary>
     public int MaxPacketSize { get; init; } = 1200;
 
-    /// <summary>Largest message we send or accept (SDP a=max-message-size, RFC 8841); browsers use 256 KiB.</summary>
+    /// <summary>Largest message we accept (our SDP a=max-message-size, RFC 8841), and send unless <see cref="PeerMaxMessageSize"/> says otherwise; browsers use 256 KiB.</summary>
     public int MaxMessageSize { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Largest message the peer accepts (its SDP a=max-message-size; map 0, "unlimited", to a large value).
+    /// Null means the same as <see cref="MaxMessageSize"/>.
+    /// </summary>
+    public int? PeerMaxMessageSize { get; init; }
+
+    /// <summary>Largest message we may send: the peer's limit when known.</summary>
+    internal int SendMessageLimit => PeerMaxMessageSize ?? MaxMessageSize;
 
     /// <summary>Bytes we buffer for the peer (our advertised window, a_rwnd): held fragments plus undrained messages.</summary>
     public int ReceiveBufferSize { get; init; } = 1024 * 1024;
@@ -55,6 +64,8 @@ public sealed record SctpAssociationOptions
             throw new ArgumentOutOfRangeException(nameof(MaxPacketSize), MaxPacketSize, "Must be 256..65535.");
         if (MaxMessageSize < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "Must be positive.");
+        if (PeerMaxMessageSize is < 1)
+            throw new ArgumentOutOfRangeException(nameof(PeerMaxMessageSize), PeerMaxMessageSize, "Must be positive.");
         if (ReceiveBufferSize < 4 * MaxPacketSize)
             throw new ArgumentOutOfRangeException(nameof(ReceiveBufferSize), ReceiveBufferSize, "Must hold at least four packets.");
         if (SendBufferSize < 1)

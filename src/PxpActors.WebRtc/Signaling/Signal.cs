@@ -14,6 +14,9 @@ namespace PxpActors.WebRtc.Signaling;
 [JsonConverter(typeof(SignalJsonConverter))]
 public abstract record Signal
 {
+    /// <summary>Largest signal accepted: room for a large SDP (the SDP parser allows 128 K characters) escaped.</summary>
+    public const int MaxUtf8Length = 512 * 1024;
+
     private protected Signal()
     {
     }
@@ -35,6 +38,8 @@ public abstract record Signal
     /// <summary>Parses one signal; anything else throws <see cref="SignalFormatException"/>.</summary>
     public static Signal Parse(ReadOnlySpan<byte> utf8Json)
     {
+        if (utf8Json.Length > MaxUtf8Length)
+            throw new SignalFormatException($"A signal of {utf8Json.Length} bytes exceeds the {MaxUtf8Length}-byte limit.");
         try
         {
             using var document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });

@@ -56,6 +56,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
 
     public async ValueTask<DatagramReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (IsClosed) throw new DatagramConnectionClosedException("The UDP socket is closed.");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6
             ? new IPEndPoint(IPAddress.IPv6Any, 0)
@@ -82,9 +83,9 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            // _closed is cancelled, never disposed: a receive racing with this may still link to it.
             _closed.Cancel();
             _socket.Dispose();
-            _closed.Dispose();
         }
         return ValueTask.CompletedTask;
     }

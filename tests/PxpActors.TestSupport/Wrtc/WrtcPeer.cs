@@ -154,6 +154,22 @@ public sealed class WrtcPeer : IAsyncDisposable
         return (string)reached["state"]!;
     }
 
+    /// <summary>
+    /// Waits until libwebrtc's DTLS transport (getStats dtlsState) is in one of <paramref name="states"/>;
+    /// returns which. Fails with <see cref="WrtcException"/> when it is not within the timeout.
+    /// </summary>
+    public async Task<string> WaitForDtlsStateAsync(TimeSpan? timeout, params string[] states)
+    {
+        var wait = timeout ?? DefaultTimeout;
+        var reply = await CommandAsync(new JsonObject
+        {
+            ["cmd"] = "waitForDtlsState",
+            ["states"] = new JsonArray(states.Select(s => (JsonNode)s).ToArray()),
+            ["timeoutMs"] = (long)wait.TotalMilliseconds,
+        }, wait + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return (string)reply["dtlsState"]!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -7,7 +7,7 @@
 //
 // Commands: create {role:"offerer"|"answerer", label?, iceServers?}, createOffer, createAnswer,
 // setRemoteDescription {type,sdp}, addIceCandidate {candidate:{candidate,sdpMLineIndex,sdpMid}},
-// certificates, send {text}, close.
+// certificates, waitForDtlsState {states, timeoutMs}, send {text}, close.
 // Events: candidate {candidate:{...}|null}, connectionState, iceConnectionState, iceGatheringState,
 // dataChannel {state,label}, message {text}.
 
@@ -67,6 +67,19 @@ async function certificates () {
   return { local, remote, dtlsState }
 }
 
+// Resolves once getStats reports the transport's dtlsState as one of `states`. The RTCDtlsTransport
+// statechange event of @roamhq/wrtc misses some transitions (a close_notify from the peer), so the
+// state is read from the stats the way an application would, every 20 ms until the deadline.
+async function waitForDtlsState (states, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { dtlsState } = await certificates()
+    if (states.includes(dtlsState)) return { dtlsState }
+    if (Date.now() > deadline) throw new Error('dtlsState is "' + dtlsState + '", not one of ' + states.join(', '))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 const commands = {
   async create (cmd) {
     if (pc) throw new Error('peer connection already created')
@@ -104,6 +117,9 @@ const commands = {
   },
   async certificates () {
     return certificates()
+  },
+  async waitForDtlsState (cmd) {
+    return waitForDtlsState(cmd.states, cmd.timeoutMs)
   },
   async send (cmd) {
     if (!channel || channel.readyState !== 'open') throw new Error('the data channel is not open')

@@ -189,6 +189,30 @@ public sealed class DtlsConnectionTests
         await server.DisposeAsync();
     }
 
+    [Fact]
+    public async Task DtlsConnection_must_drop_forged_and_garbage_datagrams_without_failing()
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 13, autoDeliver: true);
+        // Garbage before the handshake: not a DTLS record, and a truncated one.
+        await bridge.Left.SendAsync(new byte[] { 0xff, 1, 2, 3 });
+        await bridge.Left.SendAsync(new byte[] { 22, 0xfe, 0xfd, 0, 0 });
+        var (client, server) = await HandshakeBothAsync(bridge, peers.Client(), peers.Server());
+
+        // A forged application_data record in the live epoch: it fails authentication and must be dropped.
+        var forged = new byte[13 + 40];
+        Random.Shared.NextBytes(forged);
+        forged[0] = 23; forged[1] = 0xfe; forged[2] = 0xfd; forged[3] = 0; forged[4] = 1; forged[11] = 0; forged[12] = 40;
+        await bridge.Left.SendAsync(forged);
+        await bridge.Left.SendAsync(new byte[] { 23, 0xfe, 0xfd, 0, 1 });
+
+        await AssertExchangeAsync(client, server);
+        await AssertExchangeAsync(server, client);
+        Assert.False(server.Completion.IsCompleted);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
     private static async Task<(DtlsConnection Client, DtlsConnection Server)> HandshakeBothAsync(
         DatagramBridge bridge, DtlsHandshakeParameters client, DtlsHandshakeParameters server)
     {

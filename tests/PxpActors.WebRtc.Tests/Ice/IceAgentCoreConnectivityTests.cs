@@ -123,6 +123,19 @@ public sealed class IceAgentCoreConnectivityTests
     }
 
     [Fact]
+    public void Dual_stack_agents_must_pair_only_within_an_address_family()
+    {
+        var harness = new IceCoreHarness();
+        var a = harness.AddPeer(harness.Network.AddHost("10.0.0.1", "fd00::1"), new IceAgentOptions { Role = IceRole.Controlling });
+        var b = harness.AddPeer(harness.Network.AddHost("10.0.0.2", "fd00::2"), new IceAgentOptions { Role = IceRole.Controlled });
+        harness.Signal(a, b);
+        Assert.True(harness.RunUntil(() => a.Connected && b.Connected, Limit));
+
+        Assert.Equal(2, a.Core.Pairs.Count);
+        Assert.All(a.Core.Pairs, p => Assert.Equal(p.LocalCandidate.Base.AddressFamily, p.RemoteEndPoint.AddressFamily));
+    }
+
+    [Fact]
     public void Trickled_candidates_arriving_after_checks_started_must_still_connect()
     {
         var (harness, a, b) = TwoPeers();
@@ -135,6 +148,22 @@ public sealed class IceAgentCoreConnectivityTests
         Assert.True(harness.RunUntil(() => a.Connected && b.Connected, Limit));
         // B never got A's candidates: it learned A as peer-reflexive from A's checks.
         Assert.Equal(IceCandidateType.PeerReflexive, b.Core.SelectedPair!.Remote.Type);
+    }
+
+    [Fact]
+    public void Checks_arriving_before_the_answer_must_be_answered_and_remembered()
+    {
+        var (harness, a, b) = TwoPeers();
+        // B (the answerer) knows everything and checks at once; A has not seen the answer yet.
+        b.Core.SetRemoteCredentials(a.Core.LocalCredentials, harness.Now);
+        foreach (var c in a.Gathered) b.Core.AddRemoteCandidate(c, c.EndPoint!, harness.Now);
+        harness.Pump();
+        Assert.Equal(IceCandidatePairState.Succeeded, b.Core.Pairs.Single().State); // A answered with its own password
+        Assert.Equal(IceConnectionState.Checking, a.Core.State);
+        Assert.Equal(IceCandidatePairState.Waiting, a.Core.Pairs.Single().State); // triggered, held until the answer
+
+        a.Core.SetRemoteCredentials(b.Core.LocalCredentials, harness.Now);
+        Assert.True(harness.RunUntil(() => a.Connected && b.Connected, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(1)));
     }
 
     [Fact]

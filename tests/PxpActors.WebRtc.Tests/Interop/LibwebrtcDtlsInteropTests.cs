@@ -10,7 +10,9 @@ namespace PxpActors.WebRtc.Tests.Interop;
 /// <summary>
 /// Our ICE + DTLS against libwebrtc (@roamhq/wrtc 0.10.0) on loopback, with trickled candidates: both
 /// offer directions reach ICE connected and a DTLS handshake that verified fingerprints on both sides
-/// (libwebrtc reports connectionState "connected"); a wrong fingerprint fails both sides.
+/// (libwebrtc reports connectionState "connected"); a wrong fingerprint fails both sides (libwebrtc's DTLS
+/// transport reports "failed" at once; its connectionState only follows when ICE times out), and our
+/// close_notify closes libwebrtc's DTLS transport.
 /// </summary>
 public sealed class LibwebrtcDtlsInteropTests
 {
@@ -32,7 +34,9 @@ public sealed class LibwebrtcDtlsInteropTests
         var dtls = await ours.ConnectAsync(role).WaitAsync(Patience);
 
         Assert.Equal("connected", await libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed"));
+        Assert.Equal("connected", await libwebrtc.WaitForDtlsStateAsync(Patience, "connected", "failed"));
         await AssertFingerprintsVerifiedAsync(libwebrtc, ours, dtls);
+        await AssertOrderlyCloseAsync(libwebrtc, ours, dtls);
     }
 
     [SkippableFact]
@@ -51,7 +55,9 @@ public sealed class LibwebrtcDtlsInteropTests
         var dtls = await ours.ConnectAsync(role).WaitAsync(Patience);
 
         Assert.Equal("connected", await libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed"));
+        Assert.Equal("connected", await libwebrtc.WaitForDtlsStateAsync(Patience, "connected", "failed"));
         await AssertFingerprintsVerifiedAsync(libwebrtc, ours, dtls);
+        await AssertOrderlyCloseAsync(libwebrtc, ours, dtls);
     }
 
     [SkippableFact]
@@ -69,10 +75,9 @@ public sealed class LibwebrtcDtlsInteropTests
             () => ours.ConnectAsync(DtlsRole.Client, expectedRemote: wrong).WaitAsync(Patience));
 
         Assert.Equal(ours.Remote!.Fingerprint, mismatch.Actual);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal("failed", await libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed"));
-        var stats = await libwebrtc.GetCertificatesAsync();
-        Assert.Fail($"DIAG {sw.ElapsedMilliseconds} ms, dtls {stats.DtlsState}, states {string.Join(",", libwebrtc.ConnectionStates)}");
+        await ours.Agent.Closed.WaitAsync(Patience); // the failed handshake released the ICE agent under it
+        Assert.Equal("failed", await libwebrtc.WaitForDtlsStateAsync(Patience, "connected", "failed"));
+        Assert.DoesNotContain("connected", libwebrtc.ConnectionStates);
     }
 
     [SkippableFact]
@@ -87,10 +92,14 @@ public sealed class LibwebrtcDtlsInteropTests
         ours.ApplyRemote(SessionDescription.Parse(await libwebrtc.CreateAnswerAsync()));
         await TrickleAsync(ours, libwebrtc, offer.GetDataChannel().Mid!);
 
-        await Assert.ThrowsAnyAsync<DtlsException>(
+        var error = await Assert.ThrowsAnyAsync<DtlsException>(
             () => ours.ConnectAsync(DtlsRoleNegotiation.OffererRole(ours.Remote!.Setup), handshakeTimeout: TimeSpan.FromSeconds(10))
                 .WaitAsync(Patience));
-        Assert.Equal("failed", await libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed"));
+
+        Assert.Contains("certificate", error.Message); // libwebrtc's alert (certificate_unknown) names the cause
+        await ours.Agent.Closed.WaitAsync(Patience);
+        Assert.Equal("failed", await libwebrtc.WaitForDtlsStateAsync(Patience, "connected", "failed"));
+        Assert.DoesNotContain("connected", libwebrtc.ConnectionStates);
     }
 
     /// <summary>Both directions of trickle: ours as they were gathered, libwebrtc's until its gathering ends.</summary>
@@ -114,5 +123,16 @@ public sealed class LibwebrtcDtlsInteropTests
         Assert.Equal(ours.Remote!.Fingerprint, DtlsFingerprint.Parse($"{reported.LocalAlgorithm} {reported.LocalFingerprint}"));
         Assert.Equal(ours.Remote.Fingerprint, dtls.RemoteFingerprint);
         Assert.True(dtls.Negotiated!.ExtendedMasterSecret);
+    }
+
+    /// <summary>Our close sends close_notify, which libwebrtc honours; our thread, pump and ICE agent are released.</summary>
+    private static async Task AssertOrderlyCloseAsync(WrtcPeer libwebrtc, OurDtlsPeer ours, DtlsConnection dtls)
+    {
+        await dtls.DisposeAsync();
+
+        Assert.False(dtls.IsWorkerAlive);
+        Assert.False(dtls.IsPumpRunning);
+        await ours.Agent.Closed.WaitAsync(Patience);
+        Assert.Equal("closed", await libwebrtc.WaitForDtlsStateAsync(Patience, "closed", "failed"));
     }
 }

@@ -40,13 +40,22 @@ public sealed class DataTransferTests
     public void Message_larger_than_the_receivers_limit_must_abort_the_association()
     {
         // Chrome drops large transfers when a sender ignores its max-message-size; we refuse them too.
-        var net = new SctpTestNetwork(optionsA: new SctpAssociationOptions { MaxMessageSize = 512 * 1024 },
+        var net = new SctpTestNetwork(optionsA: new SctpAssociationOptions { PeerMaxMessageSize = 512 * 1024 },
             optionsB: new SctpAssociationOptions { MaxMessageSize = 64 * 1024 });
         net.Connect();
         Assert.True(net.A.TrySend(1, 53, new byte[100 * 1024]));
         net.RunUntil(() => net.B.State == SctpAssociationState.Closed && net.A.State == SctpAssociationState.Closed, TimeSpan.FromSeconds(30));
         Assert.Contains("limit is 65536", net.EventsB.OfType<SctpEvent.Closed>().Single().Reason);
         Assert.Contains("aborted by peer", net.EventsA.OfType<SctpEvent.Closed>().Single().Reason);
+    }
+
+    [Fact]
+    public void Sender_must_respect_the_peers_max_message_size_when_it_is_smaller_than_ours()
+    {
+        var net = new SctpTestNetwork(optionsA: new SctpAssociationOptions { PeerMaxMessageSize = 16 * 1024 });
+        net.Connect();
+        Assert.True(net.A.TrySend(1, 53, new byte[16 * 1024]));
+        Assert.Contains("16384", Assert.Throws<ArgumentException>(() => net.A.TrySend(1, 53, new byte[16 * 1024 + 1])).Message);
     }
 
     [Theory]

@@ -74,12 +74,19 @@ public sealed class ShutdownTests
     {
         var net = new SctpTestNetwork { RecordPackets = true };
         net.Connect();
-        var tag = SctpPacket.Parse(net.SentAToB.Last()).VerificationTag;
-        // 0xC0 bits: skip and report; the DATA after it must still be processed.
-        net.A.HandlePacket(new SctpPacket(5000, 5000, SctpPacket.Parse(net.SentBToA.Last()).VerificationTag,
-            [new UnknownChunk((ChunkType)0xC7, 0, new byte[] { 1, 2, 3, 4 })]).ToArray());
+        var tagOfA = SctpPacket.Parse(net.SentBToA.Last()).VerificationTag;
+        // 0xC0 bits: skip and report; the HEARTBEAT after it must still be answered.
+        net.A.HandlePacket(new SctpPacket(5000, 5000, tagOfA,
+            [new UnknownChunk((ChunkType)0xC7, 0, new byte[] { 1, 2, 3, 4 }), new HeartbeatChunk(new(new byte[] { 9 }))]).ToArray());
         net.Pump();
         Assert.Contains(net.SentAToB, p => SctpPacket.Parse(p).Chunks.OfType<ErrorChunk>().Any(e => e.Causes[0].Code == PxpActors.WebRtc.Sctp.Parameters.ErrorCauseCode.UnrecognizedChunkType));
-        Assert.NotEqual(0u, tag);
+        Assert.Contains(net.SentAToB, p => SctpPacket.Parse(p).Chunks.Any(c => c is HeartbeatAckChunk));
+
+        // 0x00 bits: stop processing the packet, silently.
+        var sentBefore = net.SentAToB.Count;
+        net.A.HandlePacket(new SctpPacket(5000, 5000, tagOfA,
+            [new UnknownChunk((ChunkType)0x3E, 0, new byte[] { 1 }), new HeartbeatChunk(new(new byte[] { 9 }))]).ToArray());
+        net.Pump();
+        Assert.Equal(sentBefore, net.SentAToB.Count);
     }
 }

@@ -28,7 +28,9 @@ public sealed class WindowTests
             }
         }
         net.RunUntil(() => net.A.PeerReceiveWindow == 0 && net.B.OurReceiveWindow < options.MaxPacketSize, TimeSpan.FromMinutes(1), Feed);
-        net.RunFor(TimeSpan.FromSeconds(20)); // zero-window probes only; nothing may overflow
+        // A stalled application for ten minutes: only zero-window probes flow, nothing overflows, and the
+        // unanswered probes do not get the live peer declared unreachable (RFC 9260 6.1).
+        net.RunFor(TimeSpan.FromMinutes(10));
         Assert.True(refused, "the full send buffer must push back on the caller");
         Assert.True(net.A.BufferedAmount <= options.SendBufferSize + options.MaxMessageSize);
         Assert.Equal(SctpAssociationState.Established, net.A.State);
@@ -37,6 +39,21 @@ public sealed class WindowTests
         net.DrainB = true;
         net.RunUntil(() => net.MessagesAtB.Count() == messages.Count, TimeSpan.FromMinutes(10), Feed);
         Assert.Equal(messages, net.MessagesAtB.Select(m => m.Data.ToArray()));
+    }
+
+    [Fact]
+    public void Message_larger_than_the_receive_window_must_still_be_reassembled()
+    {
+        // The window (64 KiB) is smaller than the message: the receiver keeps taking the rest of the one
+        // partial message it holds, or reassembly could never finish.
+        var receiver = new SctpAssociationOptions { ReceiveBufferSize = 64 * 1024 };
+        var net = new SctpTestNetwork(optionsB: receiver);
+        net.Connect();
+        var message = new byte[200 * 1024];
+        new Random(4).NextBytes(message);
+        Assert.True(net.A.TrySend(1, 53, message));
+        net.RunUntil(() => net.MessagesAtB.Any(), TimeSpan.FromMinutes(2));
+        Assert.Equal(message, net.MessagesAtB.Single().Data.ToArray());
     }
 
     [Fact]

@@ -85,6 +85,14 @@ public sealed class SignalTests
         Assert.Equal(upgrade["signal"], element.Deserialize<Signal>());
     }
 
+    [Fact]
+    public void Signal_must_refuse_an_oversized_input_before_parsing_it()
+    {
+        var huge = $"{{\"type\":\"offer\",\"sdp\":\"{new string('a', Signal.MaxUtf8Length)}\"}}";
+
+        Assert.Contains("exceeds", Assert.Throws<SignalFormatException>(() => Signal.Parse(huge)).Message);
+    }
+
     [Theory]
     [InlineData("", "not valid JSON")]
     [InlineData("[]", "JSON object")]

@@ -46,6 +46,3 @@ public sealed record ForwardTsnChunk(uint NewCumulativeTsn, IReadOnlyList<Forwar
         return new(BinaryPrimitives.ReadUInt32BigEndian(value), streams);
     }
 }
-
-/// <summary>One (stream, last skipped stream sequence number) pair of a FORWARD TSN.</summary>
-public readonly record struct ForwardTsnStream(ushort StreamId, ushort StreamSequenceNumber);

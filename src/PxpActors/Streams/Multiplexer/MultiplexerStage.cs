@@ -569,10 +569,16 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 if (state.WriterDone) QueueEnd(state);
                 else state.Writer!.Pull();
             }
-            else if (_closing)
-            {
-                CompleteStage();
-            }
+            CompleteIfFlushed();
+        }
+
+        /// <summary>
+        /// Closing completes as soon as the last queued frame is pushed, without waiting for more demand:
+        /// a transport that read everything may never ask again.
+        /// </summary>
+        private void CompleteIfFlushed()
+        {
+            if (_closing && _controlFrames.Count == 0 && _readyToSend.Count == 0) CompleteStage();
         }
 
         private static ByteString EncodeData(uint channel, ByteString payload)
@@ -626,6 +632,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _readyToSend.Clear();
             if (!IsClosed(_stage.In)) Cancel(_stage.In);
             if (IsAvailable(_stage.Out)) SendNext();
+            else CompleteIfFlushed();
         }
 
         private void Fail(Exception reason)

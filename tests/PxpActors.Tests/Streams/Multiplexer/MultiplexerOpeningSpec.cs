@@ -184,11 +184,29 @@ public sealed class MultiplexerOpeningSpec(ITestOutputHelper output) : StreamSpe
     public Task Multiplexer_must_cap_the_channels_the_peer_opens() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(MaxSubstreams: 3));
-        session.Send(Open(0, "a"), Open(1, "b"), Open(2, "c"));
+        // Three held opens fit; the stage is still alive to answer an end. The ended one still holds
+        // its (empty) buffer until claimed, so it keeps counting.
+        session.Send(Open(0, "a"), Open(1, "b"), Open(2, "c"), End(2));
+        session.ExpectFrame(2, FrameType.EndFromReceiver);
+
         session.Send(Open(3, "d"));
 
-        var error = Assert.IsType<PxpProtocolException>(session.Wire.ExpectSubscriptionAndError());
+        var error = Assert.IsType<PxpProtocolException>(session.Wire.ExpectError());
         Assert.Equal("Peer opened more than 3 substreams", error.Message);
+        await Assert.ThrowsAsync<PxpProtocolException>(() => session.Mux.Completion);
+    });
+
+    [Fact]
+    public Task Multiplexer_must_count_held_opens_once_against_the_cap() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(MaxSubstreams: 3));
+        session.Send(Open(0, "theirs-1"), Open(1, "theirs-2")); // neither registered yet
+
+        var ours = await session.OpenAsync("ours");
+        session.WriteAndExpect(ours, 0, "still room for one", opens: true);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.Mux.OpenAsync("one-too-many"));
+        await session.EndFromPeerAsync();
     });
 
     [Fact]
@@ -197,10 +215,10 @@ public sealed class MultiplexerOpeningSpec(ITestOutputHelper output) : StreamSpe
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(MaxSubstreams: 3));
         await session.OpenAsync("ours-1");
         await session.OpenAsync("ours-2");
-        session.Send(Open(0, "theirs")); // unclaimed: one more
+        session.Send(Open(0, "theirs")); // unclaimed: the third
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.Mux.OpenAsync("ours-3"));
-        Assert.Contains("3 substreams are open", refused.Message);
+        Assert.Equal("Cannot open substream \"ours-3\": 3 substreams are open", refused.Message);
         session.Send(Open(1, "theirs-2"));
         Assert.IsType<PxpProtocolException>(session.Wire.ExpectSubscriptionAndError());
     });

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using PxpActors.Bench.Measurement;
+using PxpActors.Bench.Processes;
+using PxpActors.Bench.Reporting;
+
+namespace PxpActors.Bench.Scenarios;
+
+/// <summary>
+/// Handshake latency: from the TCP connect call until ConnectAsync hands back the application
+/// connection (magic, hello both ways, connect and its reply). One connect at a time, sessions kept
+/// open. Set against the JS reference with TCP_NODELAY doing the same in its own process, and for
+/// context against a bare TCP connect. Also the CPU time one handshake costs (both ends), which a busy
+/// machine distorts far less than latency.
+/// </summary>
+public static class HandshakeBenchmark
+{
+    public const string Name = "handshake";
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+
+    private sealed record Handshakes(List<double> LatenciesMs, double CpuMsPerHandshake);
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchProfile profile)
+    {
+        var oursRun = await MeasureOursAsync(profile).ConfigureAwait(false);
+        var ours = SampleSummary.Of(oursRun.LatenciesMs);
+        var rawConnect = SampleSummary.Of(await MeasureRawConnectAsync(profile).ConfigureAwait(false));
+        var jsUnavailable = await JsScripts.UnavailableReasonAsync().ConfigureAwait(false);
+        var jsRun = jsUnavailable is null ? await MeasureJsAsync(profile).ConfigureAwait(false) : null;
+
+        var samples = $"{profile.HandshakeSamples} sequential connects after {profile.HandshakeWarmup} untimed";
+        var results = new List<BenchResult>();
+        if (jsRun is not null)
+        {
+            var js = SampleSummary.Of(jsRun.LatenciesMs);
+            results.Add(new BenchResult(Name, "connect -> app connection, median", "ms", ours.Median, "JS ref, TCP_NODELAY", js.Median,
+                "<= 1 ms and < JS", ours.Median <= 1.0 && ours.Median < js.Median,
+                $"{samples}; JS with Nagle (issue 2, not measured here): 87.8 ms median"));
+            results.Add(new BenchResult(Name, "connect -> app connection, p99", "ms", ours.P99, "JS ref, TCP_NODELAY", js.P99,
+                "< JS", ours.P99 < js.P99, samples));
+            results.Add(new BenchResult(Name, "CPU per handshake (both ends)", "ms", oursRun.CpuMsPerHandshake, "JS ref, TCP_NODELAY",
+                jsRun.CpuMsPerHandshake, "-", null, "context: process CPU time over the timed handshakes / their number"));
+        }
+        else
+        {
+            results.Add(new BenchResult(Name, "connect -> app connection, median", "ms", ours.Median, "raw TCP connect", rawConnect.Median,
+                "<= 1 ms", ours.Median <= 1.0, $"JS reference not measured ({jsUnavailable}); baseline is a bare TCP connect"));
+            results.Add(new BenchResult(Name, "connect -> app connection, p99", "ms", ours.P99, "raw TCP connect", rawConnect.P99,
+                "-", null, samples));
+            results.Add(new BenchResult(Name, "CPU per handshake (both ends)", "ms", oursRun.CpuMsPerHandshake, "-", null,
+                "-", null, "context: process CPU time over the timed handshakes / their number"));
+        }
+        results.Add(new BenchResult(Name, "PXP handshake vs bare TCP connect, median", "ms", ours.Median, "raw TCP connect",
+            rawConnect.Median, "-", null, "context: what the PXP handshake adds to the socket connect"));
+        return results;
+    }
+
+    private static async Task<Handshakes> MeasureOursAsync(BenchProfile profile)
+    {
+        var server = new PeerExchange("bench");
+        var client = new PeerExchange("bench");
+        try
+        {
+            var address = await server.ListenAsync(new Uri("tcp://127.0.0.1:0")).ConfigureAwait(false);
+            for (var i = 0; i < profile.HandshakeWarmup; i++)
+                await client.ConnectAsync(address).WaitAsync(StepTimeout).ConfigureAwait(false);
+
+            using var self = Process.GetCurrentProcess();
+            var cpuBefore = self.TotalProcessorTime;
+            var latencies = new List<double>(profile.HandshakeSamples);
+            for (var i = 0; i < profile.HandshakeSamples; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await client.ConnectAsync(address).WaitAsync(StepTimeout).ConfigureAwait(false);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            self.Refresh();
+            var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+            return new Handshakes(latencies, cpuMs / profile.HandshakeSamples);
+        }
+        finally
+        {
+            await client.CloseAsync().ConfigureAwait(false);
+            await server.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<List<double>> MeasureRawConnectAsync(BenchProfile profile)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(512);
+        var samples = new List<double>(profile.HandshakeSamples);
+        for (var i = 0; i < profile.HandshakeWarmup + profile.HandshakeSamples; i++)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var accepting = listener.AcceptAsync();
+            var clock = Stopwatch.StartNew();
+            await client.ConnectAsync(listener.LocalEndPoint!).WaitAsync(StepTimeout).ConfigureAwait(false);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            using var accepted = await accepting.WaitAsync(StepTimeout).ConfigureAwait(false);
+            if (i >= profile.HandshakeWarmup) samples.Add(elapsed);
+        }
+        return samples;
+    }
+
+    private static async Task<Handshakes> MeasureJsAsync(BenchProfile profile)
+    {
+        await using var node = ChildProcess.Start("node handshake.js", JsScripts.Start("handshake.js",
+            [profile.HandshakeSamples.ToString(), profile.HandshakeWarmup.ToString()]));
+        var reply = await node.ReadReplyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        return new Handshakes(reply["samplesMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
+            reply["cpuMsPerHandshake"]!.GetValue<double>());
+    }
+}

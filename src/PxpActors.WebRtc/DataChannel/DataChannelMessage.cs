@@ -1,0 +1,9 @@
+using System.Text;
+
+namespace PxpActors.WebRtc.DataChannel;
+
+/// <summary>One message received on a data channel: text (PPID 51/56) or binary (53/57).</summary>
+public sealed record DataChannelMessage(ReadOnlyMemory<byte> Data, bool IsText)
+{
+    public string Text => Encoding.UTF8.GetString(Data.Span);
+}

@@ -1,0 +1,22 @@
+namespace PxpActors.WebRtc.DataChannel;
+
+/// <summary>A Data Channel Establishment Protocol message (RFC 8832), sent with PPID 50.</summary>
+public abstract record DcepMessage
+{
+    public abstract DcepMessageType Type { get; }
+
+    public abstract byte[] ToArray();
+
+    /// <summary>Parses a DCEP message; throws <see cref="DcepProtocolException"/> on anything malformed or unknown.</summary>
+    public static DcepMessage Parse(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+            throw new DcepProtocolException("Empty DCEP message.");
+        return (DcepMessageType)bytes[0] switch
+        {
+            DcepMessageType.DataChannelOpen => DataChannelOpenMessage.Read(bytes),
+            DcepMessageType.DataChannelAck => DataChannelAckMessage.Read(bytes),
+            var other => throw new DcepProtocolException($"Unknown DCEP message type 0x{(byte)other:x2}."),
+        };
+    }
+}

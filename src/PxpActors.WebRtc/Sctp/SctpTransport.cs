@@ -1,0 +1,335 @@
+using PxpActors.WebRtc.Transport;
+
+namespace PxpActors.WebRtc.Sctp;
+
+/// <summary>
+/// Runs an <see cref="SctpAssociation"/> over a datagram connection (DTLS in WebRTC, RFC 8261): one
+/// receive loop feeds packets in, one pump task sends what the association produces and re-arms a single
+/// timer on the injected <see cref="TimeProvider"/>. All association calls are serialized by one lock;
+/// waiting callers are woken when anything changes. Events are read by one consumer with
+/// <see cref="ReadEventAsync"/>; unread messages stay in the association's window (backpressure to the peer).
+/// </summary>
+public sealed class SctpTransport : IAsyncDisposable
+{
+    private const int ReceiveBufferBytes = 65536;
+
+    private readonly IDatagramConnection _connection;
+    private readonly bool _ownsConnection;
+    private readonly TimeProvider _time;
+    private readonly SctpAssociation _association;
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ITimer _timer;
+    private TaskCompletionSource _changed = NewSignal();
+    private Task? _receiveLoop;
+    private Task? _pumpLoop;
+    private bool _closedEventRead;
+    private string? _closeReason;
+
+    public SctpTransport(IDatagramConnection connection, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null, bool ownsConnection = true)
+    {
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _time = timeProvider ?? TimeProvider.System;
+        options ??= new SctpAssociationOptions();
+        // Never build packets the path below cannot carry.
+        options = options with { MaxPacketSize = Math.Min(options.MaxPacketSize, connection.MaxDatagramSize) };
+        _association = new SctpAssociation(options, _time);
+        _timer = _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public SctpAssociationState State
+    {
+        get { lock (_gate) return _association.State; }
+    }
+
+    public SctpAssociationOptions Options => _association.Options;
+
+    /// <summary>Bytes queued or unacknowledged on the association (all streams).</summary>
+    public long BufferedAmount
+    {
+        get { lock (_gate) return _association.BufferedAmount; }
+    }
+
+    public long BufferedAmountOf(ushort streamId)
+    {
+        lock (_gate)
+            return _association.BufferedAmountOf(streamId);
+    }
+
+    public bool IsStreamResetPending(ushort streamId)
+    {
+        lock (_gate)
+            return _association.IsStreamResetPending(streamId);
+    }
+
+    public ushort OutboundStreams
+    {
+        get { lock (_gate) return _association.OutboundStreams; }
+    }
+
+    /// <summary>Starts the loops and the handshake, and waits until the association is established.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_pumpLoop is not null)
+                throw new InvalidOperationException("ConnectAsync was already called.");
+            _receiveLoop = Task.Run(ReceiveLoopAsync);
+            _pumpLoop = Task.Run(PumpLoopAsync);
+            _association.Connect();
+        }
+        Wake();
+        await WaitUntilAsync(a => a.State is SctpAssociationState.Established or SctpAssociationState.Closed, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_association.State == SctpAssociationState.Closed)
+                throw new SctpAssociationClosedException($"SCTP association failed to establish: {_closeReason ?? _association.CloseReason}.");
+        }
+    }
+
+    /// <summary>Queues one message, waiting while the send buffer is full.</summary>
+    public async ValueTask SendAsync(ushort streamId, uint payloadProtocolId, ReadOnlyMemory<byte> data, SctpSendOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                if (_association.TrySend(streamId, payloadProtocolId, data, options))
+                    break;
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Wake();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the association (checked after every change).</summary>
+    public async Task WaitUntilAsync(Func<SctpAssociation, bool> condition, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition(_association))
+                    return;
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next event; throws <see cref="SctpAssociationClosedException"/> after the Closed event was read.</summary>
+    public async ValueTask<SctpEvent> ReadEventAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_association.TryPollEvent(out var e))
+                {
+                    if (e is SctpEvent.Closed)
+                        _closedEventRead = true;
+                    Wake(); // draining a message may reopen our window: let the pump send a window update
+                    return e;
+                }
+                if (_closedEventRead)
+                    throw new SctpAssociationClosedException($"SCTP association closed: {_closeReason ?? _association.CloseReason}.");
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void ResetStreams(IEnumerable<ushort> streamIds)
+    {
+        lock (_gate)
+            _association.ResetStreams(streamIds);
+        Wake();
+    }
+
+    /// <summary>Graceful close: queued data is delivered, then SHUTDOWN; completes when the association is closed.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+            _association.Shutdown();
+        Wake();
+        await WaitUntilAsync(a => a.State == SctpAssociationState.Closed, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Abort(string reason)
+    {
+        lock (_gate)
+            _association.Abort(reason);
+        Wake();
+    }
+
+    /// <summary>Aborts a live association, stops both loops and the timer, and disposes an owned connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_association.State != SctpAssociationState.Closed)
+                _association.Abort("transport disposed");
+        }
+        Wake();
+        // Let the pump flush the ABORT (it ends by itself once the association is closed); bounded in case the path hangs.
+        if (_pumpLoop is not null)
+        {
+            try
+            {
+                await _pumpLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The path below is stuck; stop regardless.
+            }
+        }
+        _stop.Cancel();
+        if (_ownsConnection)
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        await AwaitQuietly(_pumpLoop).ConfigureAwait(false);
+        await AwaitQuietly(_receiveLoop).ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        lock (_gate)
+            _changed.TrySetResult();
+    }
+
+    /// <summary>True once both loops have ended (for leak checks).</summary>
+    public bool LoopsStopped => (_pumpLoop?.IsCompleted ?? true) && (_receiveLoop?.IsCompleted ?? true);
+
+    private void ThrowIfClosed()
+    {
+        if (_association.State == SctpAssociationState.Closed)
+            throw new SctpAssociationClosedException($"SCTP association closed: {_closeReason ?? _association.CloseReason}.");
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0)
+                _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another thread woke the pump first; one wake-up is enough.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[ReceiveBufferBytes];
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _connection.ReceiveAsync(buffer, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is DatagramConnectionClosedException or ObjectDisposedException)
+            {
+                lock (_gate)
+                {
+                    _closeReason ??= $"datagram connection closed: {e.Message}";
+                    _association.Abort(_closeReason);
+                }
+                Wake();
+                return;
+            }
+            lock (_gate)
+                _association.HandlePacket(buffer.AsSpan(0, length));
+            Wake();
+        }
+    }
+
+    private async Task PumpLoopAsync()
+    {
+        var token = _stop.Token;
+        var packets = new List<byte[]>();
+        while (true)
+        {
+            TaskCompletionSource changed;
+            bool closed;
+            lock (_gate)
+            {
+                _association.HandleTimeout();
+                while (_association.PollPacket() is { } packet)
+                    packets.Add(packet);
+                ArmTimer(_association.NextTimeout);
+                closed = _association.State == SctpAssociationState.Closed;
+                changed = _changed;
+                _changed = NewSignal();
+            }
+            foreach (var packet in packets)
+            {
+                try
+                {
+                    await _connection.SendAsync(packet, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is DatagramConnectionClosedException or ObjectDisposedException or OperationCanceledException)
+                {
+                    lock (_gate)
+                    {
+                        _closeReason ??= $"datagram connection closed: {e.Message}";
+                        _association.Abort(_closeReason);
+                    }
+                    break;
+                }
+            }
+            packets.Clear();
+            changed.TrySetResult();
+            if (closed)
+                return;
+            try
+            {
+                await _wake.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ArmTimer(DateTimeOffset? due)
+    {
+        if (due is not { } at)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var delay = at - _time.GetUtcNow();
+        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static async Task AwaitQuietly(Task? task)
+    {
+        if (task is null)
+            return;
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using PxpActors.Actors;
+
+namespace PxpActors.Interop.Tests.Node;
+
+/// <summary>
+/// One of our nodes in an interop test: a <see cref="PeerExchange"/> listening on loopback TCP (unless
+/// told not to), with every event recorded so a test can await it instead of sleeping.
+/// </summary>
+internal sealed class OurNode : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<PxpConnection> _connections = Channel.CreateUnbounded<PxpConnection>();
+    private readonly Channel<PeerInfo> _added = Channel.CreateUnbounded<PeerInfo>();
+    private readonly Channel<PeerInfo> _removed = Channel.CreateUnbounded<PeerInfo>();
+    private readonly ConcurrentQueue<(PeerInfo? Peer, Exception Error)> _peerErrors = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource _peersChanged = NewSignal();
+
+    private OurNode(PeerExchange exchange)
+    {
+        Exchange = exchange;
+        exchange.Connected += c => _connections.Writer.TryWrite(c);
+        exchange.PeerAdded += p =>
+        {
+            _added.Writer.TryWrite(p);
+            SignalPeersChanged();
+        };
+        exchange.PeerRemoved += p =>
+        {
+            _removed.Writer.TryWrite(p);
+            SignalPeersChanged();
+        };
+        exchange.PeerError += (p, e) => _peerErrors.Enqueue((p, e));
+    }
+
+    public PeerExchange Exchange { get; }
+
+    /// <summary>The tcp:// address we listen on (null when not listening).</summary>
+    public Uri? Address { get; private set; }
+
+    public int Port => Address?.Port ?? throw new InvalidOperationException("This node does not listen");
+
+    public static async Task<OurNode> StartAsync(string network, PeerExchangeOptions? options = null, bool listen = true)
+    {
+        var node = new OurNode(new PeerExchange(network, options));
+        if (listen) node.Address = await node.Exchange.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        return node;
+    }
+
+    public Uri UriOf(int port) => new($"tcp://127.0.0.1:{port}");
+
+    public Task<PxpConnection> NextConnectionAsync(Func<PxpConnection, bool>? match = null) =>
+        NextAsync(_connections, match, "an application connection");
+
+    public Task<PeerInfo> NextPeerAddedAsync(Func<PeerInfo, bool>? match = null) => NextAsync(_added, match, "a peer to be added");
+
+    public Task<PeerInfo> NextPeerRemovedAsync(Func<PeerInfo, bool>? match = null) => NextAsync(_removed, match, "a peer to be removed");
+
+    /// <summary>Session errors reported so far (for "nothing went wrong" checks and failure messages).</summary>
+    public IReadOnlyList<(PeerInfo? Peer, Exception Error)> PeerErrors => [.. _peerErrors];
+
+    /// <summary>Waits (on the peer events, not by polling) until the node has exactly <paramref name="count"/> ready peers.</summary>
+    public async Task WaitForPeerCountAsync(int count)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate) changed = _peersChanged.Task;
+            if (Exchange.Peers.Count == count) return;
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Expected {count} peers, the node has {Exchange.Peers.Count}: " +
+                    string.Join(", ", Exchange.Peers.Select(p => p.Id)));
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => Exchange.DisposeAsync();
+
+    private void SignalPeersChanged()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            signal = _peersChanged;
+            _peersChanged = NewSignal();
+        }
+        signal.TrySetResult();
+    }
+
+    private static async Task<T> NextAsync<T>(Channel<T> channel, Func<T, bool>? match, string description)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            while (true)
+            {
+                var item = await channel.Reader.ReadAsync(cts.Token);
+                if (match is null || match(item)) return item;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Timed out after {Timeout} waiting for {description}");
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,48 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using PxpActors.Protocol.Framing;
+using PxpActors.TestSupport.Streams;
+
+namespace PxpActors.Protocol.Tests.Framing;
+
+public sealed class FrameDecoderProperties
+{
+    private static readonly Gen<Frame> FrameGen =
+        from channel in Gen.Frequency((4, Gen.Choose(0, 20).Select(c => (uint)c)),
+            (1, Gen.Choose(0, int.MaxValue).Select(c => (uint)c & Frame.MaxChannel)))
+        from type in Gen.Choose(0, 6).Select(t => (FrameType)t)
+        from payload in Gen.Frequency((3, Gen.Choose(0, 20)), (1, Gen.Choose(100, 600)))
+            .SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), n))
+        select new Frame(channel, type, payload);
+
+    private static Arbitrary<Frame[]> Frames => Arb.From(Gen.ArrayOf(FrameGen));
+
+    private static Arbitrary<byte[]> Garbage => Arb.From(Gen.Choose(0, 300)
+        .SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), n)));
+
+    [Property(MaxTest = 300)]
+    public Property Frames_encoded_then_decoded_at_any_chunking_must_be_the_same_frames() =>
+        Prop.ForAll(Frames, Arb.From(Gen.Choose(0, int.MaxValue)), (frames, seed) =>
+        {
+            var bytes = FrameCollector.Encode(frames);
+            var collector = new FrameCollector();
+            foreach (var chunk in RandomChunks.Split(bytes, new Random(seed), 1 + seed % 64)) collector.Feed(chunk);
+
+            Assert.Equal(frames.Select(FrameCollector.Expected), collector.Frames);
+            Assert.True(collector.Decoder.IsAtFrameBoundary);
+        });
+
+    [Property(MaxTest = 500)]
+    public Property Random_bytes_must_decode_or_fail_with_PxpProtocolException_only() =>
+        Prop.ForAll(Garbage, Arb.From(Gen.Choose(0, int.MaxValue)), (garbage, seed) =>
+        {
+            var collector = new FrameCollector(maxPayload: 256);
+            var error = Record.Exception(() =>
+            {
+                foreach (var chunk in RandomChunks.Split(garbage, new Random(seed), 8)) collector.Feed(chunk);
+            });
+            Assert.True(error is null or PxpProtocolException, error?.ToString());
+            Assert.All(collector.Frames, f => Assert.True(f.Payload.Length <= 256 && (int)f.Type < 7));
+        });
+}

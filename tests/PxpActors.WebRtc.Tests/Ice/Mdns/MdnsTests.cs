@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using System.Net;
+using PxpActors.WebRtc.Ice.Mdns;
+using PxpActors.WebRtc.Transport;
+using Xunit;
+
+namespace PxpActors.WebRtc.Tests.Ice.Mdns;
+
+public sealed class MdnsTests
+{
+    private const string Name = "c6b6e1a2-7d15-4f5e-9a8e-1d7f0b8e0c57.local";
+
+    /// <summary>A response as an mDNS responder sends it: the question echoed, answers naming it by pointer.</summary>
+    private static byte[] Response(byte[] query, params (ushort Type, byte[] Data)[] answers)
+    {
+        var questionEnd = 12 + query.AsSpan(12).IndexOf((byte)0) + 1 + 4;
+        var message = new List<byte>(query[..questionEnd]);
+        message[2] = 0x84; // response, authoritative
+        BinaryPrimitives.WriteUInt16BigEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(message)[4..], 1);
+        BinaryPrimitives.WriteUInt16BigEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(message)[6..], (ushort)answers.Length);
+        foreach (var (type, data) in answers)
+        {
+            message.AddRange([0xC0, 12, (byte)(type >> 8), (byte)type, 0x80, 1, 0, 0, 0, 120, 0, (byte)data.Length]);
+            message.AddRange(data);
+        }
+        return [.. message];
+    }
+
+    [Fact]
+    public void Query_must_ask_for_A_and_AAAA_with_the_unicast_bit()
+    {
+        var query = MdnsMessage.Query(0x1234, "host.local");
+        Assert.Equal(new byte[] { 0x12, 0x34, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0 }, query[..12]);
+        var question = new byte[] { 4, (byte)'h', (byte)'o', (byte)'s', (byte)'t', 5, (byte)'l', (byte)'o', (byte)'c', (byte)'a', (byte)'l', 0 };
+        Assert.Equal([.. question, 0, 1, 0x80, 1, .. question, 0, 28, 0x80, 1], query[12..]);
+    }
+
+    [Fact]
+    public void Response_addresses_must_be_read_through_name_compression()
+    {
+        var query = MdnsMessage.Query(7, Name);
+        var response = Response(query,
+            (MdnsMessage.TypeA, [192, 168, 1, 23]),
+            (MdnsMessage.TypeAaaa, IPAddress.Parse("fd00::17").GetAddressBytes()),
+            (16, [3, (byte)'t', (byte)'x', (byte)'t'])); // TXT: ignored
+
+        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, Name));
+        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, Name.ToUpperInvariant()));
+        Assert.Empty(MdnsMessage.Addresses(response, "other.local"));
+        Assert.Empty(MdnsMessage.Addresses(query, Name)); // a query is not a response
+    }
+
+    [Fact]
+    public void Malformed_responses_must_yield_nothing_rather_than_throw()
+    {
+        var query = MdnsMessage.Query(7, Name);
+        var good = Response(query, (MdnsMessage.TypeA, [10, 0, 0, 1]));
+        for (var cut = 0; cut < good.Length; cut++) Assert.Empty(MdnsMessage.Addresses(good[..cut], Name));
+
+        var loop = (byte[])good.Clone();
+        loop[12] = 0xC0;
+        loop[13] = 12; // the question name points at itself
+        Assert.Empty(MdnsMessage.Addresses(loop, Name));
+
+        var random = new Random(5);
+        for (var i = 0; i < 2000; i++)
+        {
+            var junk = (byte[])good.Clone();
+            junk[random.Next(junk.Length)] = (byte)random.Next(256);
+            MdnsMessage.Addresses(junk, Name); // must not throw
+        }
+    }
+
+    [Fact]
+    public void Query_must_refuse_names_that_are_not_DNS_names()
+    {
+        Assert.Throws<ArgumentException>(() => MdnsMessage.Query(1, "a..local"));
+        Assert.Throws<ArgumentException>(() => MdnsMessage.Query(1, new string('a', 64) + ".local"));
+    }
+
+    [Fact]
+    public async Task Resolver_must_return_the_address_a_responder_answers_with()
+    {
+        await using var responder = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var serving = Task.Run(async () =>
+        {
+            var buffer = new byte[1500];
+            var query = await responder.ReceiveFromAsync(buffer);
+            var response = Response(buffer[..query.Length], (MdnsMessage.TypeA, [10, 1, 2, 3]));
+            await responder.SendToAsync(response, query.RemoteEndPoint);
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var addresses = await MdnsResolver.QueryAsync(Name, responder.LocalEndPoint, timeout.Token);
+        Assert.Equal([IPAddress.Parse("10.1.2.3")], addresses);
+        await serving;
+    }
+
+    [Fact]
+    public async Task Resolver_must_give_up_when_cancelled()
+    {
+        await using var silent = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MdnsResolver.QueryAsync(Name, silent.LocalEndPoint, timeout.Token));
+    }
+
+    [Fact]
+    public async Task Names_outside_local_must_go_to_DNS()
+    {
+        var addresses = await MdnsResolver.ResolveAsync("localhost", CancellationToken.None);
+        Assert.Contains(addresses, IPAddress.IsLoopback);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using PxpActors.WebRtc.Transport;
+using Xunit;
+
+namespace PxpActors.WebRtc.Tests.Transport;
+
+public sealed class UdpDatagramSocketTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Sockets_must_exchange_datagrams_and_report_the_sender()
+    {
+        await using var a = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var b = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Assert.NotEqual(0, a.LocalEndPoint.Port);
+
+        await a.SendToAsync(new byte[] { 1, 2, 3 }, b.LocalEndPoint);
+        var buffer = new byte[16];
+        var received = await b.ReceiveFromAsync(buffer).AsTask().WaitAsync(Wait);
+
+        Assert.Equal(3, received.Length);
+        Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..3]);
+        Assert.Equal(a.LocalEndPoint, received.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Dispose_must_end_a_pending_receive_with_the_closed_exception()
+    {
+        var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var pending = socket.ReceiveFromAsync(new byte[16]).AsTask();
+        await socket.DisposeAsync();
+
+        await Assert.ThrowsAsync<DatagramConnectionClosedException>(() => pending.WaitAsync(Wait));
+        await Assert.ThrowsAsync<DatagramConnectionClosedException>(() => socket.SendToAsync(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9)).AsTask());
+        await Assert.ThrowsAsync<DatagramConnectionClosedException>(() => socket.ReceiveFromAsync(new byte[16]).AsTask());
+        Assert.True(socket.IsClosed);
+        await socket.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
+    public async Task Dispose_must_release_the_port()
+    {
+        var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var endPoint = socket.LocalEndPoint;
+        await socket.DisposeAsync();
+        await using var again = UdpDatagramSocket.Bind(endPoint);
+        Assert.Equal(endPoint, again.LocalEndPoint);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_receive_must_not_close_the_socket()
+    {
+        await using var a = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var b = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using (var cancel = new CancellationTokenSource())
+        {
+            var pending = b.ReceiveFromAsync(new byte[16], cancel.Token).AsTask();
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Wait));
+        }
+        await a.SendToAsync(new byte[] { 9 }, b.LocalEndPoint);
+        var received = await b.ReceiveFromAsync(new byte[16]).AsTask().WaitAsync(Wait);
+        Assert.Equal(1, received.Length);
+    }
+
+    [Fact]
+    public async Task Sending_to_a_closed_port_must_not_be_an_error()
+    {
+        await using var a = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var gone = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var target = gone.LocalEndPoint;
+        await gone.DisposeAsync();
+        await a.SendToAsync(new byte[] { 1 }, target);
+        await a.SendToAsync(new byte[] { 2 }, target);
+
+        // The ICMP "port unreachable" must not break later receives either.
+        await using var b = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await b.SendToAsync(new byte[] { 3 }, a.LocalEndPoint);
+        var received = await a.ReceiveFromAsync(new byte[16]).AsTask().WaitAsync(Wait);
+        Assert.Equal(1, received.Length);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true, true)]
+    [InlineData("127.0.0.1", false, false)]
+    [InlineData("::1", true, true)]
+    [InlineData("10.1.2.3", false, true)]
+    [InlineData("169.254.1.1", false, false)]
+    [InlineData("fe80::1", false, false)]
+    [InlineData("2001:db8::1", false, true)]
+    [InlineData("ff02::1", false, false)]
+    public void UdpNetwork_must_offer_only_usable_addresses(string address, bool includeLoopback, bool usable) =>
+        Assert.Equal(usable, UdpNetwork.IsUsable(IPAddress.Parse(address), includeLoopback));
+
+    [Fact]
+    public void UdpNetwork_must_list_loopback_only_when_asked()
+    {
+        Assert.Contains(IPAddress.Loopback, UdpNetwork.Instance.GetLocalAddresses(includeLoopback: true));
+        Assert.DoesNotContain(UdpNetwork.Instance.GetLocalAddresses(includeLoopback: false), IPAddress.IsLoopback);
+    }
+}
