@@ -31,8 +31,9 @@ public static class RpcCodec
 
     public static PxpMessage Decode(ReadOnlyMemory<byte> line)
     {
-        // System.Text.Json checks neither up front: it throws InvalidOperationException on the first
-        // GetString, which may be much later, in another actor, when the value is passed on.
+        // JsonDocument.Parse accepts invalid UTF-8 inside strings and escaped lone surrogates; the first
+        // GetString then throws InvalidOperationException, maybe much later, in whichever actor reads or
+        // forwards the value. Both are refused here, as protocol errors.
         if (!Utf8.IsValid(line.Span))
             throw new PxpProtocolException("Peer sent invalid UTF-8");
         JsonElement root;

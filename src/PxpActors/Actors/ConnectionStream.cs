@@ -60,7 +60,7 @@ internal sealed class ConnectionStream : Stream
     {
         ObjectDisposedException.ThrowIf(_disposed == 1, this);
         if (buffer.IsEmpty) return;
-        var result = await _writes.OfferAsync(ByteString.CopyFrom(buffer.ToArray())).WaitAsync(cancellationToken)
+        var result = await _writes.OfferAsync(ByteString.FromBytes(buffer.ToArray())).WaitAsync(cancellationToken)
             .ConfigureAwait(false);
         if (result is not QueueOfferResult.Enqueued)
             throw new IOException($"The PXP connection is closed ({result})");

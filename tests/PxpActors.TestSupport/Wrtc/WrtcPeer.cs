@@ -14,7 +14,7 @@ namespace PxpActors.TestSupport.Wrtc;
 /// order, so a wait also sees events that happened before it started. Disposing closes the driver's
 /// stdin and kills the process if it does not exit promptly.
 /// </summary>
-public sealed class WrtcPeer : IAsyncDisposable
+public sealed partial class WrtcPeer : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 

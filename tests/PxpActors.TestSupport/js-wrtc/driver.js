@@ -8,14 +8,19 @@
 // Commands: create {role:"offerer"|"answerer", label?, iceServers?}, createOffer, createAnswer,
 // setRemoteDescription {type,sdp}, addIceCandidate {candidate:{candidate,sdpMLineIndex,sdpMid}},
 // certificates, waitForDtlsState {states, timeoutMs}, send {text}, close.
+// Data channel: sendBinary {base64}, sendStream {bytes, chunk} (random bytes with backpressure; replies
+// {sha256, bytes}), hashIncoming (binary messages are hashed instead of reported), waitHash {bytes,
+// timeoutMs} (replies {sha256, bytes, messages}), closeChannel, channelState, sctpMaxMessageSize.
 // Events: candidate {candidate:{...}|null}, connectionState, iceConnectionState, iceGatheringState,
-// dataChannel {state,label}, message {text}.
+// dataChannel {state,label}, message {text} or {binary:true, base64, length}.
 
+const crypto = require('crypto')
 const readline = require('readline')
 const wrtc = require('@roamhq/wrtc')
 
 let pc = null
 let channel = null
+let incomingHash = null // while set, binary messages are hashed: {hash, bytes, messages, waiters}
 
 function send (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -37,8 +42,66 @@ function watchChannel (dc) {
   dc.binaryType = 'arraybuffer'
   dc.onopen = () => emit('dataChannel', { state: 'open', label: dc.label })
   dc.onclose = () => emit('dataChannel', { state: 'closed', label: dc.label })
-  dc.onmessage = (e) => emit('message', {
-    text: typeof e.data === 'string' ? e.data : Buffer.from(e.data).toString('utf8')
+  dc.onclosing = () => emit('dataChannel', { state: 'closing', label: dc.label })
+  dc.onmessage = (e) => {
+    if (typeof e.data === 'string') {
+      emit('message', { text: e.data })
+      return
+    }
+    const bytes = Buffer.from(e.data)
+    if (incomingHash) {
+      incomingHash.hash.update(bytes)
+      incomingHash.bytes += bytes.length
+      incomingHash.messages++
+      incomingHash.waiters.forEach((check) => check())
+      return
+    }
+    emit('message', { binary: true, base64: bytes.toString('base64'), length: bytes.length })
+  }
+}
+
+function requireOpenChannel () {
+  if (!channel || channel.readyState !== 'open') throw new Error('the data channel is not open')
+  return channel
+}
+
+// Sends `total` random bytes in `chunk`-sized messages, pausing while more than 1 MiB is buffered
+// (the bufferedamountlow pattern every application uses), and returns their SHA-256.
+async function sendStream (total, chunk) {
+  const dc = requireOpenChannel()
+  const hash = crypto.createHash('sha256')
+  const high = 1024 * 1024
+  dc.bufferedAmountLowThreshold = 256 * 1024
+  let sent = 0
+  while (sent < total) {
+    if (dc.bufferedAmount > high) {
+      await new Promise((resolve, reject) => {
+        dc.onbufferedamountlow = () => { dc.onbufferedamountlow = null; resolve() }
+        if (dc.readyState !== 'open') reject(new Error('the data channel closed while sending'))
+      })
+    }
+    const part = crypto.randomBytes(Math.min(chunk, total - sent))
+    hash.update(part)
+    dc.send(part)
+    sent += part.length
+  }
+  return { sha256: hash.digest('hex'), bytes: sent }
+}
+
+// Resolves once `bytes` binary bytes were hashed since hashIncoming.
+function waitHash (bytes, timeoutMs) {
+  if (!incomingHash) throw new Error('send "hashIncoming" first')
+  const state = incomingHash
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('received ' + state.bytes + ' of ' + bytes + ' bytes in time')), timeoutMs)
+    const check = () => {
+      if (state.bytes < bytes) return
+      clearTimeout(timer)
+      state.waiters = state.waiters.filter((w) => w !== check)
+      resolve({ sha256: state.hash.digest('hex'), bytes: state.bytes, messages: state.messages })
+    }
+    state.waiters.push(check)
+    check()
   })
 }
 
@@ -125,6 +188,34 @@ const commands = {
     if (!channel || channel.readyState !== 'open') throw new Error('the data channel is not open')
     channel.send(cmd.text)
     return {}
+  },
+  async sendBinary (cmd) {
+    requireOpenChannel().send(Buffer.from(cmd.base64, 'base64'))
+    return {}
+  },
+  async sendStream (cmd) {
+    return sendStream(cmd.bytes, cmd.chunk)
+  },
+  async hashIncoming () {
+    incomingHash = { hash: crypto.createHash('sha256'), bytes: 0, messages: 0, waiters: [] }
+    return {}
+  },
+  async waitHash (cmd) {
+    return waitHash(cmd.bytes, cmd.timeoutMs)
+  },
+  async closeChannel () {
+    if (!channel) throw new Error('no data channel')
+    channel.close()
+    return { readyState: channel.readyState }
+  },
+  async channelState () {
+    return channel
+      ? { readyState: channel.readyState, label: channel.label, bufferedAmount: channel.bufferedAmount }
+      : { readyState: null }
+  },
+  async sctpMaxMessageSize () {
+    const sctp = requirePc().sctp
+    return { maxMessageSize: sctp ? sctp.maxMessageSize : null }
   },
   async close () {
     if (pc) pc.close()

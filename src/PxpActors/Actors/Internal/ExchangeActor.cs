@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using PxpActors.Protocol.Rpc;
@@ -22,6 +23,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly CandidateTable _candidates;
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
+    private ImmutableList<PeerInfo> _readyList = ImmutableList<PeerInfo>.Empty;
     private long _nextPeerNumber;
     private bool _closing;
 
@@ -94,8 +96,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester);
-        var (settings, exchange) = (_settings, Self); // the Props expression runs later, outside this actor
-        var peer = Context.ActorOf(Props.Create(() => new PeerActor(settings, origin, exchange)), $"peer-{_nextPeerNumber}");
+        // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
+        var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self), $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
     }
@@ -104,6 +106,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (!_sessions.ContainsKey(Sender)) return;
         _sessions[Sender] = ready.Info;
+        _readyList = _readyList.Add(ready.Info); // structural sharing: no copy of the whole table per change
         PeersChanged();
         Publish(new PxpExchange.PeerAdded(ready.Info, ReadyPeers().Count()));
     }
@@ -113,13 +116,17 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (_subscribers.Remove(terminated.ActorRef)) return;
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
         _candidates.RemovePeer(terminated.ActorRef);
-        if (info is not null) PeersChanged();
+        if (info is not null)
+        {
+            _readyList = _readyList.Remove(info);
+            PeersChanged();
+        }
         if (info is not null) Publish(new PxpExchange.PeerRemoved(info, ReadyPeers().Count(), null));
         if (_closing && _sessions.Count == 0) FinishClose();
     }
 
     /// <summary>Hands an immutable snapshot of the peer table to the facade, before any reply that depends on it.</summary>
-    private void PeersChanged() => _onPeersChanged?.Invoke(ReadyPeers().Select(p => p.Info).ToArray());
+    private void PeersChanged() => _onPeersChanged?.Invoke(_readyList);
 
     private IEnumerable<(IActorRef Actor, PeerInfo Info)> ReadyPeers() =>
         _sessions.Where(s => s.Value is not null).Select(s => (s.Key, s.Value!));

@@ -98,6 +98,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void Common()
     {
+        Receive<AfterReplySent>(marker => marker.Then());
         Receive<RpcStreamStarted>(_ => Sender.Tell(RpcAck.Instance));
         Receive<ByteString>(line =>
         {
@@ -151,7 +152,10 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             .Run(_materializer);
         _rpcStreamLive = true;
         var self = Self;
-        (_rpcOut, var sent) = Source.ActorRef<ByteString>(_settings.MaxPendingRequests * 4, OverflowStrategy.Fail)
+        (_rpcOut, var sent) = Source.ActorRef<object>(_settings.MaxPendingRequests * 4, OverflowStrategy.Fail)
+            // A marker passes here only when the multiplexer asks for the element after the reply before
+            // it, i.e. once that reply's frame is ahead of anything a later-started substream writes.
+            .Select(element => element is AfterReplySent marker ? Marked(marker, self) : (ByteString)element)
             .WatchTermination(Keep.Both)
             .To(opened.Stream.Outgoing)
             .Run(_materializer);
@@ -315,16 +319,22 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
             return;
         }
+        // Reply first: the asker registers relay:<id> on the reply, so no relayed byte may overtake it.
+        Reply(opened.Nonce, Replies.Ok);
+        AfterSent(() => StartRelayPipe(opened));
+    }
+
+    private void StartRelayPipe(RelayHalfOpened opened)
+    {
         // Each direction throttled; when either side ends, the other ends with it.
         var self = Self;
-        var relayed = opened.Source.Incoming.Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
-            .Via(opened.Destination)
+        var relayed = opened.Source!.Incoming.Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(opened.Destination!)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .WatchTermination(Keep.Right)
             .To(opened.Source.Outgoing)
             .Run(_materializer);
         relayed.ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
-        Reply(opened.Nonce, Replies.Ok);
     }
 
     /// <summary>The hub asks this session's peer to take a relayed session on "relay:relayId".</summary>
@@ -415,12 +425,14 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             case RequestKind.AcceptConnect:
                 _pending.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok);
-                ConnectionOpened(opened.Stream);
+                var data = opened.Stream;
+                AfterSent(() => ConnectionOpened(data));
                 break;
             case RequestKind.AcceptIncoming:
                 _pending.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok);
-                _exchange.Tell(new AddRelayedPeer(opened.Stream));
+                var relay = opened.Stream;
+                AfterSent(() => _exchange.Tell(new AddRelayedPeer(relay)));
                 break;
             case RequestKind.Connect:
                 _pending[opened.Nonce] = pending with { Stream = opened.Stream };
@@ -495,6 +507,17 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     }
 
     private void Reply(string nonce, JsonElement args) => Send(new Response(nonce, args));
+
+    /// <summary>Runs <paramref name="then"/> in this actor once everything sent before is on its way to the transport.</summary>
+    private void AfterSent(Action then) => _rpcOut?.Tell(new AfterReplySent(then));
+
+    private static ByteString Marked(AfterReplySent marker, IActorRef self)
+    {
+        self.Tell(marker);
+        return ByteString.Empty;
+    }
+
+    private sealed record AfterReplySent(Action Then);
 
     private void Send(PxpMessage message) => _rpcOut?.Tell(ByteString.FromBytes(RpcCodec.Encode(message)));
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Akka.IO;
 using Akka.Streams;
@@ -327,7 +328,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (frame.Payload.IsEmpty) return;
             if (remote.Owner is { ReaderDone: true }) return; // our reader cancelled: the bytes have nowhere to go
 
-            remote.Buffer.Enqueue(ByteString.FromBytes(frame.Payload.ToArray()));
+            remote.Buffer.Enqueue(Wrap(frame.Payload));
             remote.BufferedBytes += frame.Payload.Length;
             if (remote.BufferedBytes > _settings.SubstreamBufferBytes) _overfull.Add(remote);
             Deliver(remote);
@@ -580,6 +581,12 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         {
             if (_closing && _controlFrames.Count == 0 && _readyToSend.Count == 0) CompleteStage();
         }
+
+        /// <summary>The decoder hands each frame a fresh array it never touches again: wrap it, don't copy it.</summary>
+        private static ByteString Wrap(ReadOnlyMemory<byte> payload) =>
+            MemoryMarshal.TryGetArray(payload, out var segment)
+                ? ByteString.FromBytes(segment.Array!, segment.Offset, segment.Count)
+                : ByteString.CopyFrom(payload.ToArray());
 
         private static ByteString EncodeData(uint channel, ByteString payload)
         {

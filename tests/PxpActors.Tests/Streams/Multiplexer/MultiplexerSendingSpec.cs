@@ -143,6 +143,17 @@ public sealed class MultiplexerSendingSpec(ITestOutputHelper output) : StreamSpe
     });
 
     [Fact]
+    public Task Multiplexer_CloseAfter_a_substream_with_nothing_left_to_send_must_close_at_once() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer);
+
+        session.Mux.CloseAfter("pxp");
+
+        session.Wire.ExpectSubscriptionAndComplete();
+        await session.Mux.Completion.WaitAsync(TimeSpan.FromSeconds(3));
+    });
+
+    [Fact]
     public Task Multiplexer_Abort_must_fail_the_transport_and_every_substream_with_the_reason() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer);
