@@ -42,6 +42,7 @@ public static class BenchProgram
             (HandshakeBenchmark.Name, HandshakeBenchmark.RunAsync),
             (RelayBenchmark.Name, RelayBenchmark.RunAsync),
             (MemoryBenchmark.Name, MemoryBenchmark.RunAsync),
+            (WebRtcHandshakeBenchmark.Name, WebRtcHandshakeBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))
         {

@@ -28,17 +28,19 @@ public static class JsScripts
     }
 
     /// <param name="exposeGc">Lets the script force full collections before it reads its memory.</param>
-    public static ProcessStartInfo Start(string script, IEnumerable<string> args, bool exposeGc = false)
+    /// <param name="nodeModules">Where the script's packages are; the JS reference fixture's by default.</param>
+    public static ProcessStartInfo Start(string script, IEnumerable<string> args, bool exposeGc = false, string? nodeModules = null)
     {
         var start = new ProcessStartInfo(NodeTool.Node ?? throw new InvalidOperationException("node is not on PATH"));
         if (exposeGc) start.ArgumentList.Add("--expose-gc");
         start.ArgumentList.Add(Script(script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NODE_PATH"] = Path.Combine(JsReferencePaths.JsDirectory, "node_modules");
+        start.Environment["NODE_PATH"] = nodeModules ?? Path.Combine(JsReferencePaths.JsDirectory, "node_modules");
         return start;
     }
 
-    private static string Script(string name) => Path.Combine(ScriptDirectory, name);
+    /// <summary>The full path of a bench script, for checking that it is there.</summary>
+    public static string Script(string name) => Path.Combine(ScriptDirectory, name);
 
     private static string ScriptDirectory =>
         typeof(JsScripts).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

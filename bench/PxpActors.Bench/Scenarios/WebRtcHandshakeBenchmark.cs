@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using PxpActors.Bench.Measurement;
+using PxpActors.Bench.Processes;
+using PxpActors.Bench.Reporting;
+using PxpActors.Bench.Topologies;
+using PxpActors.TestSupport.JsReference;
+using PxpActors.TestSupport.Wrtc;
+using PxpActors.WebRtc.Dtls;
+using PxpActors.WebRtc.Ice;
+using PxpActors.WebRtc.Sdp;
+using PxpActors.WebRtc.Signaling;
+
+namespace PxpActors.Bench.Scenarios;
+
+/// <summary>
+/// WebRTC connection set-up on loopback: from the offer until both ends have DTLS connected (our
+/// DtlsConnection returned; libwebrtc's connectionState "connected"). Pairs: ours↔ours,
+/// ours (offer)↔libwebrtc and libwebrtc (offer)↔ours, each set against libwebrtc↔libwebrtc timed inside
+/// one node process (js/webrtc-handshake.js). Each handshake gets fresh peers, created before the clock
+/// starts (sockets bound, certificates made); SDP travels as text, candidates trickle. The pairs take
+/// turns, one handshake each per round in a rotating order, so a busy moment of the shared machine
+/// falls on all of them alike.
+/// </summary>
+public static class WebRtcHandshakeBenchmark
+{
+    public const string Name = "webrtc-handshake";
+    private const string BaselineName = "libwebrtc<->libwebrtc";
+    private const int PipeRoundTrips = 50;
+
+    // The pairs with libwebrtc run code the ours<->ours warm-up already warmed; a couple of untimed
+    // handshakes each settle the rest (node start-up, its wrtc module) without a node start per JIT warm-up.
+    private const int LibwebrtcPairWarmup = 2;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <param name="TotalMs">Offer until both ends have DTLS connected.</param>
+    /// <param name="IceMs">Offer until our (offering, if both are ours) ICE agent handed over its path; null without ours.</param>
+    /// <param name="CpuMs">CPU time of the process holding both ends over that span; null when the ends are in two processes.</param>
+    private sealed record HandshakeTiming(double TotalMs, double? IceMs, double? CpuMs = null);
+
+    /// <summary>Two implementations meeting, and the handshakes timed between them so far.</summary>
+    private sealed class Pair(string name, Func<Task<HandshakeTiming>> handshake, int warmup)
+    {
+        public string Name => name;
+
+        public Func<Task<HandshakeTiming>> Handshake => handshake;
+
+        /// <summary>Untimed handshakes before the timed ones; 0 when the timing side warms itself up (the node script does).</summary>
+        public int Warmup => warmup;
+
+        public List<HandshakeTiming> Timings { get; } = [];
+
+        public SampleSummary Total => SampleSummary.Of(Timings.Select(t => t.TotalMs).ToList());
+
+        public SampleSummary? Ice => Timings.All(t => t.IceMs is not null) ? SampleSummary.Of(Timings.Select(t => t.IceMs!.Value).ToList()) : null;
+
+        /// <summary>What follows ICE on our side: the DTLS handshake and, with libwebrtc, its report of it.</summary>
+        public SampleSummary? AfterIce =>
+            Timings.All(t => t.IceMs is not null) ? SampleSummary.Of(Timings.Select(t => t.TotalMs - t.IceMs!.Value).ToList()) : null;
+
+        /// <summary>Mean CPU time per handshake (a mean, since .NET reads process CPU time in 10 ms ticks on Linux).</summary>
+        public double? CpuMsPerHandshake => Timings.All(t => t.CpuMs is not null) ? Timings.Average(t => t.CpuMs!.Value) : null;
+    }
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchProfile profile)
+    {
+        var samples = $"{profile.WebRtcHandshakeSamples} handshakes per pair, fresh peers each, pairs taking turns; untimed before: " +
+            $"{profile.WebRtcHandshakeWarmup} ours<->ours (JIT), {LibwebrtcPairWarmup} per pair with libwebrtc";
+        var oursToOurs = new Pair("ours<->ours", OursToOursAsync, profile.WebRtcHandshakeWarmup);
+        var libwebrtcUnavailable = await LibwebrtcUnavailableReasonAsync().ConfigureAwait(false);
+        if (libwebrtcUnavailable is not null)
+        {
+            await MeasureInTurnsAsync(profile, [oursToOurs]).ConfigureAwait(false);
+            return
+            [
+                Median(oursToOurs, null, $"libwebrtc not measured ({libwebrtcUnavailable}); {samples}"),
+                P90(oursToOurs, null),
+            ];
+        }
+
+        await using var node = ChildProcess.Start("node webrtc-handshake.js", JsScripts.Start("webrtc-handshake.js",
+            [LibwebrtcPairWarmup.ToString()], nodeModules: Path.Combine(WrtcPaths.Directory, "node_modules")));
+        await node.ReadReplyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false); // its warm-up is done
+        var baseline = new Pair(BaselineName, () => BaselineHandshakeAsync(node), warmup: 0);
+        var oursOffers = new Pair("ours offer<->libwebrtc", OursOfferToLibwebrtcAsync, LibwebrtcPairWarmup);
+        var libwebrtcOffers = new Pair("libwebrtc offer<->ours", LibwebrtcOfferToOursAsync, LibwebrtcPairWarmup);
+        await MeasureInTurnsAsync(profile, [baseline, oursToOurs, oursOffers, libwebrtcOffers]).ConfigureAwait(false);
+        var pipe = await MeasurePipeRoundTripAsync(node).ConfigureAwait(false);
+
+        var baselineTotal = baseline.Total;
+        var ipcNote = "the clock includes the JSON-line round trips to the node driver of the libwebrtc side " +
+            $"(a bare one: {pipe.Median:0.00} ms median)";
+        return
+        [
+            Median(oursToOurs, baselineTotal, samples),
+            P90(oursToOurs, baselineTotal),
+            Median(oursOffers, baselineTotal, ipcNote),
+            P90(oursOffers, baselineTotal),
+            Median(libwebrtcOffers, baselineTotal, ipcNote),
+            P90(libwebrtcOffers, baselineTotal),
+            new BenchResult(Name, $"offer -> DTLS connected, {BaselineName}, p90", "ms", baselineTotal.P90, BaselineName,
+                baselineTotal.Median, "-", null, "context: the baseline's own spread (timed inside node, js/webrtc-handshake.js)",
+                Details(baselineTotal, null)),
+            new BenchResult(Name, "CPU per handshake (both ends), ours<->ours", "ms", oursToOurs.CpuMsPerHandshake!.Value, BaselineName,
+                baseline.CpuMsPerHandshake, "-", null,
+                "context: process CPU time from offer to DTLS connected, mean; a loaded machine stretches it far less than latency"),
+        ];
+    }
+
+    /// <summary>Warm-ups first, then rounds of one handshake per pair, each round starting one pair later.</summary>
+    private static async Task MeasureInTurnsAsync(BenchProfile profile, IReadOnlyList<Pair> pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            for (var i = 0; i < pair.Warmup; i++) await pair.Handshake().ConfigureAwait(false);
+        }
+        for (var round = 0; round < profile.WebRtcHandshakeSamples; round++)
+        {
+            for (var turn = 0; turn < pairs.Count; turn++)
+            {
+                var pair = pairs[(round + turn) % pairs.Count];
+                pair.Timings.Add(await pair.Handshake().ConfigureAwait(false));
+            }
+        }
+    }
+
+    /// <summary>The target line: our median against the baseline's, met at a ratio of at most 1.</summary>
+    private static BenchResult Median(Pair ours, SampleSummary? baseline, string note)
+    {
+        var total = ours.Total;
+        var ice = ours.Ice;
+        var afterIce = ours.AfterIce;
+        var split = ice is null || afterIce is null ? ""
+            : $"; medians of its parts: offer -> our ICE path nominated {ice.Median:0.0} ms, then -> both DTLS connected {afterIce.Median:0.0} ms";
+        return new BenchResult(Name, $"offer -> DTLS connected, {ours.Name}, median", "ms", total.Median,
+            baseline is null ? "-" : BaselineName, baseline?.Median, "<= 1.0x", baseline is null ? null : total.Median <= baseline.Median,
+            note + split, Details(total, ice, afterIce));
+    }
+
+    /// <summary>Context line: our p90, set against the baseline's median too.</summary>
+    private static BenchResult P90(Pair ours, SampleSummary? baseline) =>
+        new(Name, $"offer -> DTLS connected, {ours.Name}, p90", "ms", ours.Total.P90, baseline is null ? "-" : BaselineName,
+            baseline?.Median, "-", null, "p90 set against the baseline's median", Details(ours.Total, ours.Ice, ours.AfterIce));
+
+    private static Dictionary<string, double> Details(SampleSummary total, SampleSummary? ice, SampleSummary? afterIce = null)
+    {
+        var details = new Dictionary<string, double>
+        {
+            ["samples"] = total.Count, ["medianMs"] = total.Median, ["p90Ms"] = total.P90, ["minMs"] = total.Min, ["maxMs"] = total.Max,
+        };
+        if (ice is not null)
+        {
+            details["iceMedianMs"] = ice.Median;
+            details["iceP90Ms"] = ice.P90;
+        }
+        if (afterIce is not null)
+        {
+            details["afterIceMedianMs"] = afterIce.Median;
+            details["afterIceP90Ms"] = afterIce.P90;
+        }
+        return details;
+    }
+
+    private static HandshakeTiming Timing(long offerTimestamp, LoopbackWebRtcPeer ours) =>
+        new(Stopwatch.GetElapsedTime(offerTimestamp).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(offerTimestamp, ours.IceConnectedTimestamp).TotalMilliseconds);
+
+    private static async Task<HandshakeTiming> BaselineHandshakeAsync(ChildProcess node)
+    {
+        var reply = await node.RequestAsync("handshake", Patience + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return new HandshakeTiming(reply["ms"]!.GetValue<double>(), null, reply["cpuMs"]!.GetValue<double>());
+    }
+
+    /// <summary>What one JSON line to node and its reply cost, the overhead the libwebrtc driver adds to each command.</summary>
+    private static async Task<SampleSummary> MeasurePipeRoundTripAsync(ChildProcess node)
+    {
+        var samples = new List<double>(PipeRoundTrips);
+        for (var i = 0; i < PipeRoundTrips; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await node.RequestAsync("ping", Patience).ConfigureAwait(false);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return SampleSummary.Of(samples);
+    }
+
+    private static async Task<HandshakeTiming> OursToOursAsync()
+    {
+        await using var offerer = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlling).ConfigureAwait(false);
+        await using var answerer = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlled).ConfigureAwait(false);
+
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var offerTimestamp = Stopwatch.GetTimestamp();
+        var offer = SessionDescription.Parse(offerer.CreateOffer().ToString());
+        var answer = SessionDescription.Parse(answerer.CreateAnswer(offer).ToString());
+        offerer.ApplyRemote(answer);
+        var mid = offer.GetDataChannel().Mid!;
+        foreach (var candidate in offerer.LocalCandidates(mid)) answerer.AddRemoteCandidate(candidate);
+        foreach (var candidate in answerer.LocalCandidates(mid)) offerer.AddRemoteCandidate(candidate);
+        offerer.AddRemoteEndOfCandidates();
+        answerer.AddRemoteEndOfCandidates();
+        var answeredSetup = answer.GetDataChannel().Setup;
+        await Task.WhenAll(
+            offerer.ConnectAsync(DtlsRoleNegotiation.OffererRole(answeredSetup)),
+            answerer.ConnectAsync(DtlsRoleNegotiation.RoleOf(answeredSetup))).WaitAsync(Patience).ConfigureAwait(false);
+        var timing = Timing(offerTimestamp, offerer);
+        self.Refresh();
+        return timing with { CpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds };
+    }
+
+    private static async Task<HandshakeTiming> OursOfferToLibwebrtcAsync()
+    {
+        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
+        await using var ours = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlling).ConfigureAwait(false);
+
+        var offerTimestamp = Stopwatch.GetTimestamp();
+        var offer = ours.CreateOffer();
+        await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Offer, offer.ToString()).ConfigureAwait(false);
+        var answer = SessionDescription.Parse(await libwebrtc.CreateAnswerAsync().ConfigureAwait(false));
+        ours.ApplyRemote(answer);
+        var libwebrtcCandidates = TrickleToOursAsync(libwebrtc, ours);
+        foreach (var candidate in ours.LocalCandidates(offer.GetDataChannel().Mid!))
+            await libwebrtc.AddIceCandidateAsync(candidate).ConfigureAwait(false);
+        await BothConnectedAsync(ours.ConnectAsync(DtlsRoleNegotiation.OffererRole(answer.GetDataChannel().Setup)), libwebrtc)
+            .ConfigureAwait(false);
+        var timing = Timing(offerTimestamp, ours);
+        await libwebrtcCandidates.WaitAsync(Patience).ConfigureAwait(false);
+        return timing;
+    }
+
+    private static async Task<HandshakeTiming> LibwebrtcOfferToOursAsync()
+    {
+        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Offerer).ConfigureAwait(false);
+        await using var ours = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlled).ConfigureAwait(false);
+
+        var offerTimestamp = Stopwatch.GetTimestamp();
+        var offer = SessionDescription.Parse(await libwebrtc.CreateOfferAsync().ConfigureAwait(false));
+        var answer = ours.CreateAnswer(offer);
+        await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Answer, answer.ToString()).ConfigureAwait(false);
+        var libwebrtcCandidates = TrickleToOursAsync(libwebrtc, ours);
+        foreach (var candidate in ours.LocalCandidates(answer.GetDataChannel().Mid!))
+            await libwebrtc.AddIceCandidateAsync(candidate).ConfigureAwait(false);
+        await BothConnectedAsync(ours.ConnectAsync(DtlsRoleNegotiation.RoleOf(answer.GetDataChannel().Setup)), libwebrtc)
+            .ConfigureAwait(false);
+        var timing = Timing(offerTimestamp, ours);
+        await libwebrtcCandidates.WaitAsync(Patience).ConfigureAwait(false);
+        return timing;
+    }
+
+    /// <summary>libwebrtc's candidates as it gathers them (concurrently with our connect), then end-of-candidates.</summary>
+    private static async Task TrickleToOursAsync(WrtcPeer libwebrtc, LoopbackWebRtcPeer ours)
+    {
+        var received = 0;
+        while (await libwebrtc.NextCandidateAsync(received, Patience).ConfigureAwait(false) is { } candidate)
+        {
+            received++;
+            ours.AddRemoteCandidate(candidate);
+        }
+        ours.AddRemoteEndOfCandidates();
+    }
+
+    private static async Task BothConnectedAsync(Task oursConnected, WrtcPeer libwebrtc)
+    {
+        var libwebrtcState = libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed");
+        await Task.WhenAll(oursConnected, libwebrtcState).WaitAsync(Patience).ConfigureAwait(false);
+        if (await libwebrtcState.ConfigureAwait(false) != "connected")
+            throw new InvalidOperationException($"libwebrtc's connection failed:\n{libwebrtc.StderrTail}");
+    }
+
+    /// <summary>Why libwebrtc cannot be measured here, or null when it can (installs @roamhq/wrtc if needed).</summary>
+    private static async Task<string?> LibwebrtcUnavailableReasonAsync()
+    {
+        if (NodeTool.MissingReason is { } missing) return missing;
+        try
+        {
+            await WrtcInstaller.EnsureInstalledAsync().ConfigureAwait(false);
+        }
+        catch (WrtcException e)
+        {
+            return e.Message;
+        }
+        var script = JsScripts.Script("webrtc-handshake.js");
+        return File.Exists(script) ? null : $"the bench script {script} is missing";
+    }
+}
