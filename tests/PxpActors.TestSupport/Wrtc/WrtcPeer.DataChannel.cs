@@ -60,5 +60,8 @@ public sealed partial class WrtcPeer
         return (string)reply["sha256"]!;
     }
 
+    /// <summary>RTCPeerConnection.close(): libwebrtc tears its SCTP association and DTLS down.</summary>
+    public Task ClosePeerConnectionAsync() => CommandAsync(new JsonObject { ["cmd"] = "close" });
+
     public Task CloseDataChannelAsync() => CommandAsync(new JsonObject { ["cmd"] = "closeChannel" });
 }

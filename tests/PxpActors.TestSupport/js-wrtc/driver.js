@@ -74,18 +74,33 @@ async function sendStream (total, chunk) {
   dc.bufferedAmountLowThreshold = 256 * 1024
   let sent = 0
   while (sent < total) {
-    if (dc.bufferedAmount > high) {
-      await new Promise((resolve, reject) => {
-        dc.onbufferedamountlow = () => { dc.onbufferedamountlow = null; resolve() }
-        if (dc.readyState !== 'open') reject(new Error('the data channel closed while sending'))
-      })
-    }
+    if (dc.bufferedAmount > high) await bufferedAmountLow(dc, () => 'sent ' + sent + ' of ' + total)
     const part = crypto.randomBytes(Math.min(chunk, total - sent))
     hash.update(part)
     dc.send(part)
     sent += part.length
   }
   return { sha256: hash.digest('hex'), bytes: sent }
+}
+
+// Resolves when the channel's bufferedAmount fell to its low threshold. The event is the signal; a slow
+// poll backs it up (and reports a stall on stderr, which the C# side prints when a command times out).
+function bufferedAmountLow (dc, progress) {
+  return new Promise((resolve, reject) => {
+    let polls = 0
+    const done = (err) => {
+      clearInterval(poll)
+      dc.onbufferedamountlow = null
+      if (err) reject(err)
+      else resolve()
+    }
+    const poll = setInterval(() => {
+      if (dc.readyState !== 'open') done(new Error('the data channel closed while sending (' + progress() + ')'))
+      else if (dc.bufferedAmount <= dc.bufferedAmountLowThreshold) done()
+      else if (++polls % 20 === 0) process.stderr.write('sendStream stalled: ' + progress() + ', bufferedAmount ' + dc.bufferedAmount + '\n')
+    }, 50)
+    dc.onbufferedamountlow = () => done()
+  })
 }
 
 // Resolves once `bytes` binary bytes were hashed since hashIncoming.

@@ -1,0 +1,10 @@
+namespace PxpActors.WebRtc.PeerConnections;
+
+/// <summary>
+/// Makes peer connections: the seam where another WebRTC implementation can be plugged in (the way the
+/// JavaScript reference takes a <c>wrtc</c> option), or a simulated one for tests.
+/// </summary>
+public interface IWebRtcPeerConnectionFactory
+{
+    IWebRtcPeerConnection Create(PeerConnectionOptions options);
+}
