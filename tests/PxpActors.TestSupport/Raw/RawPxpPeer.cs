@@ -48,6 +48,13 @@ public sealed class RawPxpPeer : IAsyncDisposable
 
     public Task SendAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask();
 
+    /// <summary>Ends our direction only (TCP half-close): the node reads end of stream and can still write.</summary>
+    public void EndSending()
+    {
+        if (_owner is TcpClient client) client.Client.Shutdown(SocketShutdown.Send);
+        else throw new InvalidOperationException("Half-close needs a TCP peer");
+    }
+
     public Task SendFrameAsync(uint channel, FrameType type, ReadOnlyMemory<byte> payload) =>
         SendAsync(new Frame(channel, type, payload).ToArray());
 
