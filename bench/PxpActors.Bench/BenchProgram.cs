@@ -43,6 +43,7 @@ public static class BenchProgram
             (RelayBenchmark.Name, RelayBenchmark.RunAsync),
             (MemoryBenchmark.Name, MemoryBenchmark.RunAsync),
             (WebRtcHandshakeBenchmark.Name, WebRtcHandshakeBenchmark.RunAsync),
+            (DataChannelBenchmark.Name, DataChannelBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))
         {
