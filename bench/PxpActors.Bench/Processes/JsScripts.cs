@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using PxpActors.TestSupport.JsReference;
+using PxpActors.TestSupport.Wrtc;
 
 namespace PxpActors.Bench.Processes;
 
@@ -25,6 +26,25 @@ public static class JsScripts
         {
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="script"/> cannot run against libwebrtc here, or null when it can
+    /// (installs @roamhq/wrtc if needed).
+    /// </summary>
+    public static async Task<string?> LibwebrtcUnavailableReasonAsync(string script)
+    {
+        if (NodeTool.MissingReason is { } missing) return missing;
+        try
+        {
+            await WrtcInstaller.EnsureInstalledAsync().ConfigureAwait(false);
+        }
+        catch (WrtcException e)
+        {
+            return e.Message;
+        }
+        var path = Script(script);
+        return File.Exists(path) ? null : $"the bench script {path} is missing";
     }
 
     /// <param name="exposeGc">Lets the script force full collections before it reads its memory.</param>

@@ -49,7 +49,7 @@ public static class DataChannelBenchmark
         }
         var perConnection = await MemoryPerConnectionAsync().ConfigureAwait(false);
 
-        var unavailable = await LibwebrtcUnavailableReasonAsync().ConfigureAwait(false);
+        var unavailable = await JsScripts.LibwebrtcUnavailableReasonAsync("datachannel.js").ConfigureAwait(false);
         double? mixedMBps = null;
         Baseline? baseline = null;
         if (unavailable is null)
@@ -188,21 +188,5 @@ public static class DataChannelBenchmark
         var ms = reply["throughputMs"]!.GetValue<double>();
         var rtt = reply["rttMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
         return new Baseline(bytes / (ms / 1000) / 1e6, SampleSummary.Of(rtt));
-    }
-
-    /// <summary>Why libwebrtc cannot be measured here, or null when it can (installs @roamhq/wrtc if needed).</summary>
-    private static async Task<string?> LibwebrtcUnavailableReasonAsync()
-    {
-        if (NodeTool.MissingReason is { } missing) return missing;
-        try
-        {
-            await WrtcInstaller.EnsureInstalledAsync().ConfigureAwait(false);
-        }
-        catch (WrtcException e)
-        {
-            return e.Message;
-        }
-        var script = JsScripts.Script("datachannel.js");
-        return File.Exists(script) ? null : $"the bench script {script} is missing";
     }
 }

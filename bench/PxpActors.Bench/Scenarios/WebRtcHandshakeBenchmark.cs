@@ -66,7 +66,7 @@ public static class WebRtcHandshakeBenchmark
         var samples = $"{profile.WebRtcHandshakeSamples} handshakes per pair, fresh peers each, pairs taking turns; untimed before: " +
             $"{profile.WebRtcHandshakeWarmup} ours<->ours (JIT), {LibwebrtcPairWarmup} per pair with libwebrtc";
         var oursToOurs = new Pair("ours<->ours", OursToOursAsync, profile.WebRtcHandshakeWarmup);
-        var libwebrtcUnavailable = await LibwebrtcUnavailableReasonAsync().ConfigureAwait(false);
+        var libwebrtcUnavailable = await JsScripts.LibwebrtcUnavailableReasonAsync("webrtc-handshake.js").ConfigureAwait(false);
         if (libwebrtcUnavailable is not null)
         {
             await MeasureInTurnsAsync(profile, [oursToOurs]).ConfigureAwait(false);
@@ -265,21 +265,5 @@ public static class WebRtcHandshakeBenchmark
         await Task.WhenAll(oursConnected, libwebrtcState).WaitAsync(Patience).ConfigureAwait(false);
         if (await libwebrtcState.ConfigureAwait(false) != "connected")
             throw new InvalidOperationException($"libwebrtc's connection failed:\n{libwebrtc.StderrTail}");
-    }
-
-    /// <summary>Why libwebrtc cannot be measured here, or null when it can (installs @roamhq/wrtc if needed).</summary>
-    private static async Task<string?> LibwebrtcUnavailableReasonAsync()
-    {
-        if (NodeTool.MissingReason is { } missing) return missing;
-        try
-        {
-            await WrtcInstaller.EnsureInstalledAsync().ConfigureAwait(false);
-        }
-        catch (WrtcException e)
-        {
-            return e.Message;
-        }
-        var script = JsScripts.Script("webrtc-handshake.js");
-        return File.Exists(script) ? null : $"the bench script {script} is missing";
     }
 }
