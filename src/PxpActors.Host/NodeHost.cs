@@ -55,7 +55,7 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
     private async Task ServeAsync(PeerExchange exchange, PxpConnection connection, CancellationToken stop)
     {
         output.Connect(connection.Transport, connection.Incoming);
-        await using var stream = connection.OpenStream(exchange.Materializer);
+        await using var stream = connection.OpenStream();
         var buffer = new byte[16 * 1024];
         var decoder = Encoding.UTF8.GetDecoder();
         try

@@ -30,7 +30,7 @@ public static class MemoryHubRole
         };
         exchange.Connected += connection =>
         {
-            object keep = openStreams ? connection.OpenStream(exchange.Materializer) : connection;
+            object keep = openStreams ? connection.OpenStream() : connection;
             lock (held) held.Add(keep);
             connections.Increment();
         };

@@ -29,7 +29,7 @@ public sealed class PxpTcpPair : IAsyncDisposable
             var address = await server.ListenAsync(new Uri("tcp://127.0.0.1:0")).ConfigureAwait(false);
             var outgoing = await client.ConnectAsync(address).WaitAsync(ConnectTimeout).ConfigureAwait(false);
             var incoming = await accepted.WaitAsync(ConnectTimeout).ConfigureAwait(false);
-            var streams = new StreamPair(outgoing.OpenStream(client.Materializer), incoming.OpenStream(server.Materializer));
+            var streams = new StreamPair(outgoing.OpenStream(), incoming.OpenStream());
             return new PxpTcpPair(client, server, streams);
         }
         catch

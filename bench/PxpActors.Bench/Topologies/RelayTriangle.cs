@@ -44,13 +44,13 @@ public sealed class RelayTriangle : IAsyncDisposable
             var relayedAtB = IncomingConnections.Next(b, "relay");
             var relayedBytes = await a.RelayAsync(hubPeer, candidates[0]).WaitAsync(StepTimeout).ConfigureAwait(false);
             var relayedAtA = await a.ConnectAsync(relayedBytes.Flow, "relay").WaitAsync(StepTimeout).ConfigureAwait(false);
-            var relayed = new StreamPair(relayedAtA.OpenStream(a.Materializer),
-                (await relayedAtB.WaitAsync(StepTimeout).ConfigureAwait(false)).OpenStream(b.Materializer));
+            var relayed = new StreamPair(relayedAtA.OpenStream(),
+                (await relayedAtB.WaitAsync(StepTimeout).ConfigureAwait(false)).OpenStream());
 
             var directAtB = IncomingConnections.Next(b, "tcp");
             var directAtA = await a.ConnectAsync(bAddress).WaitAsync(StepTimeout).ConfigureAwait(false);
-            var direct = new StreamPair(directAtA.OpenStream(a.Materializer),
-                (await directAtB.WaitAsync(StepTimeout).ConfigureAwait(false)).OpenStream(b.Materializer));
+            var direct = new StreamPair(directAtA.OpenStream(),
+                (await directAtB.WaitAsync(StepTimeout).ConfigureAwait(false)).OpenStream());
             return new RelayTriangle(nodes, direct, relayed);
         }
         catch

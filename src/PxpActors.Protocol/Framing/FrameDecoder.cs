@@ -24,7 +24,16 @@ public sealed class FrameDecoder(int maxPayload)
     public bool IsAtFrameBoundary => _part == Part.Header && _varintBytes == 0;
 
     /// <summary>Decodes every complete frame in <paramref name="input"/>, passing each to <paramref name="onFrame"/>.</summary>
-    public void Decode(ReadOnlySpan<byte> input, Action<Frame> onFrame)
+    public void Decode(ReadOnlySpan<byte> input, Action<Frame> onFrame) => Decode(input, default, onFrame);
+
+    /// <summary>
+    /// Decodes like the span overload, but a payload that lies wholly in <paramref name="input"/> and makes up
+    /// at least a quarter of it is handed out as a slice of <paramref name="input"/> instead of a copy. The caller
+    /// must never change <paramref name="input"/> afterwards. (A quarter, so small frames cannot pin large chunks.)
+    /// </summary>
+    public void Decode(ReadOnlyMemory<byte> input, Action<Frame> onFrame) => Decode(input.Span, input, onFrame);
+
+    private void Decode(ReadOnlySpan<byte> input, ReadOnlyMemory<byte> shareable, Action<Frame> onFrame)
     {
         var i = 0;
         while (i < input.Length)
@@ -53,10 +62,20 @@ public sealed class FrameDecoder(int maxPayload)
                 if (_varint > MaxPayload)
                     throw new PxpProtocolException(
                         $"Multiplex frame of {_varint} bytes exceeds the limit of {MaxPayload} bytes");
-                _payload = _varint == 0 ? [] : new byte[_varint];
-                _filled = 0;
-                _part = Part.Payload;
-                if (_varint == 0) Emit(onFrame);
+                var length = (int)_varint;
+                if (length > 0 && shareable.Length == input.Length && length <= input.Length - i && length * 4L >= input.Length)
+                {
+                    _part = Part.Header;
+                    onFrame(new Frame(_header >> 3, (FrameType)(_header & 7), shareable.Slice(i, length)));
+                    i += length;
+                }
+                else
+                {
+                    _payload = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length); // every byte is written before use
+                    _filled = 0;
+                    _part = Part.Payload;
+                    if (length == 0) Emit(onFrame);
+                }
             }
             _varint = 0;
             _varintBytes = 0;

@@ -1,33 +1,17 @@
 using Akka.IO;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using PxpActors.Streams.Multiplexer;
 
 namespace PxpActors.Actors;
 
 /// <summary>
-/// A substream as a <see cref="Stream"/>: writes are offered to a bounded queue (awaiting when the
-/// peer is slow), reads pull from the substream. Nothing blocks a thread.
+/// A substream as a <see cref="Stream"/>, talking to the running multiplexer directly: writes wait only
+/// while a substream buffer is unsent, reads take what the peer sent. Nothing blocks a thread.
 /// </summary>
-internal sealed class ConnectionStream : Stream
+internal sealed class ConnectionStream(SubstreamChannel channel) : Stream
 {
-    private readonly ISourceQueueWithComplete<ByteString> _writes;
-    private readonly ISinkQueue<ByteString> _reads;
-    private readonly IKillSwitch _readSwitch;
     private ByteString _current = ByteString.Empty;
     private bool _ended;
     private int _disposed;
-
-    public ConnectionStream(Substream substream, IMaterializer materializer)
-    {
-        _writes = Source.Queue<ByteString>(16, OverflowStrategy.Backpressure)
-            .To(substream.Outgoing)
-            .Run(materializer);
-        (_readSwitch, _reads) = substream.Incoming
-            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
-            .ToMaterialized(Sink.Queue<ByteString>(), Keep.Both)
-            .Run(materializer);
-    }
 
     public override bool CanRead => true;
     public override bool CanWrite => true;
@@ -41,13 +25,13 @@ internal sealed class ConnectionStream : Stream
         while (_current.IsEmpty)
         {
             if (_ended) return 0;
-            var next = await _reads.PullAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!next.HasValue)
+            var next = await channel.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (next is null)
             {
                 _ended = true;
                 return 0;
             }
-            _current = next.Value;
+            _current = next;
         }
         var n = Math.Min(buffer.Length, _current.Count);
         var destination = buffer.Span;
@@ -60,10 +44,17 @@ internal sealed class ConnectionStream : Stream
     {
         ObjectDisposedException.ThrowIf(_disposed == 1, this);
         if (buffer.IsEmpty) return;
-        var result = await _writes.OfferAsync(ByteString.FromBytes(buffer.ToArray())).WaitAsync(cancellationToken)
-            .ConfigureAwait(false);
-        if (result is not QueueOfferResult.Enqueued)
-            throw new IOException($"The PXP connection is closed ({result})");
+        try
+        {
+            // The caller may reuse its buffer once this returns, and the frame may not be written yet: copy.
+            var copy = GC.AllocateUninitializedArray<byte>(buffer.Length);
+            buffer.Span.CopyTo(copy);
+            await channel.WriteAsync(ByteString.FromBytes(copy), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MultiplexerClosedException or SubstreamResetException or InvalidOperationException)
+        {
+            throw new IOException($"The PXP connection is closed ({e.Message})", e);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -91,8 +82,8 @@ internal sealed class ConnectionStream : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _writes.Complete();
-            _readSwitch.Shutdown();
+            channel.CompleteWrites();
+            channel.StopReading();
         }
         base.Dispose(disposing);
     }

@@ -46,6 +46,7 @@ public sealed record ExchangeSettings(
                 MaxFramePayload: (int)(mux.GetByteSize("max-frame-payload") ?? 1 << 20),
                 MaxSubstreams: mux.GetInt("max-substreams"),
                 SubstreamBufferBytes: (int)(mux.GetByteSize("substream-buffer") ?? 256 << 10),
-                MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10)));
+                MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
+                MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames")));
     }
 }

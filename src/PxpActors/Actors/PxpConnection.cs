@@ -1,6 +1,5 @@
 using Akka;
 using Akka.IO;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Streams.Multiplexer;
 
@@ -12,15 +11,15 @@ namespace PxpActors.Actors;
 /// </summary>
 public sealed class PxpConnection
 {
-    private readonly Substream _substream;
+    private readonly SubstreamChannel _channel;
     private int _used;
 
-    internal PxpConnection(PeerInfo? peer, bool incoming, string transport, Substream substream)
+    internal PxpConnection(PeerInfo? peer, bool incoming, string transport, SubstreamChannel channel)
     {
         Peer = peer;
         Incoming = incoming;
         Transport = transport;
-        _substream = substream;
+        _channel = channel;
     }
 
     /// <summary>The session this connection runs over; null for a relayed stream to a non-PXP candidate.</summary>
@@ -36,15 +35,15 @@ public sealed class PxpConnection
         get
         {
             Claim();
-            return _substream.AsFlow();
+            return SubstreamChannelFlow.Create(_channel);
         }
     }
 
     /// <summary>The connection as a non-blocking duplex <see cref="System.IO.Stream"/>.</summary>
-    public Stream OpenStream(IMaterializer materializer)
+    public Stream OpenStream()
     {
         Claim();
-        return new ConnectionStream(_substream, materializer);
+        return new ConnectionStream(_channel);
     }
 
     private void Claim()

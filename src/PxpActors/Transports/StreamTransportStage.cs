@@ -3,17 +3,21 @@ using System.Net.Sockets;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using PxpActors.Streams;
 
 namespace PxpActors.Transports;
 
 /// <summary>
 /// Any duplex <see cref="System.IO.Stream"/> as a byte flow, without blocking a thread: reads and writes
-/// are async and their results come back into the stage as async callbacks. Each element written is
-/// one <c>WriteAsync</c> (so one frame is one socket send). On a <see cref="NetworkStream"/> it waits
-/// with zero-byte reads, so an idle connection holds no receive buffer. A write that the peer does not
-/// take within <c>writeTimeout</c> fails the transport: a peer that never reads cannot hold us forever.
+/// are async; those that complete at once are handled in the stage, the others come back as async
+/// callbacks. Each element written is one write (so one frame is one socket send). On a
+/// <see cref="NetworkStream"/> it works on the socket itself: it waits with zero-byte reads, so an idle
+/// connection holds no receive buffer, reads exactly what is waiting into an array it hands on without
+/// copying, and sends an element's buffers with one gathering send, without copying them either. A write
+/// that the peer does not take within <c>writeTimeout</c> fails the transport: a peer that never reads
+/// cannot hold us forever.
 /// </summary>
-public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024)
+public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 256 * 1024)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Stream _transport = stream;
@@ -28,13 +32,19 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Logic : GraphStageLogic
+    private readonly record struct ReadResult(int Read, byte[]? Buffer, Exception? Error);
+
+    // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
+    private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly StreamTransportStage _stage;
         private readonly Stream _stream;
-        private readonly bool _zeroByteReads;
+        private readonly Socket? _socket;
+        private readonly List<ArraySegment<byte>> _sendSegments = [];
         private readonly CancellationTokenSource _stop = new();
-        private Action<(int Read, byte[]? Buffer, Exception? Error)> _onRead = null!;
+        // One source for every write's deadline, reset after each write: no allocation per frame.
+        private CancellationTokenSource _writeDeadline = new();
+        private Action<ReadResult> _onRead = null!;
         private Action<Exception?> _onWritten = null!;
         private bool _reading;
         private bool _writing;
@@ -44,14 +54,24 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         {
             _stage = stage;
             _stream = stage._transport;
-            _zeroByteReads = _stream is NetworkStream;
-            SetHandler(stage._out, onPull: StartRead, onDownstreamFinish: _ => StopIfDone());
-            SetHandler(stage._in, onPush: StartWrite, onUpstreamFinish: FinishWrites, onUpstreamFailure: _ => FinishWrites());
+            _socket = (_stream as NetworkStream)?.Socket;
+            SetHandler(stage._out, this);
+            SetHandler(stage._in, this);
         }
+
+        public override void OnPull() => StartRead();
+
+        public override void OnDownstreamFinish(Exception cause) => StopIfDone();
+
+        public override void OnPush() => StartWrite();
+
+        public override void OnUpstreamFinish() => FinishWrites();
+
+        public override void OnUpstreamFailure(Exception e) => FinishWrites();
 
         public override void PreStart()
         {
-            _onRead = GetAsyncCallback<(int, byte[]?, Exception?)>(OnRead);
+            _onRead = GetAsyncCallback<ReadResult>(OnRead);
             _onWritten = GetAsyncCallback<Exception?>(OnWritten);
             Pull(_stage._in);
         }
@@ -59,92 +79,226 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         public override void PostStop()
         {
             _stop.Cancel();
+            _writeDeadline.Cancel();
             _stream.Dispose();
             _stop.Dispose();
+            _writeDeadline.Dispose();
         }
 
+        /// <summary>
+        /// Reads in the stage itself when the read completes at once (data already waiting), and through an
+        /// async callback only when it has to wait: a busy connection moves chunks without mailbox round trips.
+        /// </summary>
         private void StartRead()
         {
             if (_reading) return;
             _reading = true;
-            _ = ReadAsync();
+            int waiting;
+            if (_socket is null) waiting = -1;
+            else if ((waiting = BytesWaiting()) == 0)
+            {
+                _ = WaitThenReadAsync();
+                return;
+            }
+            var buffer = ReadBuffer(waiting);
+            ValueTask<int> read;
+            try
+            {
+                read = _stream.ReadAsync(buffer, _stop.Token);
+            }
+            catch (Exception e)
+            {
+                OnRead(new ReadResult(0, buffer, e));
+                return;
+            }
+            if (read.IsCompletedSuccessfully) OnRead(new ReadResult(read.Result, buffer, null));
+            else _ = FinishReadAsync(read, buffer);
         }
 
-        private async Task ReadAsync()
+        /// <summary>What the socket has received and we have not read; 0 when idle (or closed: the read says so).</summary>
+        private int BytesWaiting()
+        {
+            try
+            {
+                return _socket!.Available;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                return 1;
+            }
+        }
+
+        /// <summary>A socket read gets an array of what is waiting, handed on as is; other streams read into a pooled one.</summary>
+        private byte[] ReadBuffer(int waiting) => waiting < 0
+            ? ArrayPool<byte>.Shared.Rent(_stage._readBufferSize)
+            : GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _stage._readBufferSize)); // only what is read is handed on
+
+        /// <summary>An idle socket waits with a zero-byte read, so it holds no receive buffer meanwhile.</summary>
+        private async Task WaitThenReadAsync()
         {
             byte[]? buffer = null;
             try
             {
-                if (_zeroByteReads) await _stream.ReadAsync(Memory<byte>.Empty, _stop.Token).ConfigureAwait(false);
-                buffer = ArrayPool<byte>.Shared.Rent(_stage._readBufferSize);
+                await _stream.ReadAsync(Memory<byte>.Empty, _stop.Token).ConfigureAwait(false);
+                // At the end of the stream nothing is waiting: a small read then returns 0.
+                buffer = ReadBuffer(Math.Max(BytesWaiting(), 1));
                 var read = await _stream.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
-                _onRead((read, buffer, null));
+                _onRead(new ReadResult(read, buffer, null));
             }
             catch (Exception e)
             {
-                if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-                _onRead((0, null, e));
+                _onRead(new ReadResult(0, buffer, e));
             }
         }
 
-        private void OnRead((int Read, byte[]? Buffer, Exception? Error) result)
+        private async Task FinishReadAsync(ValueTask<int> pending, byte[] buffer)
+        {
+            try
+            {
+                var read = await pending.ConfigureAwait(false);
+                _onRead(new ReadResult(read, buffer, null));
+            }
+            catch (Exception e)
+            {
+                _onRead(new ReadResult(0, buffer, e));
+            }
+        }
+
+        private void OnRead(ReadResult result)
         {
             _reading = false;
-            if (result.Error is not null)
+            var pooled = _socket is null && result.Buffer is not null;
+            if (result.Error is not null || result.Read == 0)
             {
-                if (result.Error is OperationCanceledException or ObjectDisposedException) CompleteStage();
+                if (pooled) ArrayPool<byte>.Shared.Return(result.Buffer!);
+                if (result.Error is null)
+                {
+                    Complete(_stage._out);
+                    StopIfDone();
+                }
+                else if (result.Error is OperationCanceledException or ObjectDisposedException) CompleteStage();
                 else FailStage(new IOException($"Transport read failed: {result.Error.Message}", result.Error));
                 return;
             }
-            if (result.Read == 0)
+            ByteString bytes;
+            if (pooled)
             {
+                bytes = ByteString.CopyFrom(result.Buffer!, 0, result.Read);
                 ArrayPool<byte>.Shared.Return(result.Buffer!);
-                Complete(_stage._out);
-                StopIfDone();
-                return;
             }
-            var bytes = ByteString.CopyFrom(result.Buffer!, 0, result.Read);
-            ArrayPool<byte>.Shared.Return(result.Buffer!);
+            else bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
             if (!IsClosed(_stage._out)) Push(_stage._out, bytes);
         }
 
+        /// <summary>Writes in the stage; only a write that has to wait (a full socket buffer) finishes through a callback.</summary>
         private void StartWrite()
         {
             var element = Grab(_stage._in);
-            _writing = true;
-            _ = WriteAsync(element);
-        }
-
-        private async Task WriteAsync(ByteString element)
-        {
+            if (_socket is not null)
+            {
+                SendGathered(element);
+                return;
+            }
             // ByteString exposes no Memory to hand to WriteAsync: copy once into a pooled buffer.
             var buffer = ArrayPool<byte>.Shared.Rent(element.Count);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            deadline.CancelAfter(_stage._writeTimeout);
+            element.CopyTo(buffer, 0, element.Count);
+            if (_stage._writeTimeout != Timeout.InfiniteTimeSpan) _writeDeadline.CancelAfter(_stage._writeTimeout);
+            ValueTask write;
             try
             {
-                element.CopyTo(buffer, 0, element.Count);
-                await _stream.WriteAsync(buffer.AsMemory(0, element.Count), deadline.Token).ConfigureAwait(false);
-                _onWritten(null);
-            }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-            {
-                _onWritten(new TimeoutException(
-                    $"the peer took no data for {_stage._writeTimeout.TotalSeconds:0.###} s (it is not reading)"));
+                write = _stream.WriteAsync(buffer.AsMemory(0, element.Count), _writeDeadline.Token);
             }
             catch (Exception e)
             {
-                _onWritten(e);
+                ArrayPool<byte>.Shared.Return(buffer);
+                OnWritten(WriteFailure(e));
+                return;
+            }
+            if (!write.IsCompleted)
+            {
+                _writing = true;
+                _ = FinishWriteAsync(write, buffer);
+                return;
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+            OnWritten(write.IsCompletedSuccessfully
+                ? null
+                : WriteFailure(write.AsTask().Exception?.GetBaseException() ?? new OperationCanceledException()));
+        }
+
+        /// <summary>One send of the element's buffers as they are (a frame's header and payload, say).</summary>
+        private void SendGathered(ByteString element)
+        {
+            _sendSegments.Clear();
+            ByteStringSegments.AddTo(element, _sendSegments);
+            Task<int> send;
+            try
+            {
+                send = _socket!.SendAsync(_sendSegments, SocketFlags.None);
+            }
+            catch (Exception e)
+            {
+                OnWritten(e);
+                return;
+            }
+            if (send.IsCompletedSuccessfully) OnWritten(null); // a stream socket's send completes only once all is sent
+            else
+            {
+                _writing = true;
+                _ = FinishSendAsync(send);
+            }
+        }
+
+        private async Task FinishSendAsync(Task<int> pending)
+        {
+            Exception? error = null;
+            try
+            {
+                await pending.WaitAsync(_stage._writeTimeout, _stop.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                error = WriteFailure(new OperationCanceledException());
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            _onWritten(error);
+        }
+
+        private async Task FinishWriteAsync(ValueTask pending, byte[] buffer)
+        {
+            Exception? error = null;
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                error = WriteFailure(e);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+            _onWritten(error);
         }
+
+        private Exception WriteFailure(Exception e) =>
+            e is OperationCanceledException && !_stop.IsCancellationRequested
+                ? new TimeoutException($"the peer took no data for {_stage._writeTimeout.TotalSeconds:0.###} s (it is not reading)")
+                : e;
 
         private void OnWritten(Exception? error)
         {
             _writing = false;
+            if (!_writeDeadline.TryReset())
+            {
+                // It fired just as the write finished: the next write needs a fresh one.
+                _writeDeadline.Dispose();
+                _writeDeadline = new CancellationTokenSource();
+            }
             if (error is not null)
             {
                 FailStage(new IOException($"Transport write failed: {error.Message}", error));

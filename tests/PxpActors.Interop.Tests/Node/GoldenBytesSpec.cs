@@ -149,7 +149,7 @@ public sealed class GoldenBytesSpec
             var relay = node.Exchange.RelayAsync(peer, candidate);
             WireAssert.SameBytes("relay", jsRelayRequest, await socket.ReadExactlyAsync(jsRelayRequest.Length));
             await socket.WriteAsync(OurBytes.Rpc(new Response("3", Replies.Ok)));
-            await using var relayed = (await relay).OpenStream(node.Exchange.Materializer);
+            await using var relayed = (await relay).OpenStream();
             await relayed.WriteAsync("through"u8.ToArray());
             WireAssert.SameBytes("relayed data", jsRelayed, await socket.ReadExactlyAsync(jsRelayed.Length));
         }

@@ -39,8 +39,8 @@ public sealed class JsHubSpec
         var bSide = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
         Assert.True(bSide.Incoming);
 
-        await using var aStream = overRelay.OpenStream(a.Exchange.Materializer);
-        await using var bStream = bSide.OpenStream(b.Exchange.Materializer);
+        await using var aStream = overRelay.OpenStream();
+        await using var bStream = bSide.OpenStream();
         await aStream.WriteAsync("from a through the js hub"u8.ToArray());
         await bStream.WriteAsync("from b through the js hub"u8.ToArray());
         Assert.Equal("from a through the js hub"u8.ToArray(), await bStream.ReadExactlyAsync(25, OurNode.Timeout));
@@ -77,7 +77,7 @@ public sealed class JsHubSpec
             Assert.Null(connection.Peer);
             Assert.Equal("relay", connection.Transport);
             Assert.Same(connection, await a.NextConnectionAsync(c => c.Peer is null));
-            await using var stream = connection.OpenStream(a.Exchange.Materializer);
+            await using var stream = connection.OpenStream();
             await stream.WriteAsync("raw bytes, no PXP"u8.ToArray());
             Assert.Equal("raw bytes, no PXP"u8.ToArray(), await serviceSide.ReadExactlyAsync("raw bytes, no PXP".Length));
             await serviceSide.WriteAsync("answer from the service"u8.ToArray());

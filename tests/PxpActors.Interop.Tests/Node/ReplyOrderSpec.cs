@@ -67,7 +67,7 @@ public sealed class ReplyOrderSpec
             await socket.WriteAsync(OurBytes.Rpc(new Connect("1", Network)));
             // The application writes the moment it gets the connection.
             var connection = await node.NextConnectionAsync();
-            await using var stream = connection.OpenStream(node.Exchange.Materializer);
+            await using var stream = connection.OpenStream();
             await stream.WriteAsync("x"u8.ToArray());
             WireAssert.SameBytes($"session {session}: res, then the application's bytes", expected, await socket.ReadExactlyAsync(expected.Length));
         }

@@ -26,7 +26,7 @@ public sealed class TcpInteropSpec
         Assert.True(ours.Incoming);
         Assert.Equal("tcp", ours.Transport);
         Assert.Equal("tcp", await jsSide.Peer!.TransportAsync());
-        await using var stream = ours.OpenStream(node.Exchange.Materializer);
+        await using var stream = ours.OpenStream();
         await ExchangeDataAsync(jsSide, stream);
     }
 
@@ -43,7 +43,7 @@ public sealed class TcpInteropSpec
         Assert.False(ours.Incoming);
         Assert.Equal("tcp", ours.Transport);
         Assert.True(ours.Peer!.AcceptsIncoming);
-        await using var stream = ours.OpenStream(node.Exchange.Materializer);
+        await using var stream = ours.OpenStream();
         await ExchangeDataAsync(jsSide, stream);
     }
 
@@ -114,7 +114,7 @@ public sealed class TcpInteropSpec
         var js = await driver.CreateExchangeAsync("js", Network);
         await js.ConnectAsync(node.Port);
         var ours = await node.NextConnectionAsync();
-        await using var stream = ours.OpenStream(node.Exchange.Materializer);
+        await using var stream = ours.OpenStream();
 
         await js.CloseAsync();
 

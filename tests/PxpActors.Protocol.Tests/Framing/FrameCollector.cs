@@ -23,6 +23,13 @@ internal sealed class FrameCollector(int maxPayload = 1024 * 1024)
         return this;
     }
 
+    /// <summary>Feeds through the overload that may hand out slices of <paramref name="bytes"/>.</summary>
+    public FrameCollector FeedShared(byte[] bytes)
+    {
+        Decoder.Decode(bytes.AsMemory(), frame => Frames.Add(DecodedFrame.Of(frame)));
+        return this;
+    }
+
     public static DecodedFrame Expected(Frame frame) => DecodedFrame.Of(frame);
 
     public static byte[] Encode(IEnumerable<Frame> frames) => frames.SelectMany(f => f.ToArray()).ToArray();

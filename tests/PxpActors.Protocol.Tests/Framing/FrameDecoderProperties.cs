@@ -33,6 +33,18 @@ public sealed class FrameDecoderProperties
             Assert.True(collector.Decoder.IsAtFrameBoundary);
         });
 
+    [Property(MaxTest = 300)]
+    public Property Frames_decoded_from_shared_chunks_must_be_the_same_as_from_copied_ones() =>
+        Prop.ForAll(Frames, Arb.From(Gen.Choose(0, int.MaxValue)), (frames, seed) =>
+        {
+            var bytes = FrameCollector.Encode(frames);
+            var collector = new FrameCollector();
+            foreach (var chunk in RandomChunks.Split(bytes, new Random(seed), 1 + seed % 700)) collector.FeedShared(chunk.ToArray());
+
+            Assert.Equal(frames.Select(FrameCollector.Expected), collector.Frames);
+            Assert.True(collector.Decoder.IsAtFrameBoundary);
+        });
+
     [Property(MaxTest = 500)]
     public Property Random_bytes_must_decode_or_fail_with_PxpProtocolException_only() =>
         Prop.ForAll(Garbage, Arb.From(Gen.Choose(0, int.MaxValue)), (garbage, seed) =>

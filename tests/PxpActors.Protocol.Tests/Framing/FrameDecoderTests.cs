@@ -154,4 +154,20 @@ public sealed class FrameDecoderTests
         Assert.Equal("first", Encoding.UTF8.GetString(frames[0].Payload.Span));
         Assert.Equal("later", Encoding.UTF8.GetString(frames[1].Payload.Span));
     }
+
+    [Fact]
+    public void FrameDecoder_must_share_a_payload_of_a_quarter_of_its_chunk_or_more_and_copy_a_small_one()
+    {
+        var big = new Frame(1, FrameType.DataFromCreator, new byte[1000]);
+        var small = new Frame(2, FrameType.DataFromCreator, new byte[10]);
+        var chunk = FrameCollector.Encode([big, small]);
+        var frames = new List<Frame>();
+
+        new FrameDecoder(4096).Decode(chunk.AsMemory(), frames.Add);
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frames[0].Payload, out var shared));
+        Assert.Same(chunk, shared.Array); // 1000 of 1015 bytes: a slice, not a copy
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frames[1].Payload, out var copied));
+        Assert.NotSame(chunk, copied.Array); // 10 bytes may not pin the chunk
+    }
 }

@@ -31,8 +31,8 @@ public sealed class BadInputSpec : IAsyncLifetime
         _node = await TestNode.StartAsync("test", new PeerExchangeOptions { WriteTimeout = TimeSpan.FromSeconds(1) });
         _healthy = await TestNode.StartAsync("test");
         var outgoing = await _healthy.Exchange.ConnectAsync(_node.Address);
-        _healthyAtPeer = outgoing.OpenStream(_healthy.Exchange.Materializer);
-        _healthyAtNode = (await _node.NextConnectionAsync()).OpenStream(_node.Exchange.Materializer);
+        _healthyAtPeer = outgoing.OpenStream();
+        _healthyAtNode = (await _node.NextConnectionAsync()).OpenStream();
         await AssertHealthyPeerIntact();
     }
 
@@ -155,7 +155,7 @@ public sealed class BadInputSpec : IAsyncLifetime
         await peer.StartSessionAsync("test");
         await peer.SendRpcAsync(new Connect("1", "test"));
         var connection = await _node.NextConnectionAsync(c => c.Peer?.Id != _node.Exchange.Peers[0].Id || _node.Exchange.Peers.Count > 1);
-        await using var stream = connection.OpenStream(_node.Exchange.Materializer);
+        await using var stream = connection.OpenStream();
 
         // Write until the socket buffers are full and the write timeout closes the session.
         var chunk = new byte[256 * 1024];

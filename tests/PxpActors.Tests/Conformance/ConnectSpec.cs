@@ -67,7 +67,7 @@ public sealed class ConnectSpec : IAsyncLifetime
 
         var connection = await _node.NextConnectionAsync();
         Assert.True(connection.Incoming);
-        await using var stream = connection.OpenStream(_node.Exchange.Materializer);
+        await using var stream = connection.OpenStream();
         await stream.WriteAsync("foo"u8.ToArray());
         Assert.Equal("foo", Encoding.UTF8.GetString(await peer.ReceiveDataAsync("data:test")));
 
@@ -87,8 +87,8 @@ public sealed class ConnectSpec : IAsyncLifetime
 
         Assert.Single(_node.Exchange.Peers);
         Assert.Single(other.Exchange.Peers);
-        await using var s1 = (await outgoing).OpenStream(_node.Exchange.Materializer);
-        await using var s2 = (await incoming).OpenStream(other.Exchange.Materializer);
+        await using var s1 = (await outgoing).OpenStream();
+        await using var s2 = (await incoming).OpenStream();
         await s1.WriteAsync("123"u8.ToArray());
         await s2.WriteAsync("456"u8.ToArray());
         Assert.Equal("123", Encoding.UTF8.GetString(await s2.ReadExactlyAsync(3)));

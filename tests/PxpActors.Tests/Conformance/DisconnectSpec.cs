@@ -12,7 +12,7 @@ public sealed class DisconnectSpec
         await using var a = await TestNode.StartAsync();
         var b = await TestNode.StartAsync();
         var connection = await a.Exchange.ConnectAsync(b.Address);
-        await using var stream = connection.OpenStream(a.Exchange.Materializer);
+        await using var stream = connection.OpenStream();
 
         await b.Exchange.CloseAsync();
 

@@ -48,8 +48,8 @@ public sealed class RelaySpec
         var relayedAtB = await b.NextPeerAddedAsync(p => p.Relayed);
         Assert.True(relayedAtB.Incoming);
         var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
-        await using var streamA = nested.OpenStream(a.Exchange.Materializer);
-        await using var streamB = atB.OpenStream(b.Exchange.Materializer);
+        await using var streamA = nested.OpenStream();
+        await using var streamB = atB.OpenStream();
         await streamA.WriteAsync("through the hub"u8.ToArray());
         Assert.Equal("through the hub", Encoding.UTF8.GetString(await streamB.ReadExactlyAsync(15)));
         await streamB.WriteAsync("and back"u8.ToArray());
@@ -69,7 +69,7 @@ public sealed class RelaySpec
         var connection = await a.Exchange.GetNewPeerAsync();
         Assert.Null(connection.Peer);
         Assert.Equal("relay", connection.Transport);
-        await using var stream = connection.OpenStream(a.Exchange.Materializer);
+        await using var stream = connection.OpenStream();
         await stream.WriteAsync("echo"u8.ToArray());
         Assert.Equal("echo", Encoding.UTF8.GetString(await stream.ReadExactlyAsync(4)));
     }
@@ -101,7 +101,7 @@ public sealed class RelaySpec
         await using var a = await TestNode.StartAsync();
         await a.Exchange.ConnectAsync(hub.Address);
         var connection = await a.Exchange.GetNewPeerAsync();
-        await using var stream = connection.OpenStream(a.Exchange.Materializer);
+        await using var stream = connection.OpenStream();
 
         var payload = new byte[3 * rate];
         Random.Shared.NextBytes(payload);

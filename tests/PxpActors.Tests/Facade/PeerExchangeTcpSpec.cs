@@ -26,8 +26,8 @@ public sealed class PeerExchangeTcpSpec : IAsyncLifetime
         var outgoing = await _client.ConnectAsync(address);
         var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(3));
 
-        await using var clientStream = outgoing.OpenStream(_client.Materializer);
-        await using var serverStream = incoming.OpenStream(_server.Materializer);
+        await using var clientStream = outgoing.OpenStream();
+        await using var serverStream = incoming.OpenStream();
         await clientStream.WriteAsync(Encoding.UTF8.GetBytes("ping"));
         Assert.Equal("ping", await ReadText(serverStream, 4));
         await serverStream.WriteAsync(Encoding.UTF8.GetBytes("pong!"));

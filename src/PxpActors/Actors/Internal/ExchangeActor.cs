@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Streams;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Streams.Multiplexer;
 
@@ -19,6 +20,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly CandidateSource? _candidateSource;
     private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private const string SessionDispatcher = "pxp.session-dispatcher";
+    // One materializer for every session (one each would add a supervisor actor per session); session
+    // streams run where session actors do.
+    private readonly IMaterializer _materializer;
     private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
     private readonly CandidateTable _candidates;
     private readonly HashSet<IActorRef> _subscribers = [];
@@ -34,11 +39,17 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _candidateSource = candidateSource;
         _onPeersChanged = onPeersChanged;
         _candidates = new CandidateTable(settings.MaxCandidates);
+        // An application's own actor system may lack our defaults: the session dispatcher needs them.
+        if (!Context.System.Settings.Config.HasPath(SessionDispatcher))
+            Context.System.Settings.InjectTopLevelFallback(PxpConfig.Reference);
+        _materializer = Context.Materializer(
+            ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
 
         Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender));
         Receive<AddRelayedPeer>(add =>
         {
-            if (_settings.AllowIncoming) StartSession(add.Relay.AsFlow(), "relay", incoming: true, relayed: true, null);
+            if (_settings.AllowIncoming)
+                StartSession(SubstreamChannelFlow.Create(add.Relay), "relay", incoming: true, relayed: true, null);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
@@ -55,7 +66,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
         Receive<PxpExchange.GetStats>(_ => Sender.Tell(
-            new PxpExchange.Stats(Context.GetChildren().Count(), ReadyPeers().Count(), _candidates.Count)));
+            new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count)));
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
@@ -97,7 +108,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self), $"peer-{_nextPeerNumber}");
+        var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self, _materializer).WithDispatcher(SessionDispatcher), $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
     }
@@ -108,7 +119,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _sessions[Sender] = ready.Info;
         _readyList = _readyList.Add(ready.Info); // structural sharing: no copy of the whole table per change
         PeersChanged();
-        Publish(new PxpExchange.PeerAdded(ready.Info, ReadyPeers().Count()));
+        Publish(new PxpExchange.PeerAdded(ready.Info, _readyList.Count));
     }
 
     private void OnTerminated(Terminated terminated)
@@ -121,7 +132,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             _readyList = _readyList.Remove(info);
             PeersChanged();
         }
-        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, ReadyPeers().Count(), null));
+        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, null));
         if (_closing && _sessions.Count == 0) FinishClose();
     }
 

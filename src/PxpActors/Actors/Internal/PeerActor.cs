@@ -5,6 +5,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Protocol;
+using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.Streams;
@@ -13,11 +14,16 @@ using PxpActors.Streams.Multiplexer;
 namespace PxpActors.Actors.Internal;
 
 /// <summary>
-/// One PXP session. Owns the materialized graph (transport ⇄ magic ⇄ multiplexer ⇄ substreams); its
-/// stream actors are its children, so stopping it releases the transport. Speaks the RPC of PROTOCOL.md
-/// section 3-4 on the "pxp" substream. Any protocol error stops this actor only.
+/// One PXP session. Owns the materialized graph (transport ⇄ multiplexer with the magic check) and
+/// aborts it when it stops, which releases the transport. Speaks the RPC of PROTOCOL.md section 3-4 on
+/// the "pxp" substream, which the multiplexer forwards here chunk by chunk. Any protocol error stops
+/// this actor only.
 /// </summary>
-internal sealed class PeerActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// A session is this actor and one fused graph, nothing more: the RPC and application substreams are
+/// channels into the running stage rather than graphs of their own, so ten thousand idle peers stay cheap.
+/// </remarks>
+internal sealed class PeerActor : UntypedActor, IWithTimers
 {
     private const string HandshakeTimer = "handshake";
     private const string PartingTimer = "parting";
@@ -26,12 +32,13 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private readonly ExchangeSettings _settings;
     private readonly SessionOrigin _origin;
     private readonly IActorRef _exchange;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
     private readonly RequestRateLimiter _rateLimiter;
     private readonly IMaterializer _materializer;
+    private readonly LineDecoder _lines;
+    private readonly Action<ReadOnlyMemory<byte>> _onLine;
     private IMultiplexer _mux = null!;
-    private IActorRef? _rpcOut;
+    private SubstreamChannel? _rpc;
     private long _nextNonce;
     private PeerInfo? _info;
     private bool _dataStreamOpen;
@@ -40,29 +47,31 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     private int _openRelays;
     private bool _stopping;
 
-    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange)
+    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer)
     {
         _settings = settings;
         _origin = origin;
         _exchange = exchange;
+        _materializer = materializer;
         _rateLimiter = new RequestRateLimiter(settings.MaxIncomingRequestsPerSecond);
-        _materializer = Context.Materializer(namePrefix: "pxp");
-        Handshaking();
+        _lines = new LineDecoder(settings.MaxRpcLine);
+        _onLine = OnRpcLine;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
-        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer))
-            .JoinMaterialized(MagicStage.Create().Join(_origin.Transport), Keep.Left)
+        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer, exchangeMagic: true))
+            .JoinMaterialized(_origin.Transport, Keep.Left)
             .Run(_materializer);
         var self = Self;
         _mux.Completion.ContinueWith(
             t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),
             TaskContinuationOptions.ExecuteSynchronously);
         // If this open fails the session is already over, and the completion below says why.
-        _mux.OpenAsync("pxp").PipeTo(Self, success: s => new RpcStreamOpened(s), failure: _ => RpcStreamNotOpened.Instance);
+        _mux.OpenChannelAsync("pxp", control: true)
+            .PipeTo(Self, success: s => new RpcStreamOpened(s), failure: _ => RpcStreamNotOpened.Instance);
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
     }
 
@@ -76,102 +85,113 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     // ---- states ----
 
-    private void Handshaking()
+    // A switch per state rather than ReceiveActor's handler tables: those cost kilobytes per actor, and a
+    // node holds one PeerActor per peer.
+    protected override void OnReceive(object message) => Handshaking(message);
+
+    private void Handshaking(object message)
     {
-        Receive<RpcStreamOpened>(OnRpcStreamOpened);
-        Receive<RpcStreamNotOpened>(_ => { });
-        Common();
+        switch (message)
+        {
+            case RpcStreamOpened opened: OnRpcStreamOpened(opened); break;
+            case RpcStreamNotOpened: break; // the session is already over; TransportEnded says why
+            default: Common(message); break;
+        }
     }
 
-    private void Ready()
+    private void Ready(object message)
     {
-        Receive<RequestCandidates>(_ => SendRequest(new GetPeers(NextNonce(), _settings.NetworkId), new PendingRequest(Sender)));
-        Receive<RequestRelay>(OnRequestRelay);
-        Receive<OpenIncomingRelay>(OnOpenIncomingRelay);
-        Receive<SendUpgradeSignal>(OnSendUpgradeSignal);
-        Receive<CandidatesOffered>(OnCandidatesOffered);
-        Receive<CandidateResolved>(OnCandidateResolved);
-        Receive<RelayHalfOpened>(OnRelayHalfOpened);
-        Receive<RelayPipeEnded>(_ => _openRelays--);
-        Common();
+        switch (message)
+        {
+            case RequestCandidates:
+                SendRequest(new GetPeers(NextNonce(), _settings.NetworkId), new PendingRequest(Sender));
+                break;
+            case RequestRelay request: OnRequestRelay(request); break;
+            case OpenIncomingRelay open: OnOpenIncomingRelay(open); break;
+            case SendUpgradeSignal signal: OnSendUpgradeSignal(signal); break;
+            case CandidatesOffered offered: OnCandidatesOffered(offered); break;
+            case CandidateResolved resolved: OnCandidateResolved(resolved); break;
+            case RelayHalfOpened opened: OnRelayHalfOpened(opened); break;
+            case RelayPipeEnded: _openRelays--; break;
+            default: Common(message); break;
+        }
     }
 
-    private void Common()
+    private void Common(object message)
     {
-        Receive<AfterReplySent>(marker => marker.Then());
-        Receive<RpcStreamStarted>(_ => Sender.Tell(RpcAck.Instance));
-        Receive<ByteString>(line =>
+        switch (message)
         {
-            var lineSender = Sender;
-            OnRpcLine(line);
-            if (!_stopping) lineSender.Tell(RpcAck.Instance);
-        });
-        Receive<RpcStreamEnded>(_ =>
-        {
-            _rpcStreamLive = false;
-            Stop(null);
-        });
-        Receive<RpcStreamFailed>(f =>
-        {
-            _rpcStreamLive = false;
-            Fail(f.Error);
-        });
-        Receive<RpcOutboxOverflowed>(_ => Fail(new PxpProtocolException("The peer does not read: too many RPC messages are waiting to be sent")));
-        Receive<HandshakeTimedOut>(_ => Fail(new PxpProtocolException(
-            $"No hello from the peer within {_settings.HandshakeTimeout.TotalSeconds:0.###} s")));
-        Receive<RequestTimedOut>(OnRequestTimedOut);
-        Receive<SubstreamFor>(OnSubstreamOpened);
-        Receive<TransportEnded>(e =>
-        {
-            if (_stopping) Context.Stop(Self);
-            else if (e.Error is not null) Fail(e.Error);
-            // Lines the peer sent before closing may still be on their way: the end of the RPC stream follows them.
-            else if (_rpcStreamLive) Timers.StartSingleTimer(PartingTimer, PartingTimedOut.Instance, PartingTimeout);
-            else Stop(null);
-        });
-        Receive<PartingTimedOut>(_ =>
-        {
-            Stop(null);
-            Context.Stop(Self);
-        });
-        Receive<CloseSession>(_ => _mux.Close());
-        Receive<RequestCandidates>(_ => Sender.Tell(NotReady()));
-        Receive<RequestRelay>(_ => Sender.Tell(NotReady()));
-        Receive<OpenIncomingRelay>(_ => Sender.Tell(NotReady()));
-        Receive<SendUpgradeSignal>(_ => Sender.Tell(NotReady()));
+            case SubstreamReceived received: OnRpcChunk(received); break;
+            case SubstreamFinished finished: OnRpcStreamFinished(finished); break;
+            case HandshakeTimedOut:
+                Fail(new PxpProtocolException($"No hello from the peer within {_settings.HandshakeTimeout.TotalSeconds:0.###} s"));
+                break;
+            case RequestTimedOut timedOut: OnRequestTimedOut(timedOut); break;
+            case SubstreamFor opened: OnSubstreamOpened(opened); break;
+            case TransportEnded ended: OnTransportEnded(ended); break;
+            case PartingTimedOut:
+                Stop(null);
+                Context.Stop(Self);
+                break;
+            case CloseSession: _mux.Close(); break;
+            case RequestCandidates or RequestRelay or OpenIncomingRelay or SendUpgradeSignal:
+                Sender.Tell(NotReady());
+                break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void OnTransportEnded(TransportEnded ended)
+    {
+        if (_stopping) Context.Stop(Self);
+        else if (ended.Error is not null) Fail(ended.Error);
+        // Lines the peer sent before closing may still be on their way: the end of the RPC stream follows them.
+        else if (_rpcStreamLive) Timers.StartSingleTimer(PartingTimer, PartingTimedOut.Instance, PartingTimeout);
+        else Stop(null);
     }
 
     // ---- the RPC substream ----
 
     private void OnRpcStreamOpened(RpcStreamOpened opened)
     {
-        opened.Stream.Incoming
-            .Via(RpcLineStage.Create(_settings.MaxRpcLine))
-            .To(Sink.ActorRefWithAck<ByteString>(Self, RpcStreamStarted.Instance, RpcAck.Instance,
-                RpcStreamEnded.Instance, e => new RpcStreamFailed(e)))
-            .Run(_materializer);
+        _rpc = opened.Stream;
         _rpcStreamLive = true;
-        var self = Self;
-        (_rpcOut, var sent) = Source.ActorRef<object>(_settings.MaxPendingRequests * 4, OverflowStrategy.Fail)
-            // A marker passes here only when the multiplexer asks for the element after the reply before
-            // it, i.e. once that reply's frame is ahead of anything a later-started substream writes.
-            .Select(element => element is AfterReplySent marker ? Marked(marker, self) : (ByteString)element)
-            .WatchTermination(Keep.Both)
-            .To(opened.Stream.Outgoing)
-            .Run(_materializer);
-        // Only an overflow fails this source: the peer is not reading what we send.
-        sent.ContinueWith(t => self.Tell(RpcOutboxOverflowed.Instance),
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _rpc.ForwardTo(Self);
         var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
         Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
     }
 
-    private void OnRpcLine(ByteString line)
+    private void OnRpcChunk(SubstreamReceived received)
     {
+        if (_stopping) return;
+        try
+        {
+            _lines.Decode(received.Data.ToReadOnlySpan(), _onLine);
+        }
+        catch (PxpProtocolException e)
+        {
+            Fail(e);
+            return;
+        }
+        received.Channel.Release(received.Data.Count);
+    }
+
+    private void OnRpcStreamFinished(SubstreamFinished finished)
+    {
+        _rpcStreamLive = false;
+        if (finished.Error is not null) Fail(finished.Error);
+        else if (!_lines.IsAtLineBoundary) Fail(new PxpProtocolException("The pxp stream ended in the middle of a message"));
+        else Stop(null);
+    }
+
+    /// <summary>Each line of a chunk is handled before the next: a failure stops the rest.</summary>
+    private void OnRpcLine(ReadOnlyMemory<byte> line)
+    {
+        if (_stopping) return;
         PxpMessage message;
         try
         {
-            message = RpcCodec.Decode(line.ToArray());
+            message = RpcCodec.Decode(line);
         }
         catch (PxpProtocolException e)
         {
@@ -205,7 +225,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     {
         if (_info is not null)
         {
-            _log.Debug("Peer {0} sent hello twice; ignored as the reference does", _origin.PeerId);
+            Context.GetLogger().Debug("Peer {0} sent hello twice; ignored as the reference does", _origin.PeerId);
             return;
         }
         if (hello.Version != Hello.CurrentVersion)
@@ -256,7 +276,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         OpenSubstream($"data:{connect.Network}", connect.Nonce);
     }
 
-    private void ConnectionOpened(Substream data)
+    private void ConnectionOpened(SubstreamChannel data)
     {
         _connectionReported = true;
         var connection = new PxpConnection(_info, _origin.Incoming, _origin.TransportName, data);
@@ -300,15 +320,27 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         var self = Self;
         // The candidate's own request timeout answers first, with the clearer reason.
         var timeout = _settings.RequestTimeout + TimeSpan.FromSeconds(1);
-        var sourceTask = _mux.OpenAsync($"relay:{resolved.CandidateId}");
-        Task<Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>> destination = resolved.Target is { } target
-            ? target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout).ContinueWith(t => t.Result.Stream.AsFlow())
+        var sourceTask = _mux.OpenChannelAsync($"relay:{resolved.CandidateId}");
+        Task<Flow<ByteString, ByteString, Akka.NotUsed>> destination = resolved.Target is { } target
+            ? OpenIncomingAsync(target, timeout)
             : resolved.Custom!.Open();
         Task.WhenAll(sourceTask, destination).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new RelayHalfOpened(resolved.Nonce, sourceTask.Result, destination.Result, null)
-                : new RelayHalfOpened(resolved.Nonce, null, null,
+                : Unopened(sourceTask) ?? new RelayHalfOpened(resolved.Nonce, null, null,
                     t.Exception?.GetBaseException().Message ?? "relay was cancelled"))
             .PipeTo(self);
+    }
+
+    private static async Task<Flow<ByteString, ByteString, Akka.NotUsed>> OpenIncomingAsync(IActorRef target, TimeSpan timeout) =>
+        SubstreamChannelFlow.Create((await target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout)).Stream);
+
+    /// <summary>The asker's half of a relay whose other half failed is closed again; returns null for the caller's ?? chain.</summary>
+    private static RelayHalfOpened? Unopened(Task<SubstreamChannel> source)
+    {
+        if (!source.IsCompletedSuccessfully) return null;
+        source.Result.CompleteWrites();
+        source.Result.StopReading();
+        return null;
     }
 
     private void OnRelayHalfOpened(RelayHalfOpened opened)
@@ -319,20 +351,21 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
             Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
             return;
         }
-        // Reply first: the asker registers relay:<id> on the reply, so no relayed byte may overtake it.
+        // Reply first: the asker registers relay:<id> on the reply, and control frames go out ahead of data.
         Reply(opened.Nonce, Replies.Ok);
-        AfterSent(() => StartRelayPipe(opened));
+        StartRelayPipe(opened);
     }
 
     private void StartRelayPipe(RelayHalfOpened opened)
     {
         // Each direction throttled; when either side ends, the other ends with it.
         var self = Self;
-        var relayed = opened.Source!.Incoming.Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+        var relayed = SubstreamChannelFlow.Incoming(opened.Source!)
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .Via(opened.Destination!)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .WatchTermination(Keep.Right)
-            .To(opened.Source.Outgoing)
+            .To(SubstreamChannelFlow.Outgoing(opened.Source!))
             .Run(_materializer);
         relayed.ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
     }
@@ -403,7 +436,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     /// <summary>Opens a substream for the request or reply <paramref name="nonce"/> (already in the pending table).</summary>
     private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null)
     {
-        _mux.OpenAsync(name).PipeTo(Self,
+        _mux.OpenChannelAsync(name).PipeTo(Self,
             success: s => new SubstreamFor(nonce, s, thenSend),
             failure: e => new SubstreamFor(nonce, null, thenSend, e));
     }
@@ -424,15 +457,13 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         {
             case RequestKind.AcceptConnect:
                 _pending.Remove(opened.Nonce);
-                Reply(opened.Nonce, Replies.Ok);
-                var data = opened.Stream;
-                AfterSent(() => ConnectionOpened(data));
+                Reply(opened.Nonce, Replies.Ok); // a control frame: on the wire before any data the app writes
+                ConnectionOpened(opened.Stream);
                 break;
             case RequestKind.AcceptIncoming:
                 _pending.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok);
-                var relay = opened.Stream;
-                AfterSent(() => _exchange.Tell(new AddRelayedPeer(relay)));
+                _exchange.Tell(new AddRelayedPeer(opened.Stream));
                 break;
             case RequestKind.Connect:
                 _pending[opened.Nonce] = pending with { Stream = opened.Stream };
@@ -508,18 +539,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void Reply(string nonce, JsonElement args) => Send(new Response(nonce, args));
 
-    /// <summary>Runs <paramref name="then"/> in this actor once everything sent before is on its way to the transport.</summary>
-    private void AfterSent(Action then) => _rpcOut?.Tell(new AfterReplySent(then));
-
-    private static ByteString Marked(AfterReplySent marker, IActorRef self)
-    {
-        self.Tell(marker);
-        return ByteString.Empty;
-    }
-
-    private sealed record AfterReplySent(Action Then);
-
-    private void Send(PxpMessage message) => _rpcOut?.Tell(ByteString.FromBytes(RpcCodec.Encode(message)));
+    private void Send(PxpMessage message) => _rpc?.TrySend(ByteString.FromBytes(RpcCodec.Encode(message)));
 
     private string NextNonce() => Nonce.Format(_nextNonce++);
 
@@ -536,15 +556,15 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
-        _log.Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
+        Context.GetLogger().Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
         _exchange.Tell(new SessionFailed(_info, error));
         if (!_connectionReported) _origin.ConnectRequester?.Tell(new Status.Failure(error));
-        if (_rpcOut is null)
+        if (_rpc is null)
         {
             Context.Stop(Self);
             return;
         }
-        _rpcOut.Tell(new Status.Success(Akka.Done.Instance));
+        _rpc.CompleteWrites();
         _mux.CloseAfter("pxp");
         Timers.StartSingleTimer(PartingTimer, PartingTimedOut.Instance, PartingTimeout);
     }
@@ -564,15 +584,15 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private enum RequestKind { GetPeers, Relay, Incoming, Connect, AcceptConnect, AcceptIncoming }
 
-    private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, Substream? Stream = null);
+    private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
-    private sealed record RpcStreamOpened(Substream Stream);
+    private sealed record RpcStreamOpened(SubstreamChannel Stream);
 
-    private sealed record SubstreamFor(string Nonce, Substream? Stream, PxpMessage? ThenSend, Exception? Error = null);
+    private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
 
     private sealed record RelayHalfOpened(
         string Nonce,
-        Substream? Source,
+        SubstreamChannel? Source,
         Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>? Destination,
         string? Error);
 
@@ -597,25 +617,4 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private sealed record RequestTimedOut(string Nonce, string Command);
 
-    private sealed record RpcStreamStarted
-    {
-        public static RpcStreamStarted Instance { get; } = new();
-    }
-
-    private sealed record RpcAck
-    {
-        public static RpcAck Instance { get; } = new();
-    }
-
-    private sealed record RpcStreamEnded
-    {
-        public static RpcStreamEnded Instance { get; } = new();
-    }
-
-    private sealed record RpcStreamFailed(Exception Error);
-
-    private sealed record RpcOutboxOverflowed
-    {
-        public static RpcOutboxOverflowed Instance { get; } = new();
-    }
 }

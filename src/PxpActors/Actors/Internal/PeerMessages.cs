@@ -36,7 +36,7 @@ internal sealed record ResolveCandidate(string Nonce, string CandidateId);
 internal sealed record CandidateResolved(string Nonce, string CandidateId, IActorRef? Target, CustomCandidate? Custom, string? Error);
 
 /// <summary>A relayed incoming session arrived on "relay:id": the exchange adds it as a peer.</summary>
-internal sealed record AddRelayedPeer(Substream Relay);
+internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
 /// <summary>An upgrade signal arrived on a relayed session.</summary>
 internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.Text.Json.JsonElement Signal);
@@ -52,7 +52,7 @@ internal sealed record RequestCandidates;
 /// <summary>Send relay for a candidate and open its stream. Reply: <see cref="RelayOpened"/>.</summary>
 internal sealed record RequestRelay(Candidate Candidate);
 
-internal sealed record RelayOpened(Substream Stream);
+internal sealed record RelayOpened(SubstreamChannel Stream);
 
 /// <summary>We are the hub: tell this session's peer that a relay arrives on "relay:relayId". Reply: <see cref="RelayOpened"/>.</summary>
 internal sealed record OpenIncomingRelay(string RelayId);

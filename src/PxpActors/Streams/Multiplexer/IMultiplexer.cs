@@ -9,8 +9,17 @@ public interface IMultiplexer
     /// <summary>
     /// Registers <paramref name="name"/>: our outgoing channel of that name (announced lazily, with its
     /// first frame) and the peer's channel of the same name, including one it opened before we asked.
+    /// Its two directions are a source and a sink to materialize.
     /// </summary>
     Task<Substream> OpenAsync(string name);
+
+    /// <summary>
+    /// Registers <paramref name="name"/> as <see cref="OpenAsync"/> does, used directly through a channel
+    /// instead of a graph. A <paramref name="control"/> substream's frames go out ahead of every data frame
+    /// queued after them (RPC replies before the bytes they unlock), bounded by
+    /// <see cref="MultiplexerSettings.MaxQueuedControlFrames"/>.
+    /// </summary>
+    Task<SubstreamChannel> OpenChannelAsync(string name, bool control = false);
 
     /// <summary>Sends what is queued, then closes the transport. Open substreams end.</summary>
     void Close();

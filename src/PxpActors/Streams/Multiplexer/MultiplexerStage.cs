@@ -9,9 +9,11 @@ using PxpActors.Protocol.Framing;
 namespace PxpActors.Streams.Multiplexer;
 
 /// <summary>
-/// Splits one PXP byte stream (after the magic) into named shared substreams, in the multiplex@6 format
-/// (PROTOCOL.md section 2). Inlet: bytes from the transport. Outlet: frames for the transport, one
-/// element per frame so a frame is one write. Materializes an <see cref="IMultiplexer"/>.
+/// Splits one PXP byte stream into named shared substreams, in the multiplex@6 format (PROTOCOL.md
+/// section 2). Inlet: bytes from the transport. Outlet: frames for the transport, one element per frame
+/// (or several small control frames together) so a frame is one write. Materializes an <see cref="IMultiplexer"/>.
+/// With <c>exchangeMagic</c> it also sends the "#PXP#" magic first and checks the peer's: the session
+/// is then one stage instead of three, which matters at ten thousand sessions.
 /// </summary>
 /// <remarks>
 /// Modelled on GroupBy: one sub-outlet per substream, a cap on open channels, and backpressure from
@@ -21,10 +23,12 @@ namespace PxpActors.Streams.Multiplexer;
 public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, IMultiplexer>
 {
     private readonly MultiplexerSettings _settings;
+    private readonly bool _exchangeMagic;
 
-    public MultiplexerStage(MultiplexerSettings settings)
+    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
     {
         _settings = settings;
+        _exchangeMagic = exchangeMagic;
         Shape = new FlowShape<ByteString, ByteString>(In, Out);
     }
 
@@ -42,94 +46,6 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         return new LogicAndMaterializedValue<IMultiplexer>(new Logic(this, handle), handle);
     }
 
-    /// <summary>Thread-safe front of the logic: calls become async callbacks into the stage.</summary>
-    private sealed class MultiplexerHandle : IMultiplexer
-    {
-        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly HashSet<TaskCompletionSource<Substream>> _pendingOpens = [];
-        private readonly List<Action> _beforeStart = [];
-        private Action<(string, TaskCompletionSource<Substream>)>? _open;
-        private Action? _close;
-        private Action<string>? _closeAfter;
-        private Action<Exception>? _abort;
-        private Exception? _stoppedWith;
-
-        public Task Completion => _completion.Task;
-
-        /// <summary>Called from the stage's PreStart; calls made before it are replayed in order.</summary>
-        public void Bind(Action<(string, TaskCompletionSource<Substream>)> open, Action close, Action<string> closeAfter,
-            Action<Exception> abort)
-        {
-            Action[] early;
-            lock (_beforeStart)
-            {
-                _open = open;
-                _close = close;
-                _closeAfter = closeAfter;
-                _abort = abort;
-                early = [.. _beforeStart];
-                _beforeStart.Clear();
-            }
-            foreach (var call in early) call();
-        }
-
-        public Task<Substream> OpenAsync(string name)
-        {
-            var promise = new TaskCompletionSource<Substream>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_pendingOpens)
-            {
-                if (_stoppedWith is not null)
-                    return Task.FromException<Substream>(Closed());
-                _pendingOpens.Add(promise);
-            }
-            WhenStarted(() => _open!((name, promise)));
-            return promise.Task;
-        }
-
-        public void Close() => WhenStarted(() => _close!());
-
-        public void CloseAfter(string substream) => WhenStarted(() => _closeAfter!(substream));
-
-        public void Abort(Exception reason) => WhenStarted(() => _abort!(reason));
-
-        private void WhenStarted(Action call)
-        {
-            lock (_beforeStart)
-            {
-                if (_open is null)
-                {
-                    _beforeStart.Add(call);
-                    return;
-                }
-            }
-            call();
-        }
-
-        /// <summary>Called by the stage when it has answered an open (either way).</summary>
-        public void Answered(TaskCompletionSource<Substream> promise)
-        {
-            lock (_pendingOpens) _pendingOpens.Remove(promise);
-        }
-
-        /// <summary>Called from PostStop: fails opens the stage will never see, then completes.</summary>
-        public void Stopped(Exception? failure)
-        {
-            TaskCompletionSource<Substream>[] orphans;
-            lock (_pendingOpens)
-            {
-                _stoppedWith = failure ?? new MultiplexerClosedException("The PXP session is closed");
-                orphans = [.. _pendingOpens];
-                _pendingOpens.Clear();
-            }
-            foreach (var orphan in orphans) orphan.TrySetException(Closed());
-            if (failure is null) _completion.TrySetResult();
-            else _completion.TrySetException(failure);
-        }
-
-        private MultiplexerClosedException Closed() =>
-            new("The PXP session is closed", _stoppedWith is MultiplexerClosedException ? null : _stoppedWith);
-    }
-
     /// <summary>Our outgoing channel of one substream.</summary>
     private sealed class LocalChannel(uint number)
     {
@@ -139,7 +55,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         public bool PeerFinished { get; set; }
     }
 
-    private sealed class Logic : GraphStageLogic
+    // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
+    private sealed class Logic : InAndOutGraphStageLogic, ISubstreamChannelHost
     {
         private readonly MultiplexerStage _stage;
         private readonly MultiplexerHandle _handle;
@@ -153,6 +70,10 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly Dictionary<string, RemoteChannel> _unclaimed = new(StringComparer.Ordinal);
         private readonly List<SubstreamState?> _localSlots = [];
         private readonly HashSet<RemoteChannel> _overfull = [];
+        private readonly Dictionary<SubstreamChannel, SubstreamState> _byChannel = [];
+        private readonly MagicMatcher? _magic;
+        // One callback for every channel call: each async callback costs a few hundred bytes per session.
+        private Action<ChannelCall> _onChannelCall = null!;
         private int _localOpen;
         private bool _closing;
         private string? _closeAfter;
@@ -178,6 +99,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             public RemoteChannel? Remote { get; set; }
             public SubSinkInlet<ByteString>? Writer { get; set; }
             public SubSourceOutlet<ByteString>? Reader { get; set; }
+            public SubstreamChannel? Channel { get; set; }
+            public bool Control { get; set; }
             public ByteString Pending { get; set; } = ByteString.Empty;
             public bool WriterDone { get; set; }
             public bool ReaderDone { get; set; }
@@ -191,25 +114,21 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _settings = stage._settings;
             _decoder = new FrameDecoder(_settings.MaxFramePayload);
             _onFrame = OnFrame;
-
-            SetHandler(stage.In, onPush: OnTransportPush, onUpstreamFinish: OnTransportFinish,
-                onUpstreamFailure: Fail);
-            SetHandler(stage.Out, onPull: SendNext, onDownstreamFinish: cause =>
+            if (stage._exchangeMagic)
             {
-                if (_closing || _transportFinished) CompleteStage();
-                // The transport's own failure (say, a write timeout) is the clearest reason we can give.
-                else if (cause is not (null or SubscriptionWithCancelException.NonFailureCancellation)) Fail(cause);
-                else Fail(new MultiplexerClosedException("The transport stopped accepting data"));
-            });
+                _magic = new MagicMatcher();
+                _controlFrames.Enqueue(ByteString.CopyFrom(PxpMagic.Bytes.ToArray()));
+            }
+
+            SetHandler(stage.In, this);
+            SetHandler(stage.Out, this);
         }
 
         public override void PreStart()
         {
-            _handle.Bind(
-                GetAsyncCallback<(string Name, TaskCompletionSource<Substream> Promise)>(r => Open(r.Name, r.Promise)),
-                GetAsyncCallback(BeginClose),
-                GetAsyncCallback<string>(CloseAfter),
-                GetAsyncCallback<Exception>(Fail));
+            _onChannelCall = GetAsyncCallback<ChannelCall>(OnChannelCall);
+            _handle.Bind(GetAsyncCallback<OpenRequest>(Open), GetAsyncCallback(BeginClose),
+                GetAsyncCallback<string>(CloseAfter), GetAsyncCallback<Exception>(Fail));
             Pull(_stage.In);
         }
 
@@ -224,18 +143,42 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                     else reader.Fail(reason);
                 }
                 if (state.Writer is { IsClosed: false } writer) writer.Cancel();
+                if (state.Channel is { } channel)
+                {
+                    channel.FinishReads(_failure is null ? null : reason);
+                    channel.CloseWrites(new MultiplexerClosedException("The PXP session is closed", _failure));
+                }
             }
             _handle.Stopped(_failure);
         }
 
         // ---- transport → substreams ------------------------------------------------------------
 
+        public override void OnPush() => OnTransportPush();
+
+        public override void OnUpstreamFinish() => OnTransportFinish();
+
+        public override void OnUpstreamFailure(Exception e) => Fail(e);
+
+        public override void OnPull() => SendNext();
+
+        public override void OnDownstreamFinish(Exception cause)
+        {
+            if (_closing || _transportFinished) CompleteStage();
+            // The transport's own failure (say, a write timeout) is the clearest reason we can give.
+            else if (cause is not (null or SubscriptionWithCancelException.NonFailureCancellation)) Fail(cause);
+            else Fail(new MultiplexerClosedException("The transport stopped accepting data"));
+        }
+
         private void OnTransportPush()
         {
             var chunk = Grab(_stage.In);
             try
             {
-                _decoder.Decode(chunk.ToReadOnlySpan(), _onFrame);
+                // Transport chunks are never changed once pushed: large payloads can stay slices of them.
+                var bytes = ByteStringSegments.AsMemory(chunk);
+                if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
+                _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)
             {
@@ -253,6 +196,11 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         private void OnTransportFinish()
         {
+            if (_magic is { IsComplete: false })
+            {
+                Fail(new PxpProtocolException("Connection closed before the PXP magic value was received"));
+                return;
+            }
             if (!_decoder.IsAtFrameBoundary)
             {
                 Fail(new PxpProtocolException("Connection ended in the middle of a multiplex frame"));
@@ -348,7 +296,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (remote.Owner is { } owner && !owner.ReaderDone)
             {
                 owner.ReaderDone = true;
-                owner.Reader!.Fail(new SubstreamResetException(remote.Name, Encoding.UTF8.GetString(frame.Payload.Span)));
+                var reset = new SubstreamResetException(remote.Name, Encoding.UTF8.GetString(frame.Payload.Span));
+                owner.Reader?.Fail(reset);
+                owner.Channel?.FinishReads(reset);
                 ForgetIfFinished(owner);
             }
         }
@@ -379,6 +329,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 state.Local.EndQueued = true;
                 state.Pending = ByteString.Empty;
                 state.Writer?.Cancel();
+                state.Channel?.CloseWrites(new SubstreamResetException(state.Name, "the peer destroyed the substream"));
             }
             ReleaseSlotIfDone(state);
             ForgetIfFinished(state);
@@ -395,22 +346,37 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         private void Deliver(RemoteChannel remote)
         {
-            if (remote.Owner is not { ReaderDone: false } owner || owner.Reader is not { } reader) return;
-            if (remote.Buffer.Count > 0 && reader.IsAvailable)
+            if (remote.Owner is not { ReaderDone: false } owner) return;
+            if (owner.Reader is { } reader)
             {
-                var next = remote.Buffer.Dequeue();
-                remote.BufferedBytes -= next.Count;
-                reader.Push(next);
-                if (remote.BufferedBytes <= _settings.SubstreamBufferBytes && _overfull.Remove(remote))
-                    PullTransportIfRoom();
+                if (remote.Buffer.Count > 0 && reader.IsAvailable) reader.Push(TakeBuffered(remote));
             }
+            else if (owner.Channel is { } channel)
+            {
+                // A channel is the substream's buffer: all of it goes there, and its bound is the stage's.
+                while (remote.Buffer.TryDequeue(out var chunk)) channel.Deliver(chunk);
+                remote.BufferedBytes = 0;
+                if (channel.IsOverBound()) _overfull.Add(remote);
+                else if (_overfull.Remove(remote)) PullTransportIfRoom();
+            }
+            else return;
             if (remote.Buffer.Count == 0 && remote.Ended)
             {
                 owner.ReaderDone = true;
-                reader.Complete();
+                owner.Reader?.Complete();
+                owner.Channel?.FinishReads(null);
                 ForgetIfFinished(owner);
                 CompleteIfDrained();
             }
+        }
+
+        private ByteString TakeBuffered(RemoteChannel remote)
+        {
+            var next = remote.Buffer.Dequeue();
+            remote.BufferedBytes -= next.Count;
+            if (remote.BufferedBytes <= _settings.SubstreamBufferBytes && _overfull.Remove(remote))
+                PullTransportIfRoom();
+            return next;
         }
 
         private void OnReaderCancelled(SubstreamState state)
@@ -427,22 +393,23 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         // ---- substream writers → transport ----------------------------------------------------
 
-        private void Open(string name, TaskCompletionSource<Substream> promise)
+        private void Open(OpenRequest request)
         {
-            _handle.Answered(promise);
+            _handle.Answered(request);
+            var name = request.Name;
             if (_closing)
             {
-                promise.TrySetException(new MultiplexerClosedException("The PXP session is closing"));
+                request.Fail(new MultiplexerClosedException("The PXP session is closing"));
                 return;
             }
             if (_byName.ContainsKey(name))
             {
-                promise.TrySetException(new InvalidOperationException($"Substream \"{name}\" is already open"));
+                request.Fail(new InvalidOperationException($"Substream \"{name}\" is already open"));
                 return;
             }
             if (OpenChannelCount >= _settings.MaxSubstreams)
             {
-                promise.TrySetException(new InvalidOperationException(
+                request.Fail(new InvalidOperationException(
                     $"Cannot open substream \"{name}\": {_settings.MaxSubstreams} substreams are open"));
                 return;
             }
@@ -451,6 +418,17 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _localSlots[(int)state.Local.Number] = state;
             _localOpen++;
             _byName.Add(name, state);
+
+            if (request.ForChannel is { } forChannel)
+            {
+                var channel = new SubstreamChannel(name, this, _settings.SubstreamBufferBytes);
+                state.Channel = channel;
+                state.Control = request.Control;
+                _byChannel.Add(channel, state);
+                if (_unclaimed.Remove(name, out var held)) Attach(state, held);
+                forChannel.TrySetResult(channel);
+                return;
+            }
 
             var writer = new SubSinkInlet<ByteString>(this, $"pxp-out:{name}");
             writer.SetHandler(new WriterHandler(this, state));
@@ -461,10 +439,70 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             writer.Pull();
 
             if (_unclaimed.Remove(name, out var early)) Attach(state, early);
-            promise.TrySetResult(new Substream(
+            request.ForGraph!.TrySetResult(new Substream(
                 name,
                 Akka.Streams.Dsl.Source.FromGraph(reader.Source),
                 Akka.Streams.Dsl.Sink.FromGraph(writer.Sink)));
+        }
+
+        // ---- channels: the same substream state, driven by calls instead of sub-ports ----------
+
+        private enum ChannelCallKind { Write, CompleteWrites, StopReading, RoomFreed }
+
+        private readonly record struct ChannelCall(SubstreamChannel Channel, ChannelCallKind Kind, ByteString? Data = null);
+
+        void ISubstreamChannelHost.Write(SubstreamChannel channel, ByteString data) =>
+            _onChannelCall(new ChannelCall(channel, ChannelCallKind.Write, data));
+
+        void ISubstreamChannelHost.CompleteWrites(SubstreamChannel channel) =>
+            _onChannelCall(new ChannelCall(channel, ChannelCallKind.CompleteWrites));
+
+        void ISubstreamChannelHost.StopReading(SubstreamChannel channel) =>
+            _onChannelCall(new ChannelCall(channel, ChannelCallKind.StopReading));
+
+        void ISubstreamChannelHost.RoomFreed(SubstreamChannel channel) =>
+            _onChannelCall(new ChannelCall(channel, ChannelCallKind.RoomFreed));
+
+        private void OnChannelCall(ChannelCall call)
+        {
+            if (!_byChannel.TryGetValue(call.Channel, out var state))
+            {
+                if (call.Kind == ChannelCallKind.Write) call.Channel.Sent(call.Data!.Count);
+                return;
+            }
+            switch (call.Kind)
+            {
+                case ChannelCallKind.Write: OnChannelWrite(state, call.Data!); break;
+                case ChannelCallKind.CompleteWrites: OnWriterDone(state); break;
+                case ChannelCallKind.StopReading: OnReaderCancelled(state); break;
+                case ChannelCallKind.RoomFreed:
+                    if (state.Remote is { } remote && _overfull.Remove(remote)) PullTransportIfRoom();
+                    break;
+            }
+        }
+
+        private void OnChannelWrite(SubstreamState state, ByteString data)
+        {
+            var channel = state.Channel!;
+            if (state.WriterDone)
+            {
+                channel.Sent(data.Count);
+                return;
+            }
+            Announce(state);
+            if (!state.Control)
+            {
+                state.Pending = state.Pending.IsEmpty ? data : state.Pending.Concat(data);
+                QueueForSend(state);
+                return;
+            }
+            // Control frames skip the round-robin: a reply is on the wire before any data queued after it.
+            for (var offset = 0; offset < data.Count; offset += _settings.MaxSendFramePayload)
+                QueueControl(EncodeData(state.Local.Number, data.Slice(offset, Math.Min(_settings.MaxSendFramePayload, data.Count - offset))));
+            channel.Sent(data.Count);
+            if (_controlFrames.Count > _settings.MaxQueuedControlFrames)
+                Fail(new PxpProtocolException(
+                    $"The peer does not read: more than {_settings.MaxQueuedControlFrames} RPC frames are waiting to be sent"));
         }
 
         private uint AllocateSlot()
@@ -534,9 +572,11 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (_closeAfter == state.Name) BeginClose();
         }
 
-        private void QueueControl(Frame frame)
+        private void QueueControl(Frame frame) => QueueControl(ByteString.FromBytes(frame.ToArray()));
+
+        private void QueueControl(ByteString frame)
         {
-            _controlFrames.Enqueue(ByteString.FromBytes(frame.ToArray()));
+            _controlFrames.Enqueue(frame);
             if (IsAvailable(_stage.Out)) SendNext();
         }
 
@@ -546,6 +586,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (!IsAvailable(_stage.Out)) return;
             if (_controlFrames.TryDequeue(out var control))
             {
+                // Small frames queued together go out as one write.
+                while (_controlFrames.TryPeek(out var next) && control.Count + next.Count <= _settings.MaxSendFramePayload)
+                    control = control.Concat(_controlFrames.Dequeue());
                 Push(_stage.Out, control);
             }
             else if (_readyToSend.TryDequeue(out var state))
@@ -561,6 +604,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 var payload = state.Pending.Slice(0, take);
                 state.Pending = state.Pending.Slice(take);
                 Push(_stage.Out, EncodeData(state.Local.Number, payload));
+                state.Channel?.Sent(take);
                 if (!state.Pending.IsEmpty)
                 {
                     _readyToSend.Enqueue(state);
@@ -568,7 +612,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 }
                 state.QueuedForSend = false;
                 if (state.WriterDone) QueueEnd(state);
-                else state.Writer!.Pull();
+                else state.Writer?.Pull();
             }
             CompleteIfFlushed();
         }
@@ -588,14 +632,14 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 ? ByteString.FromBytes(segment.Array!, segment.Offset, segment.Count)
                 : ByteString.CopyFrom(payload.ToArray());
 
+        /// <summary>Header and payload as one element (one write), the payload not copied.</summary>
         private static ByteString EncodeData(uint channel, ByteString payload)
         {
             var header = channel << 3 | (uint)FrameType.DataFromCreator;
-            var bytes = new byte[Varint.SizeOf(header) + Varint.SizeOf((uint)payload.Count) + payload.Count];
+            var bytes = new byte[Varint.SizeOf(header) + Varint.SizeOf((uint)payload.Count)];
             var n = Varint.Write(header, bytes);
-            n += Varint.Write((uint)payload.Count, bytes.AsSpan(n));
-            payload.CopyTo(bytes, n, payload.Count);
-            return ByteString.FromBytes(bytes);
+            Varint.Write((uint)payload.Count, bytes.AsSpan(n));
+            return ByteString.FromBytes(bytes).Concat(payload);
         }
 
         private void ReleaseSlotIfDone(SubstreamState state)
@@ -612,7 +656,10 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private void ForgetIfFinished(SubstreamState state)
         {
             if (state.WriterDone && state.Local.EndQueued && state.ReaderDone && _byName.GetValueOrDefault(state.Name) == state)
+            {
                 _byName.Remove(state.Name);
+                if (state.Channel is { } channel) _byChannel.Remove(channel);
+            }
         }
 
         // ---- closing --------------------------------------------------------------------------
@@ -633,6 +680,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             foreach (var state in _byName.Values.ToList())
             {
                 state.Writer?.Cancel();
+                state.Channel?.CloseWrites(new MultiplexerClosedException("The PXP session is closing"));
                 state.Pending = ByteString.Empty;
                 state.WriterDone = true;
             }

@@ -20,13 +20,15 @@ internal sealed class MultiplexerSession
 {
     private readonly TestKitBase _kit;
     private readonly IMaterializer _materializer;
+    private readonly Queue<WireFrame> _written = new();
 
-    public MultiplexerSession(TestKitBase kit, IMaterializer materializer, MultiplexerSettings? settings = null)
+    public MultiplexerSession(TestKitBase kit, IMaterializer materializer, MultiplexerSettings? settings = null,
+        bool exchangeMagic = false)
     {
         _kit = kit;
         _materializer = materializer;
         ((Transport, Mux), Wire) = kit.SourceProbe<ByteString>()
-            .ViaMaterialized(new MultiplexerStage(settings ?? MultiplexerSettings.Default), Keep.Both)
+            .ViaMaterialized(new MultiplexerStage(settings ?? MultiplexerSettings.Default, exchangeMagic), Keep.Both)
             .ToMaterialized(kit.SinkProbe<ByteString>(), Keep.Both)
             .Run(materializer);
     }
@@ -41,7 +43,13 @@ internal sealed class MultiplexerSession
     public void Send(params Frame[] frames) =>
         Transport.SendNext(ByteString.FromBytes(frames.SelectMany(f => f.ToArray()).ToArray()));
 
-    public WireFrame NextFrame() => WireFrame.FromElement(Wire.RequestNext());
+    /// <summary>The next frame written, whether it had a transport element of its own or shared one.</summary>
+    public WireFrame NextFrame()
+    {
+        if (_written.Count == 0)
+            foreach (var frame in WireFrame.AllFromElement(Wire.RequestNext())) _written.Enqueue(frame);
+        return _written.Dequeue();
+    }
 
     public void ExpectFrame(uint channel, FrameType type, string text = "") =>
         Assert.Equal(new WireFrame(channel, type, text), NextFrame());

@@ -12,7 +12,7 @@ internal static class WireProbeExtensions
         {
             var next = wire.ExpectNextOrError();
             if (next is Exception error) return error;
-            WireFrame.FromElement((ByteString)next);
+            WireFrame.AllFromElement((ByteString)next);
         }
     }
 }

@@ -1,0 +1,15 @@
+using Akka.IO;
+
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>What a <see cref="SubstreamChannel"/> asks of its stage; each call is an async callback into it.</summary>
+internal interface ISubstreamChannelHost
+{
+    void Write(SubstreamChannel channel, ByteString data);
+
+    void CompleteWrites(SubstreamChannel channel);
+
+    void StopReading(SubstreamChannel channel);
+
+    void RoomFreed(SubstreamChannel channel);
+}
