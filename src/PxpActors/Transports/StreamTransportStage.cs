@@ -32,7 +32,9 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private readonly record struct ReadResult(int Read, byte[]? Buffer, Exception? Error);
+    private sealed record ReadResult(int Read, byte[]? Buffer, Exception? Error);
+
+    private sealed record WriteResult(Exception? Error);
 
     // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
     private sealed class Logic : InAndOutGraphStageLogic
@@ -44,8 +46,8 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private readonly CancellationTokenSource _stop = new();
         // One source for every write's deadline, reset after each write: no allocation per frame.
         private CancellationTokenSource _writeDeadline = new();
-        private Action<ReadResult> _onRead = null!;
-        private Action<Exception?> _onWritten = null!;
+        // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
+        private Action<object> _onCompleted = null!;
         private bool _reading;
         private bool _writing;
         private bool _writesDone;
@@ -71,8 +73,11 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
         public override void PreStart()
         {
-            _onRead = GetAsyncCallback<ReadResult>(OnRead);
-            _onWritten = GetAsyncCallback<Exception?>(OnWritten);
+            _onCompleted = GetAsyncCallback<object>(completed =>
+            {
+                if (completed is ReadResult read) OnRead(read);
+                else OnWritten(((WriteResult)completed).Error);
+            });
             Pull(_stage._in);
         }
 
@@ -143,11 +148,11 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 // At the end of the stream nothing is waiting: a small read then returns 0.
                 buffer = ReadBuffer(Math.Max(BytesWaiting(), 1));
                 var read = await _stream.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
-                _onRead(new ReadResult(read, buffer, null));
+                _onCompleted(new ReadResult(read, buffer, null));
             }
             catch (Exception e)
             {
-                _onRead(new ReadResult(0, buffer, e));
+                _onCompleted(new ReadResult(0, buffer, e));
             }
         }
 
@@ -156,11 +161,11 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             try
             {
                 var read = await pending.ConfigureAwait(false);
-                _onRead(new ReadResult(read, buffer, null));
+                _onCompleted(new ReadResult(read, buffer, null));
             }
             catch (Exception e)
             {
-                _onRead(new ReadResult(0, buffer, e));
+                _onCompleted(new ReadResult(0, buffer, e));
             }
         }
 
@@ -264,7 +269,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             {
                 error = e;
             }
-            _onWritten(error);
+            _onCompleted(new WriteResult(error));
         }
 
         private async Task FinishWriteAsync(ValueTask pending, byte[] buffer)
@@ -282,7 +287,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-            _onWritten(error);
+            _onCompleted(new WriteResult(error));
         }
 
         private Exception WriteFailure(Exception e) =>

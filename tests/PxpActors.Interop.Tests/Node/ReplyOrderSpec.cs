@@ -37,7 +37,9 @@ public sealed class ReplyOrderSpec
         ];
         WireAssert.SameBytes("reference: res, then the relayed session", expected, await capture.ReadExactlyAsync(expected.Length));
 
-        // Ours, many times over: the order must not depend on luck.
+        // Ours, many times over: the order must not depend on luck. Our relayed session may write its magic
+        // together with what follows it (one frame), so the first frame on the relay must start with it.
+        byte[] resThenOpen = [.. OurBytes.Rpc(new Response("1", Replies.Ok)), .. OurBytes.Open(1, "relay:" + RelayId)];
         await using var node = await OurNode.StartAsync(Network);
         for (var session = 0; session < Sessions; session++)
         {
@@ -45,7 +47,13 @@ public sealed class ReplyOrderSpec
             await socket.ReadExactlyAsync(OurBytes.SessionStart(Network).Length);
             await socket.WriteAsync(OurBytes.SessionStart(Network));
             await socket.WriteAsync(OurBytes.Rpc(new Incoming("1", RelayId)));
-            WireAssert.SameBytes($"session {session}: res, then the relayed session", expected, await socket.ReadExactlyAsync(expected.Length));
+            WireAssert.SameBytes($"session {session}: res, then the relay's open", resThenOpen, await socket.ReadExactlyAsync(resThenOpen.Length));
+            byte[] firstFrameStart = [.. OurBytes.Data(1, PxpMagic.Bytes)[..1]]; // data, channel 1
+            WireAssert.SameBytes($"session {session}: then data on the relay", firstFrameStart, await socket.ReadExactlyAsync(1));
+            var length = (await socket.ReadExactlyAsync(1))[0];
+            Assert.True(length is >= 5 and < 0x80, $"session {session}: a first relayed frame of {length} bytes");
+            WireAssert.SameBytes($"session {session}: the relayed session starts with the magic", PxpMagic.Bytes.ToArray(),
+                (await socket.ReadExactlyAsync(length))[..5]);
         }
     }
 

@@ -31,10 +31,12 @@ public sealed class RelaySpec
         Assert.True(Replies.ReadCandidates((await peer.ReceiveAsync<Response>(r => r.Nonce == "2")).Args).IsSuccess);
     }
 
-    [Fact]
-    public async Task Relay_to_a_peer_candidate_must_carry_a_nested_pxp_session_between_two_nodes()
+    [Theory]
+    [InlineData(50_000)] // throttled: a graph between the two substreams
+    [InlineData(0)]      // unthrottled: the substreams relayed channel to channel
+    public async Task Relay_to_a_peer_candidate_must_carry_a_nested_pxp_session_between_two_nodes(int hubRelayRate)
     {
-        await using var hub = await TestNode.StartAsync();
+        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = hubRelayRate });
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
         await a.Exchange.ConnectAsync(hub.Address);
@@ -54,6 +56,10 @@ public sealed class RelaySpec
         Assert.Equal("through the hub", Encoding.UTF8.GetString(await streamB.ReadExactlyAsync(15)));
         await streamB.WriteAsync("and back"u8.ToArray());
         Assert.Equal("and back", Encoding.UTF8.GetString(await streamA.ReadExactlyAsync(8)));
+
+        // A leaves: the hub ends its relay toward B, and B's nested session ends with it.
+        await a.Exchange.CloseAsync();
+        Assert.True((await b.NextPeerRemovedAsync()).Relayed);
     }
 
     [Fact]

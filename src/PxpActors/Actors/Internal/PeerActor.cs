@@ -70,8 +70,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),
             TaskContinuationOptions.ExecuteSynchronously);
         // If this open fails the session is already over, and the completion below says why.
-        _mux.OpenChannelAsync("pxp", control: true)
-            .PipeTo(Self, success: s => new RpcStreamOpened(s), failure: _ => RpcStreamNotOpened.Instance);
+        // Usable at once: the open reaches the stage before the hello written on it.
+        _rpc = _mux.OpenChannel("pxp", control: true);
+        _rpcStreamLive = true;
+        _rpc.ForwardTo(Self);
+        var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
+        Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
     }
 
@@ -87,17 +91,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     // A switch per state rather than ReceiveActor's handler tables: those cost kilobytes per actor, and a
     // node holds one PeerActor per peer.
-    protected override void OnReceive(object message) => Handshaking(message);
-
-    private void Handshaking(object message)
-    {
-        switch (message)
-        {
-            case RpcStreamOpened opened: OnRpcStreamOpened(opened); break;
-            case RpcStreamNotOpened: break; // the session is already over; TransportEnded says why
-            default: Common(message); break;
-        }
-    }
+    /// <summary>Handshaking: waiting for the peer's hello.</summary>
+    protected override void OnReceive(object message) => Common(message);
 
     private void Ready(object message)
     {
@@ -152,15 +147,6 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     // ---- the RPC substream ----
 
-    private void OnRpcStreamOpened(RpcStreamOpened opened)
-    {
-        _rpc = opened.Stream;
-        _rpcStreamLive = true;
-        _rpc.ForwardTo(Self);
-        var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
-        Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
-    }
-
     private void OnRpcChunk(SubstreamReceived received)
     {
         if (_stopping) return;
@@ -179,7 +165,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void OnRpcStreamFinished(SubstreamFinished finished)
     {
         _rpcStreamLive = false;
-        if (finished.Error is not null) Fail(finished.Error);
+        // The session's own failure says more than "the session is closed".
+        if (finished.Error is not null) Fail(finished.Error is MultiplexerClosedException { InnerException: { } cause } ? cause : finished.Error);
         else if (!_lines.IsAtLineBoundary) Fail(new PxpProtocolException("The pxp stream ended in the middle of a message"));
         else Stop(null);
     }
@@ -255,7 +242,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         var nonce = NextNonce();
         _dataStreamOpen = true; // a connect from the peer now is "twice", as in the reference
         _pending[nonce] = new PendingRequest(_origin.ConnectRequester, Kind: RequestKind.Connect);
-        OpenSubstream($"data:{_settings.NetworkId}", nonce);
+        OpenSubstream($"data:{_settings.NetworkId}", nonce, awaitOpened: false);
     }
 
     private void OnConnect(Connect connect)
@@ -273,7 +260,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
         _dataStreamOpen = true;
         _pending[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
-        OpenSubstream($"data:{connect.Network}", connect.Nonce);
+        OpenSubstream($"data:{connect.Network}", connect.Nonce, awaitOpened: false);
     }
 
     private void ConnectionOpened(SubstreamChannel data)
@@ -320,19 +307,25 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         var self = Self;
         // The candidate's own request timeout answers first, with the clearer reason.
         var timeout = _settings.RequestTimeout + TimeSpan.FromSeconds(1);
-        var sourceTask = _mux.OpenChannelAsync($"relay:{resolved.CandidateId}");
-        Task<Flow<ByteString, ByteString, Akka.NotUsed>> destination = resolved.Target is { } target
-            ? OpenIncomingAsync(target, timeout)
-            : resolved.Custom!.Open();
-        Task.WhenAll(sourceTask, destination).ContinueWith(t => t.IsCompletedSuccessfully
-                ? new RelayHalfOpened(resolved.Nonce, sourceTask.Result, destination.Result, null)
-                : Unopened(sourceTask) ?? new RelayHalfOpened(resolved.Nonce, null, null,
+        var source = _mux.OpenChannel($"relay:{resolved.CandidateId}");
+        var sourceTask = OpenedAsync(source);
+        var toPeer = resolved.Target is { } target ? OpenIncomingAsync(target, timeout) : null;
+        var toCustom = toPeer is null ? resolved.Custom!.Open() : null;
+        Task.WhenAll(sourceTask, toPeer ?? (Task)toCustom!).ContinueWith(t => t.IsCompletedSuccessfully
+                ? new RelayHalfOpened(resolved.Nonce, sourceTask.Result, toPeer?.Result, toCustom?.Result, null)
+                : Unopened(sourceTask) ?? new RelayHalfOpened(resolved.Nonce, null, null, null,
                     t.Exception?.GetBaseException().Message ?? "relay was cancelled"))
             .PipeTo(self);
     }
 
-    private static async Task<Flow<ByteString, ByteString, Akka.NotUsed>> OpenIncomingAsync(IActorRef target, TimeSpan timeout) =>
-        SubstreamChannelFlow.Create((await target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout)).Stream);
+    private static async Task<SubstreamChannel> OpenedAsync(SubstreamChannel channel)
+    {
+        await channel.Opened.ConfigureAwait(false);
+        return channel;
+    }
+
+    private static async Task<SubstreamChannel> OpenIncomingAsync(IActorRef target, TimeSpan timeout) =>
+        (await target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout)).Stream;
 
     /// <summary>The asker's half of a relay whose other half failed is closed again; returns null for the caller's ?? chain.</summary>
     private static RelayHalfOpened? Unopened(Task<SubstreamChannel> source)
@@ -345,7 +338,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnRelayHalfOpened(RelayHalfOpened opened)
     {
-        if (opened.Error is not null || opened.Source is null || opened.Destination is null)
+        if (opened.Error is not null || opened.Source is null || opened is { Destination: null, DestinationChannel: null })
         {
             _openRelays--;
             Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
@@ -358,11 +351,18 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void StartRelayPipe(RelayHalfOpened opened)
     {
-        // Each direction throttled; when either side ends, the other ends with it.
         var self = Self;
+        if (_settings.RelayBytesPerSecond <= 0 && opened.DestinationChannel is { } destination)
+        {
+            // Unthrottled between two of our sessions: channel to channel, no graph in between.
+            SubstreamRelay.RunAsync(opened.Source!, destination)
+                .ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
+            return;
+        }
+        // Each direction throttled; when either side ends, the other ends with it.
         var relayed = SubstreamChannelFlow.Incoming(opened.Source!)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
-            .Via(opened.Destination!)
+            .Via(opened.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : opened.Destination!)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(opened.Source!))
@@ -434,10 +434,20 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     // ---- substreams opened for a request or a reply ----
 
     /// <summary>Opens a substream for the request or reply <paramref name="nonce"/> (already in the pending table).</summary>
-    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null)
+    /// <remarks>
+    /// The application stream goes on at once (<paramref name="awaitOpened"/> false): its name cannot clash,
+    /// and a refusal fails the connection itself. A relay's name comes from the peer, so it waits for the stage.
+    /// </remarks>
+    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null, bool awaitOpened = true)
     {
-        _mux.OpenChannelAsync(name).PipeTo(Self,
-            success: s => new SubstreamFor(nonce, s, thenSend),
+        var channel = _mux.OpenChannel(name);
+        if (!awaitOpened)
+        {
+            OnSubstreamOpened(new SubstreamFor(nonce, channel, thenSend));
+            return;
+        }
+        channel.Opened.PipeTo(Self,
+            success: () => new SubstreamFor(nonce, channel, thenSend),
             failure: e => new SubstreamFor(nonce, null, thenSend, e));
     }
 
@@ -586,14 +596,13 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
-    private sealed record RpcStreamOpened(SubstreamChannel Stream);
-
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
 
     private sealed record RelayHalfOpened(
         string Nonce,
         SubstreamChannel? Source,
-        Akka.Streams.Dsl.Flow<ByteString, ByteString, Akka.NotUsed>? Destination,
+        SubstreamChannel? DestinationChannel,
+        Flow<ByteString, ByteString, Akka.NotUsed>? Destination,
         string? Error);
 
     private sealed record RelayPipeEnded
@@ -604,11 +613,6 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private sealed record TransportEnded(Exception? Error);
 
     private sealed record HandshakeTimedOut;
-
-    private sealed record RpcStreamNotOpened
-    {
-        public static RpcStreamNotOpened Instance { get; } = new();
-    }
 
     private sealed record PartingTimedOut
     {

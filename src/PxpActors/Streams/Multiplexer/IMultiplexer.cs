@@ -15,11 +15,13 @@ public interface IMultiplexer
 
     /// <summary>
     /// Registers <paramref name="name"/> as <see cref="OpenAsync"/> does, used directly through a channel
-    /// instead of a graph. A <paramref name="control"/> substream's frames go out ahead of every data frame
-    /// queued after them (RPC replies before the bytes they unlock), bounded by
+    /// instead of a graph, which is returned at once (usable at once: calls reach the stage in order). If
+    /// the stage refuses the name (already open, too many substreams, closing) the channel fails with the
+    /// reason. A <paramref name="control"/> substream's frames go out ahead of every data frame queued
+    /// after them (RPC replies before the bytes they unlock), bounded by
     /// <see cref="MultiplexerSettings.MaxQueuedControlFrames"/>.
     /// </summary>
-    Task<SubstreamChannel> OpenChannelAsync(string name, bool control = false);
+    SubstreamChannel OpenChannel(string name, bool control = false);
 
     /// <summary>Sends what is queued, then closes the transport. Open substreams end.</summary>
     void Close();

@@ -1,33 +1,35 @@
+using Akka.IO;
+
 namespace PxpActors.Streams.Multiplexer;
 
-/// <summary>Thread-safe front of a multiplexer's logic: calls become async callbacks into the stage.</summary>
-internal sealed class MultiplexerHandle : IMultiplexer
+/// <summary>
+/// Thread-safe front of a multiplexer's logic: calls, the channels' included, become one async callback
+/// into the stage, so they arrive in the order they were made (an open before the first write on it).
+/// </summary>
+internal sealed class MultiplexerHandle(int channelWindow) : IMultiplexer, ISubstreamChannelHost
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<OpenRequest> _pendingOpens = [];
-    private readonly List<Action> _beforeStart = [];
-    private Action<OpenRequest>? _open;
-    private Action? _close;
-    private Action<string>? _closeAfter;
-    private Action<Exception>? _abort;
+    private readonly List<object> _beforeStart = [];
+    private Action<object>? _call;
     private Exception? _stoppedWith;
 
     public Task Completion => _completion.Task;
 
-    /// <summary>Called from the stage's PreStart; calls made before it are replayed in order.</summary>
-    public void Bind(Action<OpenRequest> open, Action close, Action<string> closeAfter, Action<Exception> abort)
+    /// <summary>
+    /// Called from the stage's PreStart with its one async callback, which takes an <see cref="OpenRequest"/>,
+    /// a <see cref="CloseCall"/>, a <see cref="CloseAfterCall"/> or an <see cref="AbortCall"/>. Calls made
+    /// before it are handed to <paramref name="now"/> at once, in order (the stage is starting: nothing it
+    /// reads may overtake them).
+    /// </summary>
+    public void Bind(Action<object> call, Action<object> now)
     {
-        Action[] early;
         lock (_beforeStart)
         {
-            _open = open;
-            _close = close;
-            _closeAfter = closeAfter;
-            _abort = abort;
-            early = [.. _beforeStart];
+            foreach (var early in _beforeStart) now(early);
             _beforeStart.Clear();
+            Volatile.Write(ref _call, call);
         }
-        foreach (var call in early) call();
     }
 
     public Task<Substream> OpenAsync(string name)
@@ -37,18 +39,30 @@ internal sealed class MultiplexerHandle : IMultiplexer
         return promise.Task;
     }
 
-    public Task<SubstreamChannel> OpenChannelAsync(string name, bool control = false)
+    public SubstreamChannel OpenChannel(string name, bool control = false)
     {
-        var promise = new TaskCompletionSource<SubstreamChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Request(new OpenRequest(name, null, promise, control));
-        return promise.Task;
+        var channel = new SubstreamChannel(name, this, channelWindow);
+        Request(new OpenRequest(name, null, channel, control));
+        return channel;
     }
 
-    public void Close() => WhenStarted(() => _close!());
+    public void Close() => Call(CloseCall.Instance);
 
-    public void CloseAfter(string substream) => WhenStarted(() => _closeAfter!(substream));
+    public void CloseAfter(string substream) => Call(new CloseAfterCall(substream));
 
-    public void Abort(Exception reason) => WhenStarted(() => _abort!(reason));
+    public void Abort(Exception reason) => Call(new AbortCall(reason));
+
+    void ISubstreamChannelHost.Write(SubstreamChannel channel, ByteString data) =>
+        Call(new ChannelCall(channel, ChannelCallKind.Write, data));
+
+    void ISubstreamChannelHost.CompleteWrites(SubstreamChannel channel) =>
+        Call(new ChannelCall(channel, ChannelCallKind.CompleteWrites));
+
+    void ISubstreamChannelHost.StopReading(SubstreamChannel channel) =>
+        Call(new ChannelCall(channel, ChannelCallKind.StopReading));
+
+    void ISubstreamChannelHost.RoomFreed(SubstreamChannel channel) =>
+        Call(new ChannelCall(channel, ChannelCallKind.RoomFreed));
 
     private void Request(OpenRequest request)
     {
@@ -61,20 +75,23 @@ internal sealed class MultiplexerHandle : IMultiplexer
             }
             _pendingOpens.Add(request);
         }
-        WhenStarted(() => _open!(request));
+        Call(request);
     }
 
-    private void WhenStarted(Action call)
+    private void Call(object call)
     {
-        lock (_beforeStart)
+        if (Volatile.Read(ref _call) is null)
         {
-            if (_open is null)
+            lock (_beforeStart)
             {
-                _beforeStart.Add(call);
-                return;
+                if (_call is null)
+                {
+                    _beforeStart.Add(call);
+                    return;
+                }
             }
         }
-        call();
+        _call!(call);
     }
 
     /// <summary>Called by the stage when it has answered an open (either way).</summary>
@@ -101,3 +118,13 @@ internal sealed class MultiplexerHandle : IMultiplexer
     private MultiplexerClosedException Closed() =>
         new("The PXP session is closed", _stoppedWith is MultiplexerClosedException ? null : _stoppedWith);
 }
+
+/// <summary>Close after sending what is queued.</summary>
+internal sealed record CloseCall
+{
+    public static CloseCall Instance { get; } = new();
+}
+
+internal sealed record CloseAfterCall(string Substream);
+
+internal sealed record AbortCall(Exception Reason);

@@ -42,7 +42,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
     public override ILogicAndMaterializedValue<IMultiplexer> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var handle = new MultiplexerHandle();
+        var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes);
         return new LogicAndMaterializedValue<IMultiplexer>(new Logic(this, handle), handle);
     }
 
@@ -56,7 +56,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     }
 
     // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
-    private sealed class Logic : InAndOutGraphStageLogic, ISubstreamChannelHost
+    private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly MultiplexerStage _stage;
         private readonly MultiplexerHandle _handle;
@@ -72,8 +72,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly HashSet<RemoteChannel> _overfull = [];
         private readonly Dictionary<SubstreamChannel, SubstreamState> _byChannel = [];
         private readonly MagicMatcher? _magic;
-        // One callback for every channel call: each async callback costs a few hundred bytes per session.
-        private Action<ChannelCall> _onChannelCall = null!;
+        // One async callback for every call from outside: each costs a few hundred bytes per session.
+        private Action<object> _onCall = null!;
         private int _localOpen;
         private bool _closing;
         private string? _closeAfter;
@@ -126,9 +126,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         public override void PreStart()
         {
-            _onChannelCall = GetAsyncCallback<ChannelCall>(OnChannelCall);
-            _handle.Bind(GetAsyncCallback<OpenRequest>(Open), GetAsyncCallback(BeginClose),
-                GetAsyncCallback<string>(CloseAfter), GetAsyncCallback<Exception>(Fail));
+            _onCall = GetAsyncCallback<object>(OnCall);
+            _handle.Bind(_onCall, OnCall);
             Pull(_stage.In);
         }
 
@@ -419,14 +418,13 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _localOpen++;
             _byName.Add(name, state);
 
-            if (request.ForChannel is { } forChannel)
+            if (request.Channel is { } channel)
             {
-                var channel = new SubstreamChannel(name, this, _settings.SubstreamBufferBytes);
                 state.Channel = channel;
                 state.Control = request.Control;
                 _byChannel.Add(channel, state);
+                channel.MarkOpened();
                 if (_unclaimed.Remove(name, out var held)) Attach(state, held);
-                forChannel.TrySetResult(channel);
                 return;
             }
 
@@ -447,21 +445,18 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         // ---- channels: the same substream state, driven by calls instead of sub-ports ----------
 
-        private enum ChannelCallKind { Write, CompleteWrites, StopReading, RoomFreed }
 
-        private readonly record struct ChannelCall(SubstreamChannel Channel, ChannelCallKind Kind, ByteString? Data = null);
-
-        void ISubstreamChannelHost.Write(SubstreamChannel channel, ByteString data) =>
-            _onChannelCall(new ChannelCall(channel, ChannelCallKind.Write, data));
-
-        void ISubstreamChannelHost.CompleteWrites(SubstreamChannel channel) =>
-            _onChannelCall(new ChannelCall(channel, ChannelCallKind.CompleteWrites));
-
-        void ISubstreamChannelHost.StopReading(SubstreamChannel channel) =>
-            _onChannelCall(new ChannelCall(channel, ChannelCallKind.StopReading));
-
-        void ISubstreamChannelHost.RoomFreed(SubstreamChannel channel) =>
-            _onChannelCall(new ChannelCall(channel, ChannelCallKind.RoomFreed));
+        private void OnCall(object call)
+        {
+            switch (call)
+            {
+                case ChannelCall channelCall: OnChannelCall(channelCall); break;
+                case OpenRequest open: Open(open); break;
+                case CloseCall: BeginClose(); break;
+                case CloseAfterCall closeAfter: CloseAfter(closeAfter.Substream); break;
+                case AbortCall abort: Fail(abort.Reason); break;
+            }
+        }
 
         private void OnChannelCall(ChannelCall call)
         {

@@ -1,15 +1,18 @@
 namespace PxpActors.Streams.Multiplexer;
 
-/// <summary>An open on its way to the stage: a graph substream, or a channel (control or not).</summary>
+/// <summary>
+/// An open on its way to the stage: a graph substream (answered through <see cref="ForGraph"/>), or a
+/// channel already handed to the caller (<see cref="Channel"/>), which fails if the stage refuses it.
+/// </summary>
 internal sealed record OpenRequest(
     string Name,
     TaskCompletionSource<Substream>? ForGraph,
-    TaskCompletionSource<SubstreamChannel>? ForChannel,
+    SubstreamChannel? Channel,
     bool Control)
 {
     public void Fail(Exception reason)
     {
         ForGraph?.TrySetException(reason);
-        ForChannel?.TrySetException(reason);
+        Channel?.Fail(reason);
     }
 }

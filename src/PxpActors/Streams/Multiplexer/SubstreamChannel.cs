@@ -30,6 +30,9 @@ public sealed class SubstreamChannel
     private TaskCompletionSource? _readWaiter;
     private TaskCompletionSource? _writeWaiter;
     private IActorRef? _forwardTo;
+    private bool? _registered;
+    private Exception? _refusal;
+    private TaskCompletionSource? _openedWaiter;
 
     internal SubstreamChannel(string name, ISubstreamChannelHost host, int window)
     {
@@ -39,6 +42,23 @@ public sealed class SubstreamChannel
     }
 
     public string Name { get; }
+
+    /// <summary>Completes once the stage has registered the name; faults with the reason if it refused it.</summary>
+    public Task Opened
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _registered switch
+                {
+                    true => Task.CompletedTask,
+                    false => Task.FromException(_refusal!),
+                    null => (_openedWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task,
+                };
+            }
+        }
+    }
 
     // ---- the user's side ----------------------------------------------------------------------
 
@@ -51,22 +71,26 @@ public sealed class SubstreamChannel
     {
         while (true)
         {
-            Task wait;
+            Task? wait = null;
+            ByteString? taken = null;
             lock (_gate)
             {
                 if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
-                if (_received is { Count: > 0 })
+                if (_received is { Count: > 0 }) taken = _received.Dequeue();
+                else if (_readFailure is not null) throw _readFailure;
+                else if (_readsFinished) return null;
+                else
                 {
-                    var chunk = _received.Dequeue();
-                    TakenLocked(chunk.Count);
-                    return chunk;
+                    _readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    wait = _readWaiter.Task;
                 }
-                if (_readFailure is not null) throw _readFailure;
-                if (_readsFinished) return null;
-                _readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _readWaiter.Task;
             }
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (taken is not null)
+            {
+                Taken(taken.Count);
+                return taken;
+            }
+            await wait!.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -83,11 +107,12 @@ public sealed class SubstreamChannel
             if (_writesClosed is not null) throw _writesClosed;
             if (_writesCompleted) throw new InvalidOperationException($"Substream \"{Name}\" was already ended");
             _unsent += data.Count;
-            _host.Write(this, data);
             wait = _unsent > _window
                 ? (_writeWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
                 : null;
         }
+        // Outside the lock: the stage takes this channel's lock when it answers, and may be answering now.
+        _host.Write(this, data);
         if (wait is not null) await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -101,9 +126,9 @@ public sealed class SubstreamChannel
         {
             if (_writesClosed is not null || _writesCompleted) return false;
             _unsent += data.Count;
-            _host.Write(this, data);
-            return true;
         }
+        _host.Write(this, data);
+        return true;
     }
 
     /// <summary>Ends our direction once everything written is sent (the peer reads end of stream).</summary>
@@ -120,12 +145,15 @@ public sealed class SubstreamChannel
     /// <summary>We read no more: what the peer still sends on this substream is dropped.</summary>
     public void StopReading()
     {
+        TaskCompletionSource? waiter;
         lock (_gate)
         {
             if (_readsFinished) return;
             _readsFinished = true;
             _received = null;
+            (waiter, _readWaiter) = (_readWaiter, null);
         }
+        waiter?.TrySetResult(); // a pending read returns the end
         _host.StopReading(this);
     }
 
@@ -147,20 +175,18 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>A forwarded chunk of <paramref name="bytes"/> has been handled: make room for more.</summary>
-    public void Release(int bytes)
-    {
-        lock (_gate) TakenLocked(bytes);
-    }
+    public void Release(int bytes) => Taken(bytes);
 
-    private void TakenLocked(int bytes)
+    private void Taken(int bytes)
     {
-        _untaken -= bytes;
-        // Wake the stage only once half the buffer is free, not once per chunk taken.
-        if (_hostWaitsForRoom && _untaken <= _window / 2)
+        lock (_gate)
         {
+            _untaken -= bytes;
+            // Wake the stage only once half the buffer is free, not once per chunk taken.
+            if (!_hostWaitsForRoom || _untaken > _window / 2) return;
             _hostWaitsForRoom = false;
-            _host.RoomFreed(this);
         }
+        _host.RoomFreed(this);
     }
 
     // ---- the stage's side (called inside the running stage only) ------------------------------
@@ -225,6 +251,32 @@ public sealed class SubstreamChannel
             if (_unsent <= _window) (waiter, _writeWaiter) = (_writeWaiter, null);
         }
         waiter?.TrySetResult();
+    }
+
+    internal void MarkOpened()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _registered = true;
+            (waiter, _openedWaiter) = (_openedWaiter, null);
+        }
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>The stage refused this channel: reads and writes fail with <paramref name="reason"/>.</summary>
+    internal void Fail(Exception reason)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _registered = false;
+            _refusal = reason;
+            (waiter, _openedWaiter) = (_openedWaiter, null);
+        }
+        waiter?.TrySetException(reason);
+        FinishReads(reason);
+        CloseWrites(reason);
     }
 
     /// <summary>Nothing more can be sent (peer reset it, or the session is closing): writers fail with <paramref name="reason"/>.</summary>

@@ -11,8 +11,12 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    private static async Task<SubstreamChannel> OpenChannel(MultiplexerSession session, string name, bool control = false) =>
-        await session.Mux.OpenChannelAsync(name, control).WaitAsync(Timeout);
+    private static async Task<SubstreamChannel> OpenChannel(MultiplexerSession session, string name, bool control = false)
+    {
+        var channel = session.Mux.OpenChannel(name, control);
+        await channel.Opened.WaitAsync(Timeout);
+        return channel;
+    }
 
     private static async Task<string?> ReadText(SubstreamChannel channel) =>
         (await channel.ReadAsync().AsTask().WaitAsync(Timeout))?.ToString();
@@ -174,5 +178,34 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
         await Assert.ThrowsAsync<IOException>(() => reading.WaitAsync(Timeout));
         await Assert.ThrowsAsync<MultiplexerClosedException>(() => data.WriteAsync(ByteString.FromString("late")).AsTask());
         session.Transport.ExpectCancellation();
+    });
+
+    [Fact]
+    public Task Channel_must_be_usable_before_the_stage_has_registered_it() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer);
+        var data = session.Mux.OpenChannel("data:x"); // not awaited: the write follows the open in order
+
+        await data.WriteAsync(ByteString.FromString("at once"));
+
+        session.ExpectFrame(0, FrameType.Open, "data:x");
+        session.ExpectFrame(0, FrameType.DataFromCreator, "at once");
+        Assert.True(data.Opened.IsCompletedSuccessfully);
+        await session.EndFromPeerAsync();
+    });
+
+    [Fact]
+    public Task Channel_must_fail_with_the_reason_when_the_stage_refuses_its_name() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer);
+        await OpenChannel(session, "relay:1");
+
+        var again = session.Mux.OpenChannel("relay:1");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => again.Opened.WaitAsync(Timeout));
+        Assert.Contains("already open", refused.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => again.ReadAsync().AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => again.WriteAsync(ByteString.FromString("x")).AsTask());
+        await session.EndFromPeerAsync();
     });
 }

@@ -84,7 +84,7 @@ public sealed class MultiplexerMagicSpec(ITestOutputHelper output) : StreamSpec(
     public Task Multiplexer_must_write_the_references_session_start_bytes_in_whole_frames() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, exchangeMagic: true);
-        var pxp = await session.Mux.OpenChannelAsync("pxp", control: true).WaitAsync(TimeSpan.FromSeconds(3));
+        var pxp = session.Mux.OpenChannel("pxp", control: true);
         var hello = new Hello(Nonce.Format(0), Hello.CurrentVersion, ConnectInfo.Accepting, ["test"]);
         Assert.True(pxp.TrySend(ByteString.FromBytes(RpcCodec.Encode(hello))));
 
