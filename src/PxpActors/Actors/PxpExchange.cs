@@ -64,7 +64,8 @@ public static class PxpExchange
     /// <param name="Sessions">Session actors alive, handshaking or ready.</param>
     /// <param name="ReadyPeers">Sessions whose handshake finished.</param>
     /// <param name="Candidates">Candidate ids currently remembered.</param>
-    public sealed record Stats(int Sessions, int ReadyPeers, int Candidates);
+    /// <param name="Streams">Running stream actors: one per session, one per throttled relay.</param>
+    public sealed record Stats(int Sessions, int ReadyPeers, int Candidates, int Streams);
 
     // ---- events (sent to subscribers) ----
 

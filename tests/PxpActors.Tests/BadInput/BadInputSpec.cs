@@ -5,6 +5,7 @@ using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.TestSupport.Raw;
+using PxpActors.Actors;
 using PxpActors.Tests.Support;
 
 namespace PxpActors.Tests.BadInput;
@@ -209,11 +210,12 @@ public sealed class BadInputSpec : IAsyncLifetime
         await AssertBackToBaseline(baseline);
     }
 
-    private async Task<(int Sessions, int Sockets)> Baseline() => ((await _node.StatsAsync()).Sessions, OpenSockets.Count());
+    private async Task<(PxpExchange.Stats Stats, int Sockets)> Baseline() => (await _node.StatsAsync(), OpenSockets.Count());
 
-    private async Task AssertBackToBaseline((int Sessions, int Sockets) baseline)
+    private async Task AssertBackToBaseline((PxpExchange.Stats Stats, int Sockets) baseline)
     {
-        await _node.WaitForSessionsAsync(baseline.Sessions);
+        await _node.WaitForStatsAsync(s => s.Sessions == baseline.Stats.Sessions && s.Streams == baseline.Stats.Streams,
+            $"{baseline.Stats.Sessions} sessions and {baseline.Stats.Streams} streams");
         await OpenSockets.WaitForCountAsync(baseline.Sockets, TestNode.Timeout);
         await AssertHealthyPeerIntact();
     }

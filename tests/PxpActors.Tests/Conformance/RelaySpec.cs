@@ -60,6 +60,8 @@ public sealed class RelaySpec
         // A leaves: the hub ends its relay toward B, and B's nested session ends with it.
         await a.Exchange.CloseAsync();
         Assert.True((await b.NextPeerRemovedAsync()).Relayed);
+        // The hub keeps B's session and its stream only: the relay between them is gone.
+        await hub.WaitForStatsAsync(s => s is { Sessions: 1, Streams: 1 }, "one session with one stream");
     }
 
     [Fact]

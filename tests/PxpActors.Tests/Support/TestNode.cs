@@ -48,14 +48,17 @@ public sealed class TestNode : IAsyncDisposable
     public Task<PxpExchange.Stats> StatsAsync() => Exchange.Actor.Ask<PxpExchange.Stats>(new PxpExchange.GetStats(), Timeout);
 
     /// <summary>Waits until the node holds exactly <paramref name="sessions"/> session actors.</summary>
-    public async Task WaitForSessionsAsync(int sessions)
+    public Task WaitForSessionsAsync(int sessions) => WaitForStatsAsync(s => s.Sessions == sessions, $"{sessions} sessions");
+
+    /// <summary>Waits until the node's <see cref="PxpExchange.Stats"/> match <paramref name="expected"/>.</summary>
+    public async Task WaitForStatsAsync(Func<PxpExchange.Stats, bool> expected, string what)
     {
         var deadline = DateTime.UtcNow + Timeout;
         PxpExchange.Stats stats;
-        while ((stats = await StatsAsync()).Sessions != sessions)
+        while (!expected(stats = await StatsAsync()))
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Expected {sessions} sessions, the node has {stats.Sessions}");
+                throw new TimeoutException($"Expected {what}, the node has {stats}");
             await Task.Yield();
             await Task.Delay(10); // polling an actor's state: the condition itself is what we wait for
         }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
+using Akka.Streams.Implementation;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Streams.Multiplexer;
 
@@ -65,8 +66,14 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<Terminated>(OnTerminated);
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
-        Receive<PxpExchange.GetStats>(_ => Sender.Tell(
-            new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count)));
+        Receive<PxpExchange.GetStats>(_ =>
+        {
+            var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0);
+            // Session streams are not our children but the materializer's: ask it how many run.
+            ((ActorMaterializer)_materializer).Supervisor
+                .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, _settings.RequestTimeout)
+                .PipeTo(Sender, success: children => stats with { Streams = children.Refs.Count });
+        });
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
