@@ -5,7 +5,7 @@ namespace PxpActors.Bench;
 /// <param name="TransferDuration">Length of one timed transfer (time-boxed, not a fixed size).</param>
 /// <param name="TransferRepetitions">Timed transfers per path, alternating with the baseline.</param>
 /// <param name="HandshakeSamples">Timed handshakes per implementation.</param>
-/// <param name="HandshakeWarmup">Untimed handshakes before them.</param>
+/// <param name="HandshakeWarmup">Untimed handshakes before them, at least; more in batches until the .NET JIT has settled.</param>
 /// <param name="MemoryPeers">Idle peers added to our hub between the two memory readings.</param>
 /// <param name="MemoryWarmupPeers">Peers connected before the first reading, so one-off costs are not counted per peer.</param>
 /// <param name="JsMemoryPeers">The same for the JS reference; 0 skips it (its figure from issue 2 is quoted instead).</param>
