@@ -109,7 +109,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             ValueTask<int> read;
             try
             {
-                read = _stream.ReadAsync(buffer, _stop.Token);
+                read = _stream.ReadAsync(buffer, ReadCancellation);
             }
             catch (Exception e)
             {
@@ -119,6 +119,12 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             if (read.IsCompletedSuccessfully) OnRead(new ReadResult(read.Result, buffer, null));
             else _ = FinishReadAsync(read, buffer);
         }
+
+        /// <summary>
+        /// A socket's pending read ends when the stage disposes the socket; a token registration would cost an
+        /// idle connection a few hundred bytes. Other streams may not abort reads on dispose: they get the token.
+        /// </summary>
+        private CancellationToken ReadCancellation => _socket is null ? _stop.Token : CancellationToken.None;
 
         /// <summary>What the socket has received and we have not read; 0 when idle (or closed: the read says so).</summary>
         private int BytesWaiting()
@@ -144,10 +150,10 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             byte[]? buffer = null;
             try
             {
-                await _stream.ReadAsync(Memory<byte>.Empty, _stop.Token).ConfigureAwait(false);
+                await _stream.ReadAsync(Memory<byte>.Empty, ReadCancellation).ConfigureAwait(false);
                 // At the end of the stream nothing is waiting: a small read then returns 0.
                 buffer = ReadBuffer(Math.Max(BytesWaiting(), 1));
-                var read = await _stream.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                var read = await _stream.ReadAsync(buffer, ReadCancellation).ConfigureAwait(false);
                 _onCompleted(new ReadResult(read, buffer, null));
             }
             catch (Exception e)

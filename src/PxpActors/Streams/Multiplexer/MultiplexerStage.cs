@@ -70,7 +70,6 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly Dictionary<string, RemoteChannel> _unclaimed = new(StringComparer.Ordinal);
         private readonly List<SubstreamState?> _localSlots = [];
         private readonly HashSet<RemoteChannel> _overfull = [];
-        private readonly Dictionary<SubstreamChannel, SubstreamState> _byChannel = [];
         private readonly MagicMatcher? _magic;
         // One async callback for every call from outside: each costs a few hundred bytes per session.
         private Action<object> _onCall = null!;
@@ -422,7 +421,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             {
                 state.Channel = channel;
                 state.Control = request.Control;
-                _byChannel.Add(channel, state);
+                channel.StageState = state;
                 channel.MarkOpened();
                 if (_unclaimed.Remove(name, out var held)) Attach(state, held);
                 return;
@@ -460,7 +459,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         private void OnChannelCall(ChannelCall call)
         {
-            if (!_byChannel.TryGetValue(call.Channel, out var state))
+            if (call.Channel.StageState is not SubstreamState state || _byName.GetValueOrDefault(state.Name) != state)
             {
                 if (call.Kind == ChannelCallKind.Write) call.Channel.Sent(call.Data!.Count);
                 return;
@@ -653,7 +652,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (state.WriterDone && state.Local.EndQueued && state.ReaderDone && _byName.GetValueOrDefault(state.Name) == state)
             {
                 _byName.Remove(state.Name);
-                if (state.Channel is { } channel) _byChannel.Remove(channel);
+                if (state.Channel is { } channel) channel.StageState = null;
             }
         }
 

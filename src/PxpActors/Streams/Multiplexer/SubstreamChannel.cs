@@ -43,6 +43,9 @@ public sealed class SubstreamChannel
 
     public string Name { get; }
 
+    /// <summary>The running stage's own record of this channel; only the stage reads or writes it.</summary>
+    internal object? StageState { get; set; }
+
     /// <summary>Completes once the stage has registered the name; faults with the reason if it refused it.</summary>
     public Task Opened
     {
