@@ -375,11 +375,11 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         SctpTransport? sctp = null;
         try
         {
-            var path = await _agent.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var dtls = await DtlsConnection.HandshakeAsync(path,
+            // DTLS is set up while ICE still checks, and starts the moment a path is nominated.
+            var dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectAsync(cancellationToken),
                 new DtlsHandshakeParameters(role, _certificate, remote.Fingerprint) { Settings = _options.Dtls },
                 _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            sctp = new SctpTransport(dtls, SctpOptionsFor(remote, dtls.MaxDatagramSize), _options.TimeProvider);
+            sctp = new SctpTransport(dtls, SctpOptionsFor(remote), _options.TimeProvider);
             lock (_gate)
             {
                 _dtls = dtls;
@@ -419,16 +419,15 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         }
     }
 
-    private SctpAssociationOptions SctpOptionsFor(SdpDataChannel remote, int dtlsRecordLimit)
+    private SctpAssociationOptions SctpOptionsFor(SdpDataChannel remote)
     {
         var ours = _options.Sctp;
-        // Chunks are padded to 4 bytes, so a packet sized to an odd DTLS record limit could overshoot it.
-        var packetSize = Math.Min(ours.MaxPacketSize, dtlsRecordLimit) & ~3;
         // RFC 8841 6: 0 means the peer takes any size; we still never queue more than our send buffer holds.
         var peerLimit = remote.MaxMessageSize <= 0 || remote.MaxMessageSize > ours.SendBufferSize
             ? ours.SendBufferSize
             : (int)remote.MaxMessageSize;
-        return ours with { RemotePort = checked((ushort)remote.SctpPort), PeerMaxMessageSize = peerLimit, MaxPacketSize = packetSize };
+        // SctpTransport clamps the packet size to the DTLS record limit.
+        return ours with { RemotePort = checked((ushort)remote.SctpPort), PeerMaxMessageSize = peerLimit };
     }
 
     private async Task AcceptLoopAsync(DataChannelEndpoint endpoint)

@@ -12,11 +12,13 @@ using PxpActors.WebRtc.PeerConnections;
 namespace PxpActors.Bench.Scenarios;
 
 /// <summary>
-/// Open data channels on loopback (issue 4): one-way throughput (a fixed amount of random bytes made
-/// before the clock starts, 64 KiB messages, SHA-256 checked at the far end) ours↔ours and
-/// ours→libwebrtc; round trip of small echoed messages ours↔ours; GC heap per open ours↔ours
-/// connection. The baseline is libwebrtc↔libwebrtc measured inside one node process (js/datachannel.js).
-/// The libwebrtc driver has no echo command, so there is no ours↔libwebrtc round trip.
+/// Open data channels on loopback (issue 4): one-way throughput (a fixed amount of random bytes, 64 KiB
+/// messages, SHA-256 checked at the far end) ours↔ours, ours→libwebrtc and libwebrtc→ours; round trip
+/// of small echoed messages ours↔ours and ours↔libwebrtc (the driver's echo command); GC heap per open
+/// ours↔ours connection. The baseline is libwebrtc↔libwebrtc inside one node process (js/datachannel.js).
+/// Every connection is opened and warmed up once; then rounds run each measurement in turn, the
+/// baseline's included, so a machine shared with other work loads ours and theirs alike. A figure is
+/// the median over the rounds; the notes give the range of the per-round ratios.
 /// </summary>
 public static class DataChannelBenchmark
 {
@@ -29,65 +31,142 @@ public static class DataChannelBenchmark
     private const int MemoryConnections = 20;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private sealed record Baseline(double ThroughputMBps, SampleSummary RoundTrip);
+    /// <summary>One measurement's per-round figures, and the baseline's from the same rounds.</summary>
+    private sealed class Series
+    {
+        public List<double> Ours { get; } = [];
+        public List<double> Baseline { get; } = [];
+
+        public void Add(double ours, double? baseline)
+        {
+            Ours.Add(ours);
+            if (baseline is { } b) Baseline.Add(b);
+        }
+
+        public double OursMedian => SampleSummary.Of(Ours).Median;
+        public double? BaselineMedian => Baseline.Count == 0 ? null : SampleSummary.Of(Baseline).Median;
+
+        public string RatioRange()
+        {
+            if (Baseline.Count != Ours.Count || Ours.Count == 0) return "";
+            var ratios = Ours.Zip(Baseline, (o, b) => o / b).Order().ToList();
+            return $"; per-round ratios {ratios[0]:0.00}x..{ratios[^1]:0.00}x over {ratios.Count} rounds";
+        }
+    }
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchProfile profile)
     {
-        var bytes = profile == BenchProfile.Quick ? 4L << 20 : 16L << 20;
+        var quick = profile == BenchProfile.Quick;
+        var bytes = quick ? 4L << 20 : 16L << 20;
+        var rounds = quick ? 3 : 5;
         var payload = RandomNumberGenerator.GetBytes((int)bytes);
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(payload));
+        var unavailable = await JsScripts.LibwebrtcUnavailableReasonAsync("datachannel.js").ConfigureAwait(false);
+
+        var oursThroughput = new Series();
+        var oursCpu = new Series(); // CPU ms per MB, both ends in one process on each side of the comparison
+        var toLibwebrtc = new Series();
+        var fromLibwebrtc = new Series();
+        var oursRoundTrip = new Series();
+        var mixedRoundTrip = new Series();
+        SampleSummary? lastOursRtt = null, lastMixedRtt = null;
 
         var (offerer, answerer, sending, receiving) = await DataChannelLinks.OursToOursAsync().ConfigureAwait(false);
-        double oursMBps;
-        SampleSummary oursRoundTrip;
         await using (offerer)
         await using (answerer)
         {
             await OursToOursTransferAsync(sending, receiving, payload.AsMemory(0, payload.Length / 4), null).ConfigureAwait(false); // warm-up
-            oursMBps = await OursToOursTransferAsync(sending, receiving, payload, payloadHash).ConfigureAwait(false);
-            oursRoundTrip = await RoundTripsAsync(sending, receiving).ConfigureAwait(false);
+            await using var mixed = unavailable is null ? await MixedLink.OpenAsync(payload).ConfigureAwait(false) : null;
+            await using var node = unavailable is null ? await StartBaselineAsync(bytes).ConfigureAwait(false) : null;
+            for (var round = 0; round < rounds; round++)
+            {
+                double? baseline = null, baselineCpu = null;
+                if (node is not null)
+                {
+                    var reply = await node.RequestAsync("throughput", Patience).ConfigureAwait(false);
+                    baseline = bytes / (reply["throughputMs"]!.GetValue<double>() / 1000) / 1e6;
+                    baselineCpu = reply["cpuMs"]!.GetValue<double>() / (bytes / 1e6);
+                }
+                var (mbps, cpuMsPerMB) = await OursToOursTransferAsync(sending, receiving, payload, payloadHash).ConfigureAwait(false);
+                oursThroughput.Add(mbps, baseline);
+                oursCpu.Add(cpuMsPerMB, baselineCpu);
+                if (mixed is not null)
+                {
+                    toLibwebrtc.Add(await mixed.OursToLibwebrtcAsync(payload, payloadHash).ConfigureAwait(false), baseline);
+                    fromLibwebrtc.Add(await mixed.LibwebrtcToOursAsync(payload.Length).ConfigureAwait(false), baseline);
+                }
+
+                double? baselineRtt = null;
+                if (node is not null)
+                {
+                    var reply = await node.RequestAsync("roundtrip", Patience).ConfigureAwait(false);
+                    baselineRtt = SampleSummary.Of(reply["rttMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList()).Median;
+                }
+                lastOursRtt = await RoundTripsAsync(sending, EchoAsync(receiving, RoundTripWarmup + RoundTrips)).ConfigureAwait(false);
+                oursRoundTrip.Add(lastOursRtt.Median, baselineRtt);
+                if (mixed is not null)
+                {
+                    lastMixedRtt = await mixed.RoundTripsAsync().ConfigureAwait(false);
+                    mixedRoundTrip.Add(lastMixedRtt.Median, baselineRtt);
+                }
+            }
         }
         var perConnection = await MemoryPerConnectionAsync().ConfigureAwait(false);
 
-        var unavailable = await JsScripts.LibwebrtcUnavailableReasonAsync("datachannel.js").ConfigureAwait(false);
-        double? mixedMBps = null;
-        Baseline? baseline = null;
-        if (unavailable is null)
-        {
-            mixedMBps = await OursToLibwebrtcAsync(payload, payloadHash).ConfigureAwait(false);
-            baseline = await BaselineAsync(bytes).ConfigureAwait(false);
-        }
-
         var size = $"{bytes >> 20} MiB one way in {MessageSize >> 10} KiB messages, SHA-256 checked, after an untimed quarter";
         var missing = unavailable is null ? "" : $"; libwebrtc not measured ({unavailable})";
+        var baselineName = unavailable is null ? BaselineName : "-";
+        var echoes = $"median of per-round medians of {RoundTrips} echoes (after {RoundTripWarmup} untimed)";
         return
         [
-            new BenchResult(Name, "throughput, ours<->ours", "MB/s", oursMBps, baseline is null ? "-" : BaselineName,
-                baseline?.ThroughputMBps, "context", null, size + missing),
-            new BenchResult(Name, "throughput, ours->libwebrtc", "MB/s", mixedMBps ?? 0, baseline is null ? "-" : BaselineName,
-                baseline?.ThroughputMBps, ">= 0.8x", mixedMBps is null ? null : mixedMBps >= 0.8 * baseline!.ThroughputMBps,
-                mixedMBps is null ? "not measured" + missing : "clock stops at the driver's hash reply (one JSON-line round trip to node included)"),
-            new BenchResult(Name, "round trip 16 B echo, ours<->ours, median", "ms", oursRoundTrip.Median, baseline is null ? "-" : BaselineName,
-                baseline?.RoundTrip.Median, "<= 1.2x", baseline is null ? null : oursRoundTrip.Median <= 1.2 * baseline.RoundTrip.Median,
-                $"{RoundTrips} echoes after {RoundTripWarmup} untimed; ours<->libwebrtc not measured: the libwebrtc driver has no echo command",
-                new Dictionary<string, double> { ["p90Ms"] = oursRoundTrip.P90, ["minMs"] = oursRoundTrip.Min, ["maxMs"] = oursRoundTrip.Max }),
+            Result("throughput, ours<->ours", "MB/s", oursThroughput, baselineName, "context", null, size + missing),
+            Result("CPU per MB, ours<->ours (both ends)", "ms/MB", oursCpu, baselineName, "context", null,
+                "process CPU time during the timed transfer; both ends live in one process on each side, so this compares the stacks' cost, not the machine's load"),
+            Result("throughput, ours->libwebrtc", "MB/s", toLibwebrtc, baselineName, ">= 0.8x", (o, b) => o >= 0.8 * b,
+                "clock stops at the driver's hash reply (one JSON-line round trip to node included)" + missing),
+            Result("throughput, libwebrtc->ours", "MB/s", fromLibwebrtc, baselineName, ">= 0.8x", (o, b) => o >= 0.8 * b,
+                "the driver's sendStream (random bytes made as it sends, one JSON line to start it); clock stops at our last byte read" + missing),
+            Result("round trip 16 B echo, ours<->ours, median", "ms", oursRoundTrip, baselineName, "<= 1.2x", (o, b) => o <= 1.2 * b, echoes,
+                RttDetails(lastOursRtt)),
+            Result("round trip 16 B echo, ours<->libwebrtc, median", "ms", mixedRoundTrip, baselineName, "<= 1.2x", (o, b) => o <= 1.2 * b,
+                echoes + "; the driver (echo command) sends each message straight back" + missing, RttDetails(lastMixedRtt)),
             new BenchResult(Name, "GC heap per open connection, ours<->ours", "KiB", perConnection / 1024.0, "-", null, "context", null,
                 $"{MemoryConnections} connected pairs with an open channel each, GC.GetTotalMemory(true) before and after, per pair (both ends)"),
         ];
     }
 
-    /// <summary>Sends <paramref name="payload"/> through the channel's stream; returns MB/s (10^6 bytes) once the far end read all of it.</summary>
-    private static async Task<double> OursToOursTransferAsync(IWebRtcDataChannel sending, IWebRtcDataChannel receiving, ReadOnlyMemory<byte> payload, string? expectedHash)
+    private static BenchResult Result(string metric, string unit, Series series, string baselineName, string target,
+        Func<double, double, bool>? met, string note, IReadOnlyDictionary<string, double>? details = null)
     {
+        if (series.Ours.Count == 0)
+            return new BenchResult(Name, metric, unit, 0, baselineName, null, target, null, "not measured: " + note, details);
+        var ours = series.OursMedian;
+        var baseline = series.BaselineMedian;
+        return new BenchResult(Name, metric, unit, ours, baselineName, baseline, target,
+            met is null || baseline is null ? null : met(ours, baseline.Value), note + series.RatioRange(), details);
+    }
+
+    private static Dictionary<string, double>? RttDetails(SampleSummary? last) =>
+        last is null ? null : new Dictionary<string, double> { ["lastRoundP90Ms"] = last.P90, ["lastRoundMinMs"] = last.Min, ["lastRoundMaxMs"] = last.Max };
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> through the channel's stream; returns MB/s (10^6 bytes) once the far
+    /// end read all of it, and the process CPU time per MB it took (both ends are in this process).
+    /// </summary>
+    private static async Task<(double MBps, double CpuMsPerMB)> OursToOursTransferAsync(IWebRtcDataChannel sending, IWebRtcDataChannel receiving,
+        ReadOnlyMemory<byte> payload, string? expectedHash)
+    {
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var read = ReadAndHashAsync(receiving.AsStream(), payload.Length);
-        var writer = sending.AsStream();
-        for (var offset = 0; offset < payload.Length; offset += MessageSize)
-            await writer.WriteAsync(payload.Slice(offset, Math.Min(MessageSize, payload.Length - offset))).ConfigureAwait(false);
+        await WriteAllAsync(sending.AsStream(), payload).ConfigureAwait(false);
         var hash = await read.WaitAsync(Patience).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        self.Refresh();
+        var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         if (expectedHash is not null && hash != expectedHash) throw new InvalidOperationException("ours<->ours: the received bytes hash differently");
-        return payload.Length / seconds / 1e6;
+        return (payload.Length / seconds / 1e6, cpuMs / (payload.Length / 1e6));
     }
 
     private static async Task<string> ReadAndHashAsync(Stream stream, long total)
@@ -104,10 +183,15 @@ public static class DataChannelBenchmark
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Echoes on the receiving end while the sending end times one message out and back at a time.</summary>
-    private static async Task<SampleSummary> RoundTripsAsync(IWebRtcDataChannel sending, IWebRtcDataChannel receiving)
+    private static async Task WriteAllAsync(Stream stream, ReadOnlyMemory<byte> bytes)
     {
-        var echo = EchoAsync(receiving, RoundTripWarmup + RoundTrips);
+        for (var offset = 0; offset < bytes.Length; offset += MessageSize)
+            await stream.WriteAsync(bytes.Slice(offset, Math.Min(MessageSize, bytes.Length - offset))).ConfigureAwait(false);
+    }
+
+    /// <summary>Times one message out and back at a time while <paramref name="echo"/> (the far end) sends each one back.</summary>
+    private static async Task<SampleSummary> RoundTripsAsync(IWebRtcDataChannel sending, Task echo)
+    {
         var message = RandomNumberGenerator.GetBytes(EchoSize);
         var samples = new List<double>(RoundTrips);
         for (var i = 0; i < RoundTripWarmup + RoundTrips; i++)
@@ -154,39 +238,98 @@ public static class DataChannelBenchmark
         }
     }
 
-    private static async Task<double> OursToLibwebrtcAsync(byte[] payload, string payloadHash)
+    /// <summary>The node baseline, connected and warmed up, answering "throughput" and "roundtrip" requests.</summary>
+    private static async Task<ChildProcess> StartBaselineAsync(long bytes)
     {
-        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
-        await using var ours = new PeerConnection(DataChannelLinks.Options(initiator: true));
-        var channel = await DataChannelLinks.OursToLibwebrtcAsync(ours, libwebrtc).ConfigureAwait(false);
-        var stream = channel.AsStream();
-        // Each hashIncoming session ends with its waitHash reply: an untimed quarter first, then the timed payload.
-        await libwebrtc.HashIncomingAsync().ConfigureAwait(false);
-        await WriteAllAsync(stream, payload.AsMemory(0, payload.Length / 4)).ConfigureAwait(false);
-        await libwebrtc.WaitForHashAsync(payload.Length / 4, Patience).ConfigureAwait(false);
-        await libwebrtc.HashIncomingAsync().ConfigureAwait(false);
-        var start = Stopwatch.GetTimestamp();
-        await WriteAllAsync(stream, payload).ConfigureAwait(false);
-        var (theirHash, received, _) = await libwebrtc.WaitForHashAsync(payload.Length, Patience).ConfigureAwait(false);
-        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (received != payload.Length || theirHash != payloadHash)
-            throw new InvalidOperationException($"libwebrtc received {received} bytes hashing differently from the sent ones");
-        return payload.Length / seconds / 1e6;
-    }
-
-    private static async Task WriteAllAsync(Stream stream, ReadOnlyMemory<byte> bytes)
-    {
-        for (var offset = 0; offset < bytes.Length; offset += MessageSize)
-            await stream.WriteAsync(bytes.Slice(offset, Math.Min(MessageSize, bytes.Length - offset))).ConfigureAwait(false);
-    }
-
-    private static async Task<Baseline> BaselineAsync(long bytes)
-    {
-        await using var node = ChildProcess.Start("node datachannel.js", JsScripts.Start("datachannel.js",
+        var node = ChildProcess.Start("node datachannel.js", JsScripts.Start("datachannel.js",
             [bytes.ToString(), MessageSize.ToString(), RoundTrips.ToString()], nodeModules: Path.Combine(WrtcPaths.Directory, "node_modules")));
-        var reply = await node.ReadReplyAsync(Patience).ConfigureAwait(false);
-        var ms = reply["throughputMs"]!.GetValue<double>();
-        var rtt = reply["rttMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
-        return new Baseline(bytes / (ms / 1000) / 1e6, SampleSummary.Of(rtt));
+        try
+        {
+            await node.ReadReplyAsync(Patience).ConfigureAwait(false); // {"ready":true}
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Our PeerConnection offering to libwebrtc (the TestSupport driver), one open channel, warmed up both ways.</summary>
+    private sealed class MixedLink : IAsyncDisposable
+    {
+        private readonly WrtcPeer _libwebrtc;
+        private readonly PeerConnection _ours;
+        private readonly IWebRtcDataChannel _channel;
+        private readonly Stream _stream;
+
+        private MixedLink(WrtcPeer libwebrtc, PeerConnection ours, IWebRtcDataChannel channel)
+        {
+            _libwebrtc = libwebrtc;
+            _ours = ours;
+            _channel = channel;
+            _stream = channel.AsStream();
+        }
+
+        public static async Task<MixedLink> OpenAsync(byte[] payload)
+        {
+            var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
+            var ours = new PeerConnection(DataChannelLinks.Options(initiator: true));
+            try
+            {
+                var link = new MixedLink(libwebrtc, ours, await DataChannelLinks.OursToLibwebrtcAsync(ours, libwebrtc).ConfigureAwait(false));
+                var quarter = payload.AsMemory(0, payload.Length / 4);
+                await link.OursToLibwebrtcAsync(quarter, Convert.ToHexStringLower(SHA256.HashData(quarter.Span))).ConfigureAwait(false);
+                await link.LibwebrtcToOursAsync(quarter.Length).ConfigureAwait(false);
+                return link;
+            }
+            catch
+            {
+                await ours.DisposeAsync().ConfigureAwait(false);
+                await libwebrtc.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Ours sends, the driver hashes (hashIncoming/waitHash); MB/s once its hash reply is in.</summary>
+        public async Task<double> OursToLibwebrtcAsync(ReadOnlyMemory<byte> payload, string payloadHash)
+        {
+            await _libwebrtc.HashIncomingAsync().ConfigureAwait(false);
+            var start = Stopwatch.GetTimestamp();
+            await WriteAllAsync(_stream, payload).ConfigureAwait(false);
+            var (theirHash, received, _) = await _libwebrtc.WaitForHashAsync(payload.Length, Patience).ConfigureAwait(false);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (received != payload.Length || theirHash != payloadHash)
+                throw new InvalidOperationException($"libwebrtc received {received} bytes hashing differently from the sent ones");
+            return payload.Length / seconds / 1e6;
+        }
+
+        /// <summary>The driver sends <paramref name="bytes"/> random bytes (sendStream); MB/s once we have read them all.</summary>
+        public async Task<double> LibwebrtcToOursAsync(long bytes)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var read = ReadAndHashAsync(_stream, bytes);
+            var sent = _libwebrtc.SendStreamAsync(bytes, MessageSize, Patience);
+            var ourHash = await read.WaitAsync(Patience).ConfigureAwait(false);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (await sent.ConfigureAwait(false) != ourHash)
+                throw new InvalidOperationException("libwebrtc->ours: the received bytes hash differently from the sent ones");
+            return bytes / seconds / 1e6;
+        }
+
+        /// <summary>Echoes by the driver: switched on for the round trips, off again so transfers are hashed.</summary>
+        public async Task<SampleSummary> RoundTripsAsync()
+        {
+            await _libwebrtc.EchoIncomingAsync().ConfigureAwait(false);
+            var summary = await DataChannelBenchmark.RoundTripsAsync(_channel, Task.CompletedTask).ConfigureAwait(false);
+            await _libwebrtc.EchoIncomingAsync(on: false).ConfigureAwait(false);
+            return summary;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _ours.DisposeAsync().ConfigureAwait(false);
+            await _libwebrtc.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -34,8 +34,12 @@ public static class WebRtcHandshakeBenchmark
 
     /// <param name="TotalMs">Offer until both ends have DTLS connected.</param>
     /// <param name="IceMs">Offer until our (offering, if both are ours) ICE agent handed over its path; null without ours.</param>
+    /// <param name="SdpMs">
+    /// Offer until both ends have applied both descriptions: libwebrtc's own SDP work plus, in the mixed pairs,
+    /// the JSON-line round trips that carry it. What follows is connectivity (ICE and DTLS) alone.
+    /// </param>
     /// <param name="CpuMs">CPU time of the process holding both ends over that span; null when the ends are in two processes.</param>
-    private sealed record HandshakeTiming(double TotalMs, double? IceMs, double? CpuMs = null);
+    private sealed record HandshakeTiming(double TotalMs, double? IceMs, double SdpMs, double? CpuMs = null);
 
     /// <summary>Two implementations meeting, and the handshakes timed between them so far.</summary>
     private sealed class Pair(string name, Func<Task<HandshakeTiming>> handshake, int warmup)
@@ -56,6 +60,11 @@ public static class WebRtcHandshakeBenchmark
         /// <summary>What follows ICE on our side: the DTLS handshake and, with libwebrtc, its report of it.</summary>
         public SampleSummary? AfterIce =>
             Timings.All(t => t.IceMs is not null) ? SampleSummary.Of(Timings.Select(t => t.TotalMs - t.IceMs!.Value).ToList()) : null;
+
+        public SampleSummary Sdp => SampleSummary.Of(Timings.Select(t => t.SdpMs).ToList());
+
+        /// <summary>Descriptions applied until both ends DTLS connected: the part both implementations spend on connectivity.</summary>
+        public SampleSummary AfterSdp => SampleSummary.Of(Timings.Select(t => t.TotalMs - t.SdpMs).ToList());
 
         /// <summary>Mean CPU time per handshake (a mean, since .NET reads process CPU time in 10 ms ticks on Linux).</summary>
         public double? CpuMsPerHandshake => Timings.All(t => t.CpuMs is not null) ? Timings.Average(t => t.CpuMs!.Value) : null;
@@ -98,8 +107,9 @@ public static class WebRtcHandshakeBenchmark
             Median(libwebrtcOffers, baselineTotal, ipcNote),
             P90(libwebrtcOffers, baselineTotal),
             new BenchResult(Name, $"offer -> DTLS connected, {BaselineName}, p90", "ms", baselineTotal.P90, BaselineName,
-                baselineTotal.Median, "-", null, "context: the baseline's own spread (timed inside node, js/webrtc-handshake.js)",
-                Details(baselineTotal, null)),
+                baselineTotal.Median, "-", null, "context: the baseline's own spread (timed inside node, js/webrtc-handshake.js); " +
+                $"offer -> both descriptions applied {baseline.Sdp.Median:0.0} ms, then -> both DTLS connected {baseline.AfterSdp.Median:0.0} ms (medians)",
+                Details(baselineTotal, null, pair: baseline)),
             new BenchResult(Name, "CPU per handshake (both ends), ours<->ours", "ms", oursToOurs.CpuMsPerHandshake!.Value, BaselineName,
                 baseline.CpuMsPerHandshake, "-", null,
                 "context: process CPU time from offer to DTLS connected, mean; a loaded machine stretches it far less than latency"),
@@ -131,9 +141,10 @@ public static class WebRtcHandshakeBenchmark
         var afterIce = ours.AfterIce;
         var split = ice is null || afterIce is null ? ""
             : $"; medians of its parts: offer -> our ICE path nominated {ice.Median:0.0} ms, then -> both DTLS connected {afterIce.Median:0.0} ms";
+        split += $"; offer -> both descriptions applied {ours.Sdp.Median:0.0} ms, then -> both DTLS connected {ours.AfterSdp.Median:0.0} ms";
         return new BenchResult(Name, $"offer -> DTLS connected, {ours.Name}, median", "ms", total.Median,
             baseline is null ? "-" : BaselineName, baseline?.Median, "<= 1.0x", baseline is null ? null : total.Median <= baseline.Median,
-            note + split, Details(total, ice, afterIce));
+            note + split, Details(total, ice, afterIce, ours));
     }
 
     /// <summary>Context line: our p90, set against the baseline's median too.</summary>
@@ -141,7 +152,7 @@ public static class WebRtcHandshakeBenchmark
         new(Name, $"offer -> DTLS connected, {ours.Name}, p90", "ms", ours.Total.P90, baseline is null ? "-" : BaselineName,
             baseline?.Median, "-", null, "p90 set against the baseline's median", Details(ours.Total, ours.Ice, ours.AfterIce));
 
-    private static Dictionary<string, double> Details(SampleSummary total, SampleSummary? ice, SampleSummary? afterIce = null)
+    private static Dictionary<string, double> Details(SampleSummary total, SampleSummary? ice, SampleSummary? afterIce = null, Pair? pair = null)
     {
         var details = new Dictionary<string, double>
         {
@@ -157,17 +168,23 @@ public static class WebRtcHandshakeBenchmark
             details["afterIceMedianMs"] = afterIce.Median;
             details["afterIceP90Ms"] = afterIce.P90;
         }
+        if (pair is not null)
+        {
+            details["sdpMedianMs"] = pair.Sdp.Median;
+            details["afterSdpMedianMs"] = pair.AfterSdp.Median;
+        }
         return details;
     }
 
-    private static HandshakeTiming Timing(long offerTimestamp, LoopbackWebRtcPeer ours) =>
+    private static HandshakeTiming Timing(long offerTimestamp, LoopbackWebRtcPeer ours, long descriptionsAppliedTimestamp) =>
         new(Stopwatch.GetElapsedTime(offerTimestamp).TotalMilliseconds,
-            Stopwatch.GetElapsedTime(offerTimestamp, ours.IceConnectedTimestamp).TotalMilliseconds);
+            Stopwatch.GetElapsedTime(offerTimestamp, ours.IceConnectedTimestamp).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(offerTimestamp, descriptionsAppliedTimestamp).TotalMilliseconds);
 
     private static async Task<HandshakeTiming> BaselineHandshakeAsync(ChildProcess node)
     {
         var reply = await node.RequestAsync("handshake", Patience + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        return new HandshakeTiming(reply["ms"]!.GetValue<double>(), null, reply["cpuMs"]!.GetValue<double>());
+        return new HandshakeTiming(reply["ms"]!.GetValue<double>(), null, reply["sdpMs"]!.GetValue<double>(), reply["cpuMs"]!.GetValue<double>());
     }
 
     /// <summary>What one JSON line to node and its reply cost, the overhead the libwebrtc driver adds to each command.</summary>
@@ -194,16 +211,18 @@ public static class WebRtcHandshakeBenchmark
         var offer = SessionDescription.Parse(offerer.CreateOffer().ToString());
         var answer = SessionDescription.Parse(answerer.CreateAnswer(offer).ToString());
         offerer.ApplyRemote(answer);
+        var descriptionsApplied = Stopwatch.GetTimestamp();
         var mid = offer.GetDataChannel().Mid!;
         foreach (var candidate in offerer.LocalCandidates(mid)) answerer.AddRemoteCandidate(candidate);
         foreach (var candidate in answerer.LocalCandidates(mid)) offerer.AddRemoteCandidate(candidate);
         offerer.AddRemoteEndOfCandidates();
         answerer.AddRemoteEndOfCandidates();
+        // Signaling is synchronous here, so connecting starts after it, with the first checks already sent.
         var answeredSetup = answer.GetDataChannel().Setup;
         await Task.WhenAll(
             offerer.ConnectAsync(DtlsRoleNegotiation.OffererRole(answeredSetup)),
             answerer.ConnectAsync(DtlsRoleNegotiation.RoleOf(answeredSetup))).WaitAsync(Patience).ConfigureAwait(false);
-        var timing = Timing(offerTimestamp, offerer);
+        var timing = Timing(offerTimestamp, offerer, descriptionsApplied);
         self.Refresh();
         return timing with { CpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds };
     }
@@ -218,12 +237,13 @@ public static class WebRtcHandshakeBenchmark
         await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Offer, offer.ToString()).ConfigureAwait(false);
         var answer = SessionDescription.Parse(await libwebrtc.CreateAnswerAsync().ConfigureAwait(false));
         ours.ApplyRemote(answer);
+        var descriptionsApplied = Stopwatch.GetTimestamp();
+        var oursConnected = ours.ConnectAsync(DtlsRoleNegotiation.OffererRole(answer.GetDataChannel().Setup));
         var libwebrtcCandidates = TrickleToOursAsync(libwebrtc, ours);
         foreach (var candidate in ours.LocalCandidates(offer.GetDataChannel().Mid!))
             await libwebrtc.AddIceCandidateAsync(candidate).ConfigureAwait(false);
-        await BothConnectedAsync(ours.ConnectAsync(DtlsRoleNegotiation.OffererRole(answer.GetDataChannel().Setup)), libwebrtc)
-            .ConfigureAwait(false);
-        var timing = Timing(offerTimestamp, ours);
+        await BothConnectedAsync(oursConnected, libwebrtc).ConfigureAwait(false);
+        var timing = Timing(offerTimestamp, ours, descriptionsApplied);
         await libwebrtcCandidates.WaitAsync(Patience).ConfigureAwait(false);
         return timing;
     }
@@ -236,13 +256,14 @@ public static class WebRtcHandshakeBenchmark
         var offerTimestamp = Stopwatch.GetTimestamp();
         var offer = SessionDescription.Parse(await libwebrtc.CreateOfferAsync().ConfigureAwait(false));
         var answer = ours.CreateAnswer(offer);
+        var oursConnected = ours.ConnectAsync(DtlsRoleNegotiation.RoleOf(answer.GetDataChannel().Setup));
         await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Answer, answer.ToString()).ConfigureAwait(false);
+        var descriptionsApplied = Stopwatch.GetTimestamp();
         var libwebrtcCandidates = TrickleToOursAsync(libwebrtc, ours);
         foreach (var candidate in ours.LocalCandidates(answer.GetDataChannel().Mid!))
             await libwebrtc.AddIceCandidateAsync(candidate).ConfigureAwait(false);
-        await BothConnectedAsync(ours.ConnectAsync(DtlsRoleNegotiation.RoleOf(answer.GetDataChannel().Setup)), libwebrtc)
-            .ConfigureAwait(false);
-        var timing = Timing(offerTimestamp, ours);
+        await BothConnectedAsync(oursConnected, libwebrtc).ConfigureAwait(false);
+        var timing = Timing(offerTimestamp, ours, descriptionsApplied);
         await libwebrtcCandidates.WaitAsync(Patience).ConfigureAwait(false);
         return timing;
     }

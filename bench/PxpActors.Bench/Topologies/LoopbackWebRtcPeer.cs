@@ -25,9 +25,14 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
     {
         _agent = agent;
         _certificate = certificate;
+        // Stamped as the agent reports it, not when an awaiting continuation gets to run.
+        agent.ConnectionStateChanged += state =>
+        {
+            if (state == IceConnectionState.Connected && IceConnectedTimestamp == 0) IceConnectedTimestamp = Stopwatch.GetTimestamp();
+        };
     }
 
-    /// <summary>When ICE handed over its path (a <see cref="Stopwatch"/> timestamp), 0 before.</summary>
+    /// <summary>When ICE nominated its path (a <see cref="Stopwatch"/> timestamp), 0 before.</summary>
     public long IceConnectedTimestamp { get; private set; }
 
     public static async Task<LoopbackWebRtcPeer> StartAsync(IceRole role)
@@ -75,17 +80,20 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
 
     public void AddRemoteEndOfCandidates() => _agent.AddRemoteEndOfCandidates();
 
-    /// <summary>ICE until a pair is nominated, then DTLS in <paramref name="role"/> against the announced fingerprint.</summary>
+    /// <summary>
+    /// ICE until a pair is nominated, then DTLS in <paramref name="role"/> against the announced fingerprint.
+    /// Called as soon as the remote description is applied, as a peer connection does: ICE and DTLS then
+    /// proceed while signaling is still trickling candidates.
+    /// </summary>
     public async Task ConnectAsync(DtlsRole role)
     {
         var remote = _remote ?? throw new InvalidOperationException("No remote description yet");
-        var path = await _agent.ConnectAsync().ConfigureAwait(false);
-        IceConnectedTimestamp = Stopwatch.GetTimestamp();
         var parameters = new DtlsHandshakeParameters(role, _certificate, remote.Fingerprint)
         {
             Settings = DtlsSettings.Default with { HandshakeTimeout = HandshakeTimeout },
         };
-        _dtls = await DtlsConnection.HandshakeAsync(path, parameters).ConfigureAwait(false);
+        // DTLS gets ready while ICE checks, and starts the moment ICE hands over its path.
+        _dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectAsync(), parameters).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

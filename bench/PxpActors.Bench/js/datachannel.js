@@ -1,12 +1,15 @@
 'use strict'
 // libwebrtc <-> libwebrtc data-channel figures, measured inside one node process the way the C# bench
-// measures ours: two RTCPeerConnections on loopback with one data channel, then
+// measures ours: two RTCPeerConnections on loopback with one data channel (connected and warmed up
+// once), then on request:
 //   throughput: `bytes` random bytes (made before the clock starts) sent one way in `chunk`-byte
 //               messages, pausing while more than 1 MiB is buffered; the receiver hashes them and the
 //               clock stops when the last byte arrived; the SHA-256 of both ends must match;
 //   round trip: `roundTrips` 16-byte messages, each echoed by the other end before the next is sent.
 // usage: node datachannel.js <bytes> <chunk> <roundTrips>   (NODE_PATH must reach @roamhq/wrtc)
-// stdout: one line {"throughputMs":N,"rttMs":[...],"cpuMs":N}, or {"error":"..."}.
+// stdout: {"ready":true} once warmed up; then stdin "throughput" -> {"throughputMs":N,"cpuMs":N},
+// "roundtrip" -> {"rttMs":[...]}, "exit" (or end of input) -> exits. Failures: {"error":"..."}.
+// Taking requests lets the C# bench interleave these runs with its own, so both see the same load.
 
 const crypto = require('crypto')
 const wrtc = require('@roamhq/wrtc')
@@ -93,23 +96,46 @@ async function roundTripTimes (sending, receiving, count) {
 
 async function main () {
   const { offerer, answerer, sending, receiving } = await connectedChannels()
-  try {
-    const payload = crypto.randomBytes(bytes)
-    // Warm-up: a quarter of the transfer and a few echoes, untimed.
-    await throughput(sending, receiving, payload.subarray(0, Math.max(chunk, bytes >> 2)))
-    await roundTripTimes(sending, receiving, 20)
-    const cpuBefore = process.cpuUsage()
-    const throughputMs = await throughput(sending, receiving, payload)
-    const cpu = process.cpuUsage(cpuBefore)
-    const rttMs = await roundTripTimes(sending, receiving, roundTrips)
-    process.stdout.write(JSON.stringify({ throughputMs, rttMs, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\n')
-  } finally {
+  const payload = crypto.randomBytes(bytes)
+  // Warm-up: a quarter of the transfer and a few echoes, untimed.
+  await throughput(sending, receiving, payload.subarray(0, Math.max(chunk, bytes >> 2)))
+  await roundTripTimes(sending, receiving, 20)
+  const requests = {
+    async throughput () {
+      const cpuBefore = process.cpuUsage()
+      const throughputMs = await throughput(sending, receiving, payload)
+      const cpu = process.cpuUsage(cpuBefore)
+      return { throughputMs, cpuMs: (cpu.user + cpu.system) / 1000 }
+    },
+    async roundtrip () {
+      return { rttMs: await roundTripTimes(sending, receiving, roundTrips) }
+    }
+  }
+  const close = () => {
     offerer.close()
     answerer.close()
+    setImmediate(() => process.exit(0))
   }
+  process.stdout.write(JSON.stringify({ ready: true }) + '\n')
+  const lines = require('readline').createInterface({ input: process.stdin })
+  let queue = Promise.resolve()
+  lines.on('line', (line) => {
+    const request = line.trim()
+    queue = queue.then(async () => {
+      if (request === 'exit') return close()
+      const handler = requests[request]
+      try {
+        if (!handler) throw new Error('unknown request "' + request + '"')
+        process.stdout.write(JSON.stringify(await handler()) + '\n')
+      } catch (err) {
+        process.stdout.write(JSON.stringify({ error: String(err && err.message ? err.message : err) }) + '\n')
+      }
+    })
+  })
+  lines.on('close', () => { queue = queue.then(close) })
 }
 
-main().then(() => setImmediate(() => process.exit(0)), (err) => {
+main().catch((err) => {
   process.stdout.write(JSON.stringify({ error: String(err && err.message ? err.message : err) }) + '\n')
   setImmediate(() => process.exit(1))
 })

@@ -6,8 +6,8 @@
 //
 // The bench alternates these handshakes with its own, so it drives this script one line at a time:
 // usage: node webrtc-handshake.js <warmup>   (NODE_PATH must reach @roamhq/wrtc)
-// stdin:  "handshake" -> stdout {"ms":N,"cpuMs":N} (cpuMs: this process's CPU time, all threads, over
-//         the same span);  "ping" -> {"pong":true} (times the pipe);  "exit" or EOF ends it.
+// stdin:  "handshake" -> stdout {"ms":N,"sdpMs":N,"cpuMs":N} (sdpMs: until both descriptions are applied;
+//         cpuMs: this process's CPU time, all threads, over the same span);  "ping" -> {"pong":true} (times the pipe);  "exit" or EOF ends it.
 // The <warmup> untimed handshakes run first, then {"ready":true} is written. Failures: {"error":"..."}.
 
 const readline = require('readline')
@@ -59,10 +59,11 @@ async function handshakeOnce () {
     const answer = await answerer.createAnswer()
     await answerer.setLocalDescription(answer)
     await offerer.setRemoteDescription(answerer.localDescription)
+    const sdpMs = Number(process.hrtime.bigint() - start) / 1e6
     await Promise.race([bothConnected, deadline])
     const ms = Number(process.hrtime.bigint() - start) / 1e6
     const cpu = process.cpuUsage(cpuBefore)
-    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 }
+    return { ms, sdpMs, cpuMs: (cpu.user + cpu.system) / 1000 }
   } finally {
     clearTimeout(timer)
     offerer.close()

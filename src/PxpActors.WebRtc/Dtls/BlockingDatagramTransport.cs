@@ -10,26 +10,40 @@ namespace PxpActors.WebRtc.Dtls;
 /// calling the lower ReceiveAsync with a timeout means no datagram is ever lost to a cancelled read.
 /// <see cref="Close"/> (from BouncyCastle or from us) wakes a blocked receive with
 /// <see cref="DatagramConnectionClosedException"/>, which is how the worker thread is ended on demand.
+/// The lower connection may still be on its way (ICE checking): the pump starts reading once it arrives,
+/// and BouncyCastle is only handed this transport after it has (see <see cref="Lower"/>).
 /// </summary>
 internal sealed class BlockingDatagramTransport : DatagramTransport
 {
     /// <summary>Largest DTLS record we accept whatever the lower path claims: 2^14 + 2048 expansion + header.</summary>
     private const int MaxRecordDatagram = (1 << 14) + 2048 + 13;
 
-    private readonly IDatagramConnection _lower;
+    private readonly Task<IDatagramConnection> _pendingLower;
     private readonly int _inboxCapacity;
     private readonly Queue<byte[]> _inbox = new();
     private readonly object _gate = new();
     private readonly CancellationTokenSource _pumpStop = new();
     private bool _closed;
     private Exception? _lowerFailure;
+    private readonly object _flightGate = new();
+    private volatile bool _coalescing = true;
+    private byte[]? _flight;
+    private int _flightLength;
 
     public BlockingDatagramTransport(IDatagramConnection lower, int inboxCapacity)
+        : this(Task.FromResult(lower), inboxCapacity)
     {
-        _lower = lower;
+    }
+
+    public BlockingDatagramTransport(Task<IDatagramConnection> lower, int inboxCapacity)
+    {
+        _pendingLower = lower;
         _inboxCapacity = inboxCapacity;
         Pump = Task.Run(PumpAsync);
     }
+
+    /// <summary>The path below; only valid once the task given to the constructor has succeeded.</summary>
+    private IDatagramConnection Lower => _pendingLower.Result;
 
     /// <summary>Ends once the lower connection closes or <see cref="StopPumpAsync"/> is called; never faults.</summary>
     public Task Pump { get; }
@@ -45,15 +59,16 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         get { lock (_gate) return _lowerFailure; }
     }
 
-    public int GetReceiveLimit() => Math.Max(_lower.MaxDatagramSize, MaxRecordDatagram);
+    public int GetReceiveLimit() => Math.Max(Lower.MaxDatagramSize, MaxRecordDatagram);
 
-    public int GetSendLimit() => _lower.MaxDatagramSize;
+    public int GetSendLimit() => Lower.MaxDatagramSize;
 
     public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
 
     /// <summary>Blocks for the next datagram; -1 after <paramref name="waitMillis"/> (0 = no limit).</summary>
     public int Receive(Span<byte> buffer, int waitMillis)
     {
+        FlushFlight(); // BouncyCastle waits for the peer only once its flight is written
         byte[] datagram;
         lock (_gate)
         {
@@ -89,9 +104,55 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     public void Send(ReadOnlySpan<byte> buffer)
     {
         if (IsClosed) return;
+        if (_coalescing)
+        {
+            // During the handshake BouncyCastle writes each message of a flight as its own record; packing them
+            // into as few datagrams as the path allows (RFC 6347 section 4.1.1) saves the peer a wake-up per message.
+            var limit = Lower.MaxDatagramSize;
+            lock (_flightGate)
+            {
+                if (_flightLength > 0 && _flightLength + buffer.Length > limit) FlushFlight();
+                if (buffer.Length <= limit)
+                {
+                    _flight ??= new byte[limit];
+                    buffer.CopyTo(_flight.AsSpan(_flightLength));
+                    _flightLength += buffer.Length;
+                    return;
+                }
+            }
+        }
+        SendNow(buffer);
+    }
+
+    /// <summary>
+    /// The handshake is over (or failed): what is still packed goes out (the final flight, a fatal alert) and
+    /// later records (application data, from any thread) are sent one by one as they come.
+    /// </summary>
+    public void EndHandshake()
+    {
+        FlushFlight();
+        _coalescing = false;
+    }
+
+    /// <summary>Sends the packed records, if any.</summary>
+    private void FlushFlight()
+    {
+        if (!_coalescing) return;
+        lock (_flightGate)
+        {
+            if (_flightLength == 0) return;
+            var length = _flightLength;
+            _flightLength = 0;
+            SendNow(_flight.AsSpan(0, length));
+        }
+    }
+
+    private void SendNow(ReadOnlySpan<byte> buffer)
+    {
+        if (IsClosed) return;
         try
         {
-            var pending = _lower.SendAsync(buffer.ToArray());
+            var pending = Lower.SendAsync(buffer.ToArray());
             if (!pending.IsCompletedSuccessfully) pending.AsTask().GetAwaiter().GetResult();
         }
         catch (DatagramConnectionClosedException)
@@ -102,6 +163,7 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
 
     public void Close()
     {
+        FlushFlight(); // BouncyCastle closes right after writing a fatal alert: the peer must still get it
         lock (_gate)
         {
             _closed = true;
@@ -120,12 +182,13 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
 
     private async Task PumpAsync()
     {
-        var buffer = new byte[GetReceiveLimit()];
         try
         {
+            var lower = await _pendingLower.WaitAsync(_pumpStop.Token).ConfigureAwait(false);
+            var buffer = new byte[GetReceiveLimit()];
             while (true)
             {
-                var length = await _lower.ReceiveAsync(buffer, _pumpStop.Token).ConfigureAwait(false);
+                var length = await lower.ReceiveAsync(buffer, _pumpStop.Token).ConfigureAwait(false);
                 lock (_gate)
                 {
                     if (_closed) return;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
@@ -6,6 +7,7 @@ using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Utilities;
 using Org.BouncyCastle.X509;
 
 namespace PxpActors.WebRtc.Dtls;
@@ -17,12 +19,15 @@ namespace PxpActors.WebRtc.Dtls;
 /// </summary>
 public sealed class DtlsCertificate
 {
-    private DtlsCertificate(X509Certificate certificate, AsymmetricKeyParameter privateKey)
+    private const int P256FieldBytes = 32;
+
+    private DtlsCertificate(X509Certificate certificate, ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey)
     {
         Certificate = certificate;
         PrivateKey = privateKey;
         Der = certificate.GetEncoded();
         Fingerprint = DtlsFingerprint.Compute(Der);
+        NativeSigningKey = TryCreateNativeKey(privateKey, publicKey);
     }
 
     /// <summary>The DER encoding, as sent in the handshake's Certificate message.</summary>
@@ -36,6 +41,12 @@ public sealed class DtlsCertificate
     internal X509Certificate Certificate { get; }
 
     internal AsymmetricKeyParameter PrivateKey { get; }
+
+    /// <summary>
+    /// The same key pair in the platform's ECDSA, made here, off any handshake's clock; null where the platform
+    /// has none (then BouncyCastle signs).
+    /// </summary>
+    internal ECDsa? NativeSigningKey { get; }
 
     /// <summary>Generates a new key pair and a certificate valid from a day before now (clock skew) for <paramref name="lifetime"/>.</summary>
     public static DtlsCertificate Generate(TimeProvider timeProvider, TimeSpan lifetime)
@@ -56,6 +67,33 @@ public sealed class DtlsCertificate
         generator.SetNotAfter(now.Add(lifetime));
         generator.SetPublicKey(keyPair.Public);
         var certificate = generator.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", keyPair.Private, random));
-        return new DtlsCertificate(certificate, keyPair.Private);
+        return new DtlsCertificate(certificate, (ECPrivateKeyParameters)keyPair.Private, (ECPublicKeyParameters)keyPair.Public);
+    }
+
+    private static ECDsa? TryCreateNativeKey(ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey)
+    {
+        var q = publicKey.Q.Normalize();
+        var parameters = new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            D = BigIntegers.AsUnsignedByteArray(P256FieldBytes, privateKey.D),
+            Q = new ECPoint
+            {
+                X = q.AffineXCoord.GetEncoded(),
+                Y = q.AffineYCoord.GetEncoded(),
+            },
+        };
+        try
+        {
+            return ECDsa.Create(parameters);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or CryptographicException)
+        {
+            return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(parameters.D);
+        }
     }
 }

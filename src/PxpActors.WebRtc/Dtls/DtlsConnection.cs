@@ -18,22 +18,27 @@ namespace PxpActors.WebRtc.Dtls;
 /// deterministically: closing the transport under it wakes its blocked receive with an exception, and
 /// <see cref="DisposeAsync"/> waits until the thread and the lower path's pump have both ended. The handshake
 /// deadline is ours, on the injected <see cref="TimeProvider"/>, so tests can expire it without waiting.
+/// <para>The path below may be handed over while it is still being established (ICE checking): the thread
+/// and BouncyCastle's client or server are then set up ahead, and the first flight goes out on the thread
+/// that learns the path is ready, without a thread-pool hop or a thread start on the critical path.</para>
 /// <para>Known BouncyCastle limit: while a server re-sends its final flight (the peer lost it), an
 /// application send racing that retransmission can go out in the handshake epoch and be lost; SCTP above
 /// retransmits it.</para>
 /// </remarks>
 public sealed class DtlsConnection : IDatagramConnection
 {
-    private readonly IDatagramConnection _lower;
+    private readonly Task<IDatagramConnection> _lower;
     private readonly DtlsHandshakeParameters _parameters;
+    private readonly TimeProvider _timeProvider;
     private readonly BlockingDatagramTransport _transport;
     private readonly DtlsPeerState _state;
     private readonly Channel<byte[]> _received;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _workerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abandon = new();
     private readonly Thread _worker;
-    private readonly ITimer _handshakeTimer;
     private readonly object _gate = new();
+    private ITimer? _handshakeTimer;
     private DtlsTransport? _dtls;
     private bool _closeRequested;
     private bool _timedOut;
@@ -41,12 +46,13 @@ public sealed class DtlsConnection : IDatagramConnection
     private Task? _disposal;
     private int _maxDatagramSize;
 
-    private DtlsConnection(IDatagramConnection lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider)
+    private DtlsConnection(Task<IDatagramConnection> lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.HandshakeTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.ReceiveQueueCapacity, 0);
         _lower = lower;
         _parameters = parameters;
+        _timeProvider = timeProvider;
         _state = new DtlsPeerState(parameters.LocalCertificate, parameters.RemoteFingerprint, parameters.Settings);
         _received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(parameters.Settings.ReceiveQueueCapacity)
         {
@@ -58,8 +64,6 @@ public sealed class DtlsConnection : IDatagramConnection
         _workerExited.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
 
         _transport = new BlockingDatagramTransport(lower, parameters.Settings.ReceiveQueueCapacity);
-        _handshakeTimer = timeProvider.CreateTimer(_ => OnHandshakeTimeout(), null,
-            parameters.Settings.HandshakeTimeout, System.Threading.Timeout.InfiniteTimeSpan);
         _worker = new Thread(Run) { IsBackground = true, Name = $"dtls-{parameters.Role.ToString().ToLowerInvariant()}" };
         _worker.Start();
     }
@@ -70,12 +74,27 @@ public sealed class DtlsConnection : IDatagramConnection
     /// <see cref="DtlsException"/> for any other failure. On failure everything is released, including
     /// <paramref name="lower"/>, before the exception is thrown.
     /// </summary>
-    public static async Task<DtlsConnection> HandshakeAsync(
+    public static Task<DtlsConnection> HandshakeAsync(
         IDatagramConnection lower,
+        DtlsHandshakeParameters parameters,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default) =>
+        HandshakeAsync(Task.FromResult(lower), parameters, timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="HandshakeAsync(IDatagramConnection, DtlsHandshakeParameters, TimeProvider?, CancellationToken)"/>
+    /// over a path still being established, typically <c>IceAgent.ConnectAsync()</c>: everything is made ready now
+    /// and the handshake starts the moment <paramref name="lower"/> completes; its timeout runs from then. When
+    /// <paramref name="lower"/> fails, that exception is thrown as it is. The path is owned from the moment it
+    /// arrives, also when this connection was disposed before.
+    /// </summary>
+    public static async Task<DtlsConnection> HandshakeAsync(
+        Task<IDatagramConnection> lower,
         DtlsHandshakeParameters parameters,
         TimeProvider? timeProvider = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(lower);
         var connection = new DtlsConnection(lower, parameters, timeProvider ?? TimeProvider.System);
         try
         {
@@ -102,7 +121,8 @@ public sealed class DtlsConnection : IDatagramConnection
 
     /// <summary>
     /// Completes when the connection has ended: normally after a close by either side (close_notify),
-    /// faulted with a <see cref="DtlsException"/> when it failed.
+    /// faulted with a <see cref="DtlsException"/> when it failed (with the path's own error when the path below
+    /// could not be established).
     /// </summary>
     public Task Completion => _workerExited.Task;
 
@@ -163,8 +183,9 @@ public sealed class DtlsConnection : IDatagramConnection
         {
             _closeRequested = true;
             dtls = _dtls;
+            _handshakeTimer?.Dispose();
         }
-        _handshakeTimer.Dispose();
+        _abandon.Cancel();
         if (dtls is not null)
         {
             try
@@ -179,8 +200,19 @@ public sealed class DtlsConnection : IDatagramConnection
         _transport.Close();
         await _workerExited.Task.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         _worker.Join();
+        _abandon.Dispose();
         await _transport.StopPumpAsync().ConfigureAwait(false);
-        await _lower.DisposeAsync().ConfigureAwait(false);
+        if (_lower.IsCompletedSuccessfully)
+        {
+            await _lower.Result.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (!_lower.IsCompleted)
+        {
+            // Still being established: it is ours to release whenever it arrives.
+            _ = _lower.ContinueWith(static t => t.Result.DisposeAsync().AsTask(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap()
+                .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
     }
 
     private void Run()
@@ -189,10 +221,14 @@ public sealed class DtlsConnection : IDatagramConnection
         try
         {
             var crypto = new BcTlsCrypto(new SecureRandom());
-            var dtls = _parameters.Role == DtlsRole.Client
-                ? new DtlsClientProtocol().Connect(new DtlsClientPeer(crypto, _state), _transport)
+            var client = _parameters.Role == DtlsRole.Client ? new DtlsClientPeer(crypto, _state) : null;
+            var server = client is null ? new DtlsServerPeer(crypto, _state) : null;
+            AwaitLowerPath();
+            var dtls = client is not null
+                ? new DtlsClientProtocol().Connect(client, _transport)
                 // No HelloVerifyRequest cookie: ICE's consent checks already proved the peer's address.
-                : new DtlsServerProtocol { VerifyRequests = false }.Accept(new DtlsServerPeer(crypto, _state), _transport);
+                : new DtlsServerProtocol { VerifyRequests = false }.Accept(server!, _transport);
+            _transport.EndHandshake();
             lock (_gate)
             {
                 if (_closeRequested || _timedOut)
@@ -202,8 +238,8 @@ public sealed class DtlsConnection : IDatagramConnection
                 }
                 _dtls = dtls;
                 _maxDatagramSize = dtls.GetSendLimit();
+                _handshakeTimer?.Dispose();
             }
-            _handshakeTimer.Dispose();
             handshakeDone = true;
             _handshake.TrySetResult();
             ReceiveUntilClosed(dtls);
@@ -212,11 +248,36 @@ public sealed class DtlsConnection : IDatagramConnection
         {
             var failure = Explain(error, handshakeDone);
             lock (_gate) _failure = failure;
+            if (!handshakeDone) _transport.EndHandshake(); // a fatal alert BouncyCastle wrote still reaches the peer
             _handshake.TrySetException(failure ?? new DatagramConnectionClosedException("The DTLS connection was closed."));
             _received.Writer.TryComplete();
             _transport.Close();
             if (failure is null) _workerExited.TrySetResult();
             else _workerExited.TrySetException(failure);
+        }
+    }
+
+    /// <summary>
+    /// Blocks the worker until the path below is ready, then starts the handshake deadline. Task.Wait (unlike
+    /// awaiting, or Task.WaitAny) is woken directly by the thread completing the task, even one made with
+    /// RunContinuationsAsynchronously like ICE's: no thread-pool hop between "ICE connected" and the first flight.
+    /// </summary>
+    private void AwaitLowerPath()
+    {
+        try
+        {
+            _lower.Wait(_abandon.Token);
+        }
+        catch (Exception e) when (e is AggregateException or OperationCanceledException)
+        {
+            // The path failed or we were closed first; told apart below.
+        }
+        lock (_gate)
+        {
+            if (_closeRequested) throw new DatagramConnectionClosedException("The DTLS connection was closed before its path was ready.");
+            if (!_lower.IsCompletedSuccessfully) throw new DatagramConnectionClosedException("The path below DTLS could not be established.");
+            _handshakeTimer = _timeProvider.CreateTimer(_ => OnHandshakeTimeout(), null,
+                _parameters.Settings.HandshakeTimeout, System.Threading.Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -243,6 +304,10 @@ public sealed class DtlsConnection : IDatagramConnection
         var phase = handshakeDone ? "connection" : "handshake";
         if (closeRequested)
             return handshakeDone ? null : new DatagramConnectionClosedException("The DTLS handshake was abandoned: the connection was closed.");
+        if (_lower.IsFaulted)
+            return _lower.Exception.InnerException ?? _lower.Exception; // e.g. ICE failed: its own error, unwrapped
+        if (_lower.IsCanceled)
+            return new OperationCanceledException("Establishing the path below DTLS was cancelled.");
         if (timedOut)
             return new DtlsHandshakeTimeoutException(_parameters.Settings.HandshakeTimeout);
         if (_state.Mismatch is { } mismatch)

@@ -33,8 +33,11 @@ internal sealed class DtlsPeerState(DtlsCertificate localCertificate, DtlsFinger
         new([crypto.CreateCertificate(localCertificate.Der)]);
 
     public TlsCredentialedSigner CreateSigner(TlsContext context, BcTlsCrypto crypto) =>
-        new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, localCertificate.PrivateKey,
-            LocalTlsCertificate(crypto), EcdsaSha256);
+        localCertificate.NativeSigningKey is { } native
+            ? new DefaultTlsCredentialedSigner(new TlsCryptoParameters(context), new DtlsNativeEcdsaSigner(native),
+                LocalTlsCertificate(crypto), EcdsaSha256)
+            : new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, localCertificate.PrivateKey,
+                LocalTlsCertificate(crypto), EcdsaSha256);
 
     /// <summary>Fails the handshake with bad_certificate unless the peer's end-entity certificate matches.</summary>
     public void VerifyRemote(Certificate? presented)

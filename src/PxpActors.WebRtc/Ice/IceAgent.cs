@@ -37,6 +37,7 @@ public sealed class IceAgent : IAsyncDisposable
     private readonly TaskCompletionSource<IDatagramConnection> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _gatheringComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _connectionEnd;
     private int _dispatching;
     private int _pendingResolutions;
     private bool _endOfCandidatesDeferred;
@@ -204,6 +205,8 @@ public sealed class IceAgent : IAsyncDisposable
             if (!_released) input(_core);
             Pump();
         }
+        // The connection's reader may resume synchronously when it is completed, so that happens outside the lock.
+        if (Interlocked.Exchange(ref _connectionEnd, null) is { } end) _connection.Complete(end);
         DispatchEvents();
     }
 
@@ -228,7 +231,7 @@ public sealed class IceAgent : IAsyncDisposable
                     terminal = true;
                     var error = failed.Error ?? new IceException(IceFailureReason.Closed, "The ICE agent was closed.");
                     _connected.TrySetException(error);
-                    _connection.Complete(error);
+                    _connectionEnd ??= error;
                     break;
                 case IceGatheringCompleteEvent:
                     _gatheringComplete.TrySetResult();

@@ -352,9 +352,37 @@ internal sealed class IceAgentCore
             return;
         }
         if (useCandidate) pair.NominateOnSuccess = true;
-        if (pair.State != IceCandidatePairState.InProgress) _checklist.Trigger(pair);
         if (State == IceConnectionState.New) SetState(IceConnectionState.Checking);
+        SendTriggeredCheck(pair, now);
         SchedulePacer(now);
+    }
+
+    /// <summary>
+    /// RFC 8445 §7.3.1.4: the peer's check triggers ours on the same pair. It goes out at once instead of on
+    /// the next Ta tick: the peer's authenticated checks already pace it (one of ours per one of theirs), and
+    /// waiting for the pacer would only delay a path the peer has just shown to work.
+    /// <para>When our check on the pair is still in flight, the RFC has it replaced by a new one. Usually its
+    /// response is a moment away (both sides check at once), so a new check would only add traffic; we
+    /// retransmit it within Ta instead, which gives the same recovery when it was lost (say to the peer's
+    /// NAT before that opened) without waiting for its retransmission timer (500 ms, doubling).</para>
+    /// </summary>
+    private void SendTriggeredCheck(IceCandidatePair pair, DateTimeOffset now)
+    {
+        if (_remoteCredentials is null)
+        {
+            _checklist.Trigger(pair); // held until the remote password arrives with the answer
+            return;
+        }
+        if (pair.State == IceCandidatePairState.InProgress)
+        {
+            foreach (var transaction in _transactions.Values)
+            {
+                if (transaction.Kind == IceTransactionKind.Check && transaction.Pair == pair)
+                    transaction.RetransmitNoLaterThan(now + _options.CheckInterval);
+            }
+            return;
+        }
+        SendCheck(pair, nominating: false, now);
     }
 
     /// <summary>

@@ -26,6 +26,10 @@ internal sealed class IceConnection : IDatagramConnection
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then reports a full queue and we drop
             SingleReader = false,
             SingleWriter = false,
+            // A waiting reader (the DTLS pump) resumes on the receive loop that delivered the datagram instead of
+            // a thread-pool hop later: one scheduling delay less per handshake flight. Deliver runs outside the
+            // agent's lock, so the reader's code never runs under it.
+            AllowSynchronousContinuations = true,
         });
     }
 

@@ -34,6 +34,12 @@ internal sealed class IceTransaction(
     /// <summary>The PRIORITY we put in the request (a local peer-reflexive candidate gets it).</summary>
     public uint PeerReflexivePriority { get; init; }
 
+    /// <summary>Brings the next retransmission forward to <paramref name="at"/> at the latest (the schedule goes on from there).</summary>
+    public void RetransmitNoLaterThan(DateTimeOffset at)
+    {
+        if (at < Deadline) Deadline = at;
+    }
+
     /// <summary>Called at the deadline: true and a new deadline when another transmission is due, false when exhausted.</summary>
     public bool Retransmit(DateTimeOffset now, TimeSpan maxRto)
     {

@@ -18,6 +18,12 @@ internal sealed class InflightChunk(DataChunk chunk, OutgoingMessage message)
     public bool InFlight { get; set; }
     public bool MarkedForRetransmit { get; set; }
     public int MissIndications { get; set; }
+
+    /// <summary>
+    /// Already fast-retransmitted: SACKs sent before that copy arrived still report the TSN missing, so
+    /// counting them again would resend it needlessly; if the copy is lost too, T3-rtx repairs it.
+    /// </summary>
+    public bool FastRetransmitted { get; set; }
     public bool Abandoned { get; set; }
 
     /// <summary>Its bytes were already taken off the buffered amount (acknowledged or abandoned).</summary>

@@ -17,6 +17,9 @@ public sealed partial class SctpAssociation
     private int _packetsSinceSack;
     private uint _lastAdvertisedRwnd;
 
+    /// <summary>A SACK (a window update, say) or a control chunk waits to be sent: the owner should poll packets soon.</summary>
+    public bool HasUrgentOutput => _sackPending || _control.Count > 0;
+
     /// <summary>The window we would advertise now: buffer minus fragments, held messages and undrained events.</summary>
     public int OurReceiveWindow => Math.Max(0, _options.ReceiveBufferSize - (_receiver?.BytesHeld ?? 0) - _eventBytes);
 
@@ -121,6 +124,12 @@ public sealed partial class SctpAssociation
         return true;
     }
 
+    /// <summary>DATA chunks refused because our window was full (or too far ahead) so far.</summary>
+    public long DataChunksDropped { get; private set; }
+
+    /// <summary>DATA chunks received again (the peer retransmitted what we had) so far.</summary>
+    public long DuplicateDataChunks { get; private set; }
+
     /// <summary>The causes of the last ERROR chunk the peer sent, for diagnostics.</summary>
     public string? LastPeerError { get; private set; }
 
@@ -133,6 +142,10 @@ public sealed partial class SctpAssociation
         if (badStream)
             EnqueueControl(new ErrorChunk([new ErrorCause(ErrorCauseCode.InvalidStreamIdentifier, new byte[] { (byte)(data.StreamId >> 8), (byte)data.StreamId, 0, 0 })]));
         var result = _receiver!.OnData(data, _eventBytes, discardPayload: badStream);
+        if (result == DataReceiveResult.Dropped)
+            DataChunksDropped++;
+        else if (result == DataReceiveResult.Duplicate)
+            DuplicateDataChunks++;
         // Gaps, duplicates, drops and a nearly closed window are news the sender needs at once.
         if (result != DataReceiveResult.Accepted || data.ImmediateAck || OurReceiveWindow < _options.MaxPacketSize)
             _sackImmediately = true;

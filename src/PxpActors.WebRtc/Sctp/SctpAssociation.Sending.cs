@@ -85,7 +85,8 @@ public sealed partial class SctpAssociation
         if (!HasPeer)
             return null;
 
-        var budget = _options.MaxPacketSize - SctpPacket.CommonHeaderLength;
+        // Every chunk, the last one too, is padded to a 4-byte word (RFC 9260 3.2), so packets come in whole words.
+        var budget = (_options.MaxPacketSize & ~3) - SctpPacket.CommonHeaderLength;
         var chunks = new List<Chunk>();
         while (_control.TryPeek(out var next) && next.Tag is null)
         {
@@ -102,6 +103,10 @@ public sealed partial class SctpAssociation
         }
         if (State != SctpAssociationState.Closed)
         {
+            // A SACK held back by the delayed-ack timer rides along with DATA going out anyway (RFC 9260 6.2):
+            // a request/response exchange then never sends a SACK of its own nor waits for the timer.
+            if (_delayedAckDue is not null && HasDataReadyToSend)
+                _sackPending = true;
             AddSack(chunks, ref budget);
             AddForwardTsn(chunks, ref budget);
             AddReconfigRequest(chunks, ref budget);
@@ -110,6 +115,11 @@ public sealed partial class SctpAssociation
         }
         return chunks.Count == 0 ? null : Seal(_peerTag, chunks);
     }
+
+    /// <summary>DATA that <see cref="AddData"/> would put in the next packet (windows permitting).</summary>
+    private bool HasDataReadyToSend =>
+        State is SctpAssociationState.Established or SctpAssociationState.ShutdownPending or SctpAssociationState.ShutdownReceived
+        && (_markedForRetransmit > 0 || (_sendQueue.First is not null && _flightSize < _congestion!.Cwnd && (_peerRwnd > 0 || _flightSize == 0)));
 
     private byte[] Seal(uint tag, List<Chunk> chunks) =>
         new SctpPacket(_options.LocalPort, _options.RemotePort, tag, chunks).ToArray();
@@ -131,6 +141,7 @@ public sealed partial class SctpAssociation
                     break;
                 c.MarkedForRetransmit = false;
                 _markedForRetransmit--;
+                ChunksRetransmitted++;
                 PutInFlight(c, now);
                 chunks.Add(c.Chunk);
                 budget -= c.Chunk.PaddedLength;
@@ -373,7 +384,7 @@ public sealed partial class SctpAssociation
             var c = _inflight[i]!;
             if (SerialNumber.GreaterOrEqual(c.Chunk.Tsn, highestNewlyAcked))
                 break;
-            if (c.GapAcked || c.Abandoned || c.MarkedForRetransmit)
+            if (c.GapAcked || c.Abandoned || c.MarkedForRetransmit || c.FastRetransmitted)
                 continue;
             if (++c.MissIndications < 3)
                 continue;
@@ -383,6 +394,7 @@ public sealed partial class SctpAssociation
             else
             {
                 MarkForRetransmit(c);
+                c.FastRetransmitted = true;
                 newlyMarked = true;
             }
         }
@@ -392,6 +404,7 @@ public sealed partial class SctpAssociation
             _fastRecoveryExitPoint = _nextTsn - 1;
             _congestion!.OnFastRetransmit();
             _fastRetransmitBurst = true;
+            FastRetransmits++;
         }
     }
 
@@ -405,6 +418,7 @@ public sealed partial class SctpAssociation
             Fail($"peer unreachable: {_errorCount - 1} retransmission timeouts in a row");
             return;
         }
+        RetransmissionTimeouts++;
         _rto.BackOff();
         _congestion!.OnRetransmissionTimeout();
         _inFastRecovery = false;
@@ -418,6 +432,7 @@ public sealed partial class SctpAssociation
             else
             {
                 c.MissIndications = 0;
+                c.FastRetransmitted = false;
                 MarkForRetransmit(c);
             }
         }
@@ -452,6 +467,15 @@ public sealed partial class SctpAssociation
 
     /// <summary>Messages given up under partial reliability so far.</summary>
     public long MessagesAbandoned { get; private set; }
+
+    /// <summary>T3-rtx expiries so far (each one collapses the congestion window).</summary>
+    public long RetransmissionTimeouts { get; private set; }
+
+    /// <summary>Fast retransmits entered on three miss indications so far.</summary>
+    public long FastRetransmits { get; private set; }
+
+    /// <summary>DATA chunks sent again (after a timeout or a fast retransmit) so far.</summary>
+    public long ChunksRetransmitted { get; private set; }
 
     /// <summary>RFC 3758 3.5 C: move the Advanced.Peer.Ack.Point over abandoned chunks and announce it.</summary>
     private void AdvancePeerAckPoint()

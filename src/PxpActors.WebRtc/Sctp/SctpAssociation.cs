@@ -64,6 +64,9 @@ public sealed partial class SctpAssociation
     public TimeSpan RetransmissionTimeout => _rto.Rto;
     public TimeSpan? SmoothedRoundTripTime => _rto.SmoothedRtt;
 
+    /// <summary>Events wait in <see cref="TryPollEvent"/>.</summary>
+    public bool HasPendingEvents => _events.Count > 0;
+
     /// <summary>The next event for the owner. Received messages stay in our window until polled here.</summary>
     public bool TryPollEvent(out SctpEvent sctpEvent)
     {

@@ -3,15 +3,23 @@ using PxpActors.WebRtc.Transport;
 namespace PxpActors.WebRtc.Sctp;
 
 /// <summary>
-/// Runs an <see cref="SctpAssociation"/> over a datagram connection (DTLS in WebRTC, RFC 8261): one
-/// receive loop feeds packets in, one pump task sends what the association produces and re-arms a single
-/// timer on the injected <see cref="TimeProvider"/>. All association calls are serialized by one lock;
-/// waiting callers are woken when anything changes. Events are read by one consumer with
-/// <see cref="ReadEventAsync"/>; unread messages stay in the association's window (backpressure to the peer).
+/// Runs an <see cref="SctpAssociation"/> over a datagram connection (DTLS in WebRTC, RFC 8261). A receive
+/// loop feeds packets in (a backlog as one batch) and wakes event readers itself; a pump task sends what
+/// the association produces (SACKs, data a SACK let out, timer expiries on the injected
+/// <see cref="TimeProvider"/>) so encryption runs beside the receives. A caller's own message goes out
+/// from the caller's thread without a hop, carrying any delayed SACK along. One sender at a time keeps
+/// packets in order; a thread that finds another one sending leaves the work to it. All association calls
+/// are serialized by one lock; waiting callers are woken when anything changes. Events are read by one
+/// consumer with <see cref="ReadEventAsync"/>; unread messages stay in the association's window
+/// (backpressure to the peer).
 /// </summary>
 public sealed class SctpTransport : IAsyncDisposable
 {
-    private const int ReceiveBufferBytes = 65536;
+    // The largest datagram any seam hands up: a DTLS record's plaintext is at most 2^14 bytes (RFC 6347 4.1).
+    private const int MaxDtlsPlaintext = 1 << 14;
+
+    // Most received packets handled before what they triggered (SACKs, new data) is sent.
+    private const int MaxReceiveBatch = 16;
 
     private readonly IDatagramConnection _connection;
     private readonly bool _ownsConnection;
@@ -19,12 +27,15 @@ public sealed class SctpTransport : IAsyncDisposable
     private readonly SctpAssociation _association;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly List<byte[]> _outgoing = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
     private TaskCompletionSource _changed = NewSignal();
     private Task? _receiveLoop;
     private Task? _pumpLoop;
     private bool _closedEventRead;
+    private int _sendRequested;
     private string? _closeReason;
 
     public SctpTransport(IDatagramConnection connection, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null, bool ownsConnection = true)
@@ -33,7 +44,7 @@ public sealed class SctpTransport : IAsyncDisposable
         _ownsConnection = ownsConnection;
         _time = timeProvider ?? TimeProvider.System;
         options ??= new SctpAssociationOptions();
-        // Never build packets the path below cannot carry.
+        // Never build packets the path below cannot carry (the association rounds down to whole 4-byte words).
         options = options with { MaxPacketSize = Math.Min(options.MaxPacketSize, connection.MaxDatagramSize) };
         _association = new SctpAssociation(options, _time);
         _timer = _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -105,7 +116,7 @@ public sealed class SctpTransport : IAsyncDisposable
             }
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        Wake();
+        await SendPendingAsync().ConfigureAwait(false);
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the association (checked after every change).</summary>
@@ -136,7 +147,8 @@ public sealed class SctpTransport : IAsyncDisposable
                 {
                     if (e is SctpEvent.Closed)
                         _closedEventRead = true;
-                    Wake(); // draining a message may reopen our window: let the pump send a window update
+                    if (_association.HasUrgentOutput)
+                        Wake(); // draining opened our window: the pump sends the window update
                     return e;
                 }
                 if (_closedEventRead)
@@ -196,6 +208,7 @@ public sealed class SctpTransport : IAsyncDisposable
             await _connection.DisposeAsync().ConfigureAwait(false);
         await AwaitQuietly(_pumpLoop).ConfigureAwait(false);
         await AwaitQuietly(_receiveLoop).ConfigureAwait(false);
+        await _sending.WaitAsync().ConfigureAwait(false); // a caller's send in progress ends; none starts again
         await _timer.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         lock (_gate)
@@ -227,16 +240,28 @@ public sealed class SctpTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Feeds received packets to the association. Datagrams that were already waiting are taken as one
+    /// batch (up to <see cref="MaxReceiveBatch"/>) before readers and the pump are woken, so a backlog is
+    /// answered by one SACK and one round of new data instead of one per packet.
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[ReceiveBufferBytes];
+        var buffer = new byte[Math.Max(MaxDtlsPlaintext, _connection.MaxDatagramSize)];
         var token = _stop.Token;
+        var batched = 0;
         while (!token.IsCancellationRequested)
         {
             int length;
             try
             {
-                length = await _connection.ReceiveAsync(buffer, token).ConfigureAwait(false);
+                var next = _connection.ReceiveAsync(buffer, token);
+                if (batched > 0 && (!next.IsCompleted || batched >= MaxReceiveBatch))
+                {
+                    batched = 0;
+                    Delivered();
+                }
+                length = await next.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -254,47 +279,37 @@ public sealed class SctpTransport : IAsyncDisposable
             }
             lock (_gate)
                 _association.HandlePacket(buffer.AsSpan(0, length));
-            Wake();
+            batched++;
         }
     }
 
-    private async Task PumpLoopAsync()
+    /// <summary>
+    /// After a batch: event readers go on at once, and the pump sends the SACKs and window-opened data, so
+    /// encrypting them runs beside the next receives rather than in their way.
+    /// </summary>
+    private void Delivered()
     {
-        var token = _stop.Token;
-        var packets = new List<byte[]>();
-        while (true)
+        TaskCompletionSource? changed = null;
+        lock (_gate)
         {
-            TaskCompletionSource changed;
-            bool closed;
-            lock (_gate)
+            // Other waiters (blocked senders, state watchers) hear from the pump once it has sent.
+            if (_association.HasPendingEvents)
             {
-                _association.HandleTimeout();
-                while (_association.PollPacket() is { } packet)
-                    packets.Add(packet);
-                ArmTimer(_association.NextTimeout);
-                closed = _association.State == SctpAssociationState.Closed;
                 changed = _changed;
                 _changed = NewSignal();
             }
-            foreach (var packet in packets)
-            {
-                try
-                {
-                    await _connection.SendAsync(packet, token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is DatagramConnectionClosedException or ObjectDisposedException or OperationCanceledException)
-                {
-                    lock (_gate)
-                    {
-                        _closeReason ??= $"datagram connection closed: {e.Message}";
-                        _association.Abort(_closeReason);
-                    }
-                    break;
-                }
-            }
-            packets.Clear();
-            changed.TrySetResult();
-            if (closed)
+        }
+        changed?.TrySetResult();
+        Wake();
+    }
+
+    /// <summary>Timer expiries and wake-ups: sends what is due until the association is closed and its last packet sent.</summary>
+    private async Task PumpLoopAsync()
+    {
+        var token = _stop.Token;
+        while (true)
+        {
+            if (await SendPendingAsync().ConfigureAwait(false))
                 return;
             try
             {
@@ -305,6 +320,76 @@ public sealed class SctpTransport : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Sends what the association has to send (timers included) on this thread, unless another thread is
+    /// sending: then that one picks the request up before it lets go, so nothing is left behind, packets
+    /// stay in order and no thread waits for another. True when this call saw the association closed.
+    /// </summary>
+    private async ValueTask<bool> SendPendingAsync()
+    {
+        Volatile.Write(ref _sendRequested, 1);
+        var closed = false;
+        while (Volatile.Read(ref _sendRequested) == 1 && _sending.Wait(0))
+        {
+            try
+            {
+                while (Interlocked.Exchange(ref _sendRequested, 0) == 1)
+                    closed |= await SendDueAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sending.Release();
+            }
+        }
+        if (closed)
+            Wake(); // the pump ends once it has seen the close
+        return closed;
+    }
+
+    /// <summary>One round under the sender: drain the association's packets, re-arm the timer, wake waiters, send. True once closed.</summary>
+    private async ValueTask<bool> SendDueAsync()
+    {
+        TaskCompletionSource changed;
+        bool closed;
+        lock (_gate)
+        {
+            _association.HandleTimeout();
+            while (_association.PollPacket() is { } packet)
+                _outgoing.Add(packet);
+            ArmTimer(_association.NextTimeout);
+            closed = _association.State == SctpAssociationState.Closed;
+            changed = _changed;
+            _changed = NewSignal();
+        }
+        // Waiters (event readers, blocked senders) go on while we encrypt and send.
+        changed.TrySetResult();
+        try
+        {
+            foreach (var packet in _outgoing)
+                await _connection.SendAsync(packet, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Closed below us, or refused a packet: either way nothing more can be sent, so the association ends.
+            lock (_gate)
+            {
+                _closeReason ??= e is DatagramConnectionClosedException or ObjectDisposedException or OperationCanceledException
+                    ? $"datagram connection closed: {e.Message}"
+                    : $"sending failed: {e.Message}";
+                _association.Abort(_closeReason);
+                closed = true;
+                changed = _changed;
+                _changed = NewSignal();
+            }
+            changed.TrySetResult(); // the close is news too
+        }
+        finally
+        {
+            _outgoing.Clear();
+        }
+        return closed;
     }
 
     private void ArmTimer(DateTimeOffset? due)

@@ -40,6 +40,12 @@ public sealed partial class WrtcPeer
         return Convert.FromBase64String((string)message["base64"]!);
     }
 
+    /// <summary>
+    /// While on, libwebrtc sends every message it receives on the channel straight back (text as text,
+    /// binary as binary) instead of reporting it: the far end of a round-trip measurement.
+    /// </summary>
+    public Task EchoIncomingAsync(bool on = true) => CommandAsync(new JsonObject { ["cmd"] = "echo", ["on"] = on });
+
     /// <summary>From now on binary messages are hashed in node instead of reported one by one.</summary>
     public Task HashIncomingAsync() => CommandAsync(new JsonObject { ["cmd"] = "hashIncoming" });
 

@@ -10,7 +10,9 @@
 // certificates, waitForDtlsState {states, timeoutMs}, send {text}, close.
 // Data channel: sendBinary {base64}, sendStream {bytes, chunk} (random bytes with backpressure; replies
 // {sha256, bytes}), hashIncoming (binary messages are hashed instead of reported), waitHash {bytes,
-// timeoutMs} (replies {sha256, bytes, messages}), closeChannel, channelState, sctpMaxMessageSize.
+// timeoutMs} (replies {sha256, bytes, messages}), echo {on} (while on, every message received on the
+// channel is sent straight back, text as text, binary as binary, and not reported), closeChannel,
+// channelState, sctpMaxMessageSize.
 // Events: candidate {candidate:{...}|null}, connectionState, iceConnectionState, iceGatheringState,
 // dataChannel {state,label}, message {text} or {binary:true, base64, length}.
 
@@ -21,6 +23,7 @@ const wrtc = require('@roamhq/wrtc')
 let pc = null
 let channel = null
 let incomingHash = null // while set, binary messages are hashed: {hash, bytes, messages, waiters}
+let echoing = false // while set, every received message goes straight back (round-trip measurements)
 
 function send (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -44,6 +47,10 @@ function watchChannel (dc) {
   dc.onclose = () => emit('dataChannel', { state: 'closed', label: dc.label })
   dc.onclosing = () => emit('dataChannel', { state: 'closing', label: dc.label })
   dc.onmessage = (e) => {
+    if (echoing) {
+      if (dc.readyState === 'open') dc.send(e.data)
+      return
+    }
     if (typeof e.data === 'string') {
       emit('message', { text: e.data })
       return
@@ -217,6 +224,10 @@ const commands = {
   },
   async waitHash (cmd) {
     return waitHash(cmd.bytes, cmd.timeoutMs)
+  },
+  async echo (cmd) {
+    echoing = cmd.on !== false
+    return { echoing }
   },
   async closeChannel () {
     if (!channel) throw new Error('no data channel')

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
 using PxpActors.WebRtc.Dtls;
 using Xunit;
 
@@ -44,5 +46,22 @@ public sealed class DtlsCertificateTests
 
         clock.Advance(TimeSpan.FromDays(0.2)); // less than a tenth of the lifetime left
         Assert.NotSame(first, source.Next());
+    }
+
+    [Fact]
+    public void Native_signer_must_sign_with_the_certificates_key_in_the_DER_form_TLS_carries()
+    {
+        var certificate = DtlsCertificate.Generate(TimeProvider.System, TimeSpan.FromDays(1));
+        var signer = new DtlsNativeEcdsaSigner(Assert.IsAssignableFrom<System.Security.Cryptography.ECDsa>(certificate.NativeSigningKey));
+        var digest = System.Security.Cryptography.SHA256.HashData("ServerKeyExchange params"u8);
+
+        var signature = signer.GenerateRawSignature(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa), digest);
+
+        // BouncyCastle (what our peer and the tests' verify with) accepts it against the certificate's public key.
+        var verifier = SignerUtilities.GetSigner("NONEwithECDSA");
+        verifier.Init(false, certificate.Certificate.GetPublicKey());
+        verifier.BlockUpdate(digest, 0, digest.Length);
+        Assert.True(verifier.VerifySignature(signature));
+        Assert.Throws<TlsFatalAlert>(() => signer.GenerateRawSignature(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa), digest));
     }
 }

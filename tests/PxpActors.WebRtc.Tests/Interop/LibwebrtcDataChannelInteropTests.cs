@@ -76,6 +76,45 @@ public sealed class LibwebrtcDataChannelInteropTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task Libwebrtc_echo_must_send_every_message_back_intact_text_as_text()
+    {
+        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer);
+        var (network, clock) = Tracking();
+        var ours = new PeerConnection(PeerConnectionTests.Options(initiator: true, network, clock));
+        await using (var bridge = new WrtcSignalBridge(ours, libwebrtc))
+        {
+            await ours.CreateOfferAsync();
+            await ConnectedAsync(ours, libwebrtc, bridge);
+            var channel = await ours.CreateDataChannelAsync("echo");
+            await libwebrtc.WaitForDataChannelStateAsync("echo", "open", Patience);
+
+            await libwebrtc.EchoIncomingAsync();
+            await channel.SendAsync("hello, echo");
+            var text = await channel.ReceiveAsync().AsTask().WaitAsync(Patience);
+            Assert.NotNull(text);
+            Assert.True(text.IsText);
+            Assert.Equal("hello, echo", System.Text.Encoding.UTF8.GetString(text.Data.Span));
+            foreach (var size in new[] { 1, 16, 64 * 1024, 256 * 1024 })
+            {
+                var sent = RandomNumberGenerator.GetBytes(size);
+                await channel.SendAsync(sent);
+                var echoed = await channel.ReceiveAsync().AsTask().WaitAsync(Patience);
+                Assert.NotNull(echoed);
+                Assert.False(echoed.IsText);
+                Assert.Equal(sent, echoed.Data.ToArray());
+            }
+
+            // Switched off, the driver reports messages again instead of answering them.
+            await libwebrtc.EchoIncomingAsync(on: false);
+            var reported = RandomNumberGenerator.GetBytes(100);
+            await channel.SendAsync(reported);
+            Assert.Equal(reported, await libwebrtc.NextBinaryMessageAsync(0, Patience));
+            await CloseFromOursAsync(channel, libwebrtc);
+        }
+        await CloseAndAssertReleasedAsync(ours, libwebrtc, network, clock);
+    }
+
+    [SkippableFact]
     public async Task Libwebrtc_closing_its_connection_must_close_ours_and_release_everything()
     {
         await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Offerer, label: "theirs");

@@ -44,6 +44,63 @@ public sealed class SctpTransportTests
         Assert.True(a.LoopsStopped && b.LoopsStopped);
     }
 
+    [Fact]
+    public async Task Large_messages_must_cross_a_path_whose_datagram_limit_is_not_a_multiple_of_four()
+    {
+        // The DTLS record limit over a 1200-byte ICE path is 1163; padded chunks must still fit.
+        var bridge = new DatagramBridge(seed: 3, autoDeliver: true, maxDatagramSize: 1163);
+        var a = new SctpTransport(bridge.Left, Fast);
+        var b = new SctpTransport(bridge.Right, Fast);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+        Assert.Equal(1163, a.Options.MaxPacketSize);
+
+        var toB = System.Security.Cryptography.RandomNumberGenerator.GetBytes(256 * 1024);
+        var toA = System.Security.Cryptography.RandomNumberGenerator.GetBytes(100_003);
+        await a.SendAsync(1, 53, toB, cancellationToken: cts.Token);
+        await b.SendAsync(1, 53, toA, cancellationToken: cts.Token);
+        Assert.Equal(toB, (await NextMessageAsync(b, cts.Token)).Data.ToArray());
+        Assert.Equal(toA, (await NextMessageAsync(a, cts.Token)).Data.ToArray());
+        Assert.Equal(SctpAssociationState.Established, a.State);
+        Assert.Equal(SctpAssociationState.Established, b.State);
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_packet_the_path_refuses_must_end_the_association_with_the_reason()
+    {
+        var bridge = new DatagramBridge(seed: 4, autoDeliver: true, maxDatagramSize: 1000);
+        // The path claims more room than its far end takes: the first full-size packet is refused.
+        var a = new SctpTransport(new OverstatedLimit(bridge.Left, 1200), Fast);
+        var b = new SctpTransport(bridge.Right, Fast);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+
+        await a.SendAsync(1, 53, new byte[5000], cancellationToken: cts.Token);
+        var closed = Assert.IsType<SctpEvent.Closed>(await ReadUntilClosedAsync(a, cts.Token));
+        Assert.Contains("sending failed", closed.Reason);
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        Assert.True(a.LoopsStopped && b.LoopsStopped);
+    }
+
+    private static async Task<SctpEvent.MessageReceived> NextMessageAsync(SctpTransport transport, CancellationToken ct)
+    {
+        while (true)
+            if (await transport.ReadEventAsync(ct) is SctpEvent.MessageReceived message)
+                return message;
+    }
+
+    /// <summary>A path that reports a larger datagram limit than the one below it enforces.</summary>
+    private sealed class OverstatedLimit(PxpActors.WebRtc.Transport.IDatagramConnection inner, int claimed) : PxpActors.WebRtc.Transport.IDatagramConnection
+    {
+        public int MaxDatagramSize => claimed;
+        public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default) => inner.SendAsync(datagram, cancellationToken);
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReceiveAsync(buffer, cancellationToken);
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
     private static async Task<SctpEvent> ReadUntilClosedAsync(SctpTransport transport, CancellationToken ct)
     {
         while (true)
