@@ -220,7 +220,7 @@ public sealed class DtlsConnection : IDatagramConnection
         var handshakeDone = false;
         try
         {
-            var crypto = new BcTlsCrypto(new SecureRandom());
+            var crypto = new DtlsCrypto(new SecureRandom());
             var client = _parameters.Role == DtlsRole.Client ? new DtlsClientPeer(crypto, _state) : null;
             var server = client is null ? new DtlsServerPeer(crypto, _state) : null;
             AwaitLowerPath();
