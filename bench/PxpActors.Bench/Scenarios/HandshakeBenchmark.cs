@@ -22,7 +22,7 @@ public static class HandshakeBenchmark
     private const int WarmupBatch = 50;
     private const int MaxWarmup = 3000;
 
-    private sealed record Handshakes(List<double> LatenciesMs, double CpuMsPerHandshake, int Warmup);
+    private sealed record Handshakes(List<double> LatenciesMs, double CpuMsPerHandshake, int Warmup, string? Gc = null);
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchProfile profile)
     {
@@ -42,7 +42,7 @@ public static class HandshakeBenchmark
                 "<= 1 ms and < JS", ours.Median <= 1.0 && ours.Median < js.Median,
                 $"{samples}; JS with Nagle (issue 2, not measured here): 87.8 ms median"));
             results.Add(new BenchResult(Name, "connect -> app connection, p99", "ms", ours.P99, "JS ref, TCP_NODELAY", js.P99,
-                "< JS", ours.P99 < js.P99, samples));
+                "< JS", ours.P99 < js.P99, $"{samples}; ours: {oursRun.Gc}"));
             results.Add(new BenchResult(Name, "CPU per handshake (both ends)", "ms", oursRun.CpuMsPerHandshake, "JS ref, TCP_NODELAY",
                 jsRun.CpuMsPerHandshake, "-", null, "context: process CPU time over the timed handshakes / their number"));
         }
@@ -71,6 +71,7 @@ public static class HandshakeBenchmark
 
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
+            var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
             var latencies = new List<double>(profile.HandshakeSamples);
             for (var i = 0; i < profile.HandshakeSamples; i++)
             {
@@ -80,7 +81,9 @@ public static class HandshakeBenchmark
             }
             self.Refresh();
             var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            return new Handshakes(latencies, cpuMs / profile.HandshakeSamples, warmup);
+            var gc = $"GC during the timed loop: {GC.CollectionCount(0) - gcBefore.Gen0} gen0, {GC.CollectionCount(1) - gcBefore.Gen1} gen1, " +
+                $"{GC.CollectionCount(2) - gcBefore.Gen2} gen2 collections, {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:0.#} ms paused";
+            return new Handshakes(latencies, cpuMs / profile.HandshakeSamples, warmup, gc);
         }
         finally
         {
