@@ -9,22 +9,43 @@ namespace PxpActors.Streams;
 /// </summary>
 public static class ByteStringSegments
 {
+    // Per thread, not per call: these run on the transport's hot path, and never across an await.
+    [ThreadStatic] private static Collector? _collector;
+    [ThreadStatic] private static List<ArraySegment<byte>>? _scratch;
+
     /// <summary>Appends the segments of <paramref name="bytes"/> to <paramref name="into"/>.</summary>
-    public static void AddTo(ByteString bytes, List<ArraySegment<byte>> into) => bytes.WriteTo(new Collector(into));
+    public static void AddTo(ByteString bytes, List<ArraySegment<byte>> into)
+    {
+        var collector = _collector ??= new Collector();
+        collector.Segments = into;
+        try
+        {
+            bytes.WriteTo(collector);
+        }
+        finally
+        {
+            collector.Segments = null;
+        }
+    }
 
     /// <summary>The bytes as one memory block: the buffer itself when there is one, else a copy.</summary>
     public static ReadOnlyMemory<byte> AsMemory(ByteString bytes)
     {
-        var segments = new List<ArraySegment<byte>>(1);
+        var segments = _scratch ??= new List<ArraySegment<byte>>(1);
+        segments.Clear();
         AddTo(bytes, segments);
-        return segments.Count == 1 ? segments[0] : bytes.ToArray();
+        var memory = segments.Count == 1 ? segments[0] : bytes.ToArray();
+        segments.Clear(); // keep no array alive from here
+        return memory;
     }
 
-    private sealed class Collector(List<ArraySegment<byte>> segments) : Stream
+    private sealed class Collector : Stream
     {
+        public List<ArraySegment<byte>>? Segments { get; set; }
+
         public override void Write(byte[] buffer, int offset, int count)
         {
-            if (count > 0) segments.Add(new ArraySegment<byte>(buffer, offset, count));
+            if (count > 0) Segments!.Add(new ArraySegment<byte>(buffer, offset, count));
         }
 
         public override bool CanRead => false;
