@@ -67,14 +67,14 @@ public sealed class PeerExchange : IAsyncDisposable
     public event Action<Exception>? Error;
 
     public Task<PxpConnection> ConnectAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
-        AddPeerAsync(StreamFlow(duplex), incoming: false, transportName, cancellationToken);
+        AddPeerAsync(duplex, incoming: false, transportName, cancellationToken);
 
     public Task<PxpConnection> ConnectAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
         CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: false, transportName, cancellationToken);
 
     public Task<PxpConnection> AcceptAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
-        AddPeerAsync(StreamFlow(duplex), incoming: true, transportName, cancellationToken);
+        AddPeerAsync(duplex, incoming: true, transportName, cancellationToken);
 
     public Task<PxpConnection> AcceptAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
         CancellationToken cancellationToken = default) =>
@@ -131,12 +131,21 @@ public sealed class PeerExchange : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(CloseAsync());
 
-    private async Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
-        string transportName, CancellationToken cancellationToken)
+    private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
+    {
+        var stage = new StreamTransportStage(stream, Settings.WriteTimeout);
+        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
+            cancellationToken);
+    }
+
+    private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
+        string transportName, CancellationToken cancellationToken) =>
+        AddPeerAsync(new PxpExchange.AddPeer(transport, incoming, transportName), cancellationToken);
+
+    private async Task<PxpConnection> AddPeerAsync(PxpExchange.AddPeer add, CancellationToken cancellationToken)
     {
         if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
-        var connected = await AskAsync<PxpExchange.Connected>(
-            new PxpExchange.AddPeer(transport, incoming, transportName), cancellationToken).ConfigureAwait(false);
+        var connected = await AskAsync<PxpExchange.Connected>(add, cancellationToken).ConfigureAwait(false);
         return connected.Connection;
     }
 
@@ -155,9 +164,6 @@ public sealed class PeerExchange : IAsyncDisposable
 
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
-
-    private Flow<ByteString, ByteString, NotUsed> StreamFlow(Stream stream) =>
-        Flow.FromGraph(new StreamTransportStage(stream, Settings.WriteTimeout));
 
     private static ITransport TransportFor(Uri address) => address.Scheme switch
     {

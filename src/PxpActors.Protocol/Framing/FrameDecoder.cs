@@ -5,9 +5,16 @@ namespace PxpActors.Protocol.Framing;
 /// Bounded: a frame longer than <c>maxPayload</c> or a varint longer than 5 bytes is a protocol error,
 /// raised before any of that payload is buffered.
 /// </summary>
-public sealed class FrameDecoder(int maxPayload)
+/// <param name="maxPayload">Largest payload accepted.</param>
+/// <param name="splitData">
+/// Hand data frames out in parts as their bytes arrive, instead of gathering a whole payload first: each
+/// part is a frame of the same channel and type carrying the next bytes of the payload (never empty, unless
+/// the frame itself is). Substreams are byte streams, so a consumer of data loses nothing, and a large frame
+/// that spans transport chunks is neither copied nor held back until its last chunk.
+/// </param>
+public sealed class FrameDecoder(int maxPayload, bool splitData = false)
 {
-    private enum Part { Header, Length, Payload }
+    private enum Part { Header, Length, Payload, DataParts }
 
     private Part _part = Part.Header;
     private uint _varint;
@@ -15,6 +22,7 @@ public sealed class FrameDecoder(int maxPayload)
     private uint _header;
     private byte[] _payload = [];
     private int _filled;
+    private int _dataLeft;
 
     public int MaxPayload { get; } = maxPayload > 0
         ? maxPayload
@@ -27,17 +35,29 @@ public sealed class FrameDecoder(int maxPayload)
     public void Decode(ReadOnlySpan<byte> input, Action<Frame> onFrame) => Decode(input, default, onFrame);
 
     /// <summary>
-    /// Decodes like the span overload, but a payload that lies wholly in <paramref name="input"/> and makes up
-    /// at least a quarter of it is handed out as a slice of <paramref name="input"/> instead of a copy. The caller
-    /// must never change <paramref name="input"/> afterwards. (A quarter, so small frames cannot pin large chunks.)
+    /// Decodes like the span overload, but payloads (or, with <c>splitData</c>, parts of data payloads) that lie in
+    /// <paramref name="input"/> are handed out as slices of it instead of copies. The caller must never change
+    /// <paramref name="input"/> afterwards. Without <c>splitData</c>, only a payload that makes up at least a quarter
+    /// of <paramref name="input"/> is shared, so small frames cannot pin large chunks; with it, that choice is the
+    /// consumer's.
     /// </summary>
     public void Decode(ReadOnlyMemory<byte> input, Action<Frame> onFrame) => Decode(input.Span, input, onFrame);
 
     private void Decode(ReadOnlySpan<byte> input, ReadOnlyMemory<byte> shareable, Action<Frame> onFrame)
     {
+        var shared = shareable.Length == input.Length;
         var i = 0;
         while (i < input.Length)
         {
+            if (_part == Part.DataParts)
+            {
+                var take = Math.Min(_dataLeft, input.Length - i);
+                _dataLeft -= take;
+                if (_dataLeft == 0) _part = Part.Header;
+                onFrame(new Frame(_header >> 3, (FrameType)(_header & 7), Slice(input, shareable, shared, i, take)));
+                i += take;
+                continue;
+            }
             if (_part == Part.Payload)
             {
                 var take = Math.Min(_payload.Length - _filled, input.Length - i);
@@ -63,7 +83,16 @@ public sealed class FrameDecoder(int maxPayload)
                     throw new PxpProtocolException(
                         $"Multiplex frame of {_varint} bytes exceeds the limit of {MaxPayload} bytes");
                 var length = (int)_varint;
-                if (length > 0 && shareable.Length == input.Length && length <= input.Length - i && length * 4L >= input.Length)
+                if (length > 0 && splitData && IsData((FrameType)(_header & 7)))
+                {
+                    // The part in this input goes out now; the rest as it arrives.
+                    var take = Math.Min(length, input.Length - i);
+                    _dataLeft = length - take;
+                    _part = _dataLeft == 0 ? Part.Header : Part.DataParts;
+                    if (take > 0) onFrame(new Frame(_header >> 3, (FrameType)(_header & 7), Slice(input, shareable, shared, i, take)));
+                    i += take;
+                }
+                else if (length > 0 && shared && length <= input.Length - i && length * 4L >= input.Length)
                 {
                     _part = Part.Header;
                     onFrame(new Frame(_header >> 3, (FrameType)(_header & 7), shareable.Slice(i, length)));
@@ -81,6 +110,11 @@ public sealed class FrameDecoder(int maxPayload)
             _varintBytes = 0;
         }
     }
+
+    private static bool IsData(FrameType type) => type is FrameType.DataFromCreator or FrameType.DataFromReceiver;
+
+    private static ReadOnlyMemory<byte> Slice(ReadOnlySpan<byte> input, ReadOnlyMemory<byte> shareable, bool shared, int start, int length) =>
+        shared ? shareable.Slice(start, length) : input.Slice(start, length).ToArray();
 
     /// <summary>Adds one byte to the varint in progress; true when it was the last byte.</summary>
     private bool ReadVarintByte(byte b)

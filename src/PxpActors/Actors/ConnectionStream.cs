@@ -9,8 +9,6 @@ namespace PxpActors.Actors;
 /// </summary>
 internal sealed class ConnectionStream(SubstreamChannel channel) : Stream
 {
-    private ByteString _current = ByteString.Empty;
-    private bool _ended;
     private int _disposed;
 
     public override bool CanRead => true;
@@ -21,23 +19,14 @@ internal sealed class ConnectionStream(SubstreamChannel channel) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty) return 0;
-        while (_current.IsEmpty)
+        try
         {
-            if (_ended) return 0;
-            var next = await channel.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (next is null)
-            {
-                _ended = true;
-                return 0;
-            }
-            _current = next;
+            return await channel.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        var n = Math.Min(buffer.Length, _current.Count);
-        var destination = buffer.Span;
-        _current.Slice(0, n).CopyTo(ref destination);
-        _current = _current.Slice(n);
-        return n;
+        catch (Exception e) when (e is MultiplexerClosedException or SubstreamResetException)
+        {
+            throw new IOException($"The PXP connection is closed ({e.Message})", e);
+        }
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -46,10 +35,7 @@ internal sealed class ConnectionStream(SubstreamChannel channel) : Stream
         if (buffer.IsEmpty) return;
         try
         {
-            // The caller may reuse its buffer once this returns, and the frame may not be written yet: copy.
-            var copy = GC.AllocateUninitializedArray<byte>(buffer.Length);
-            buffer.Span.CopyTo(copy);
-            await channel.WriteAsync(ByteString.FromBytes(copy), cancellationToken).ConfigureAwait(false);
+            await channel.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MultiplexerClosedException or SubstreamResetException or InvalidOperationException)
         {

@@ -15,9 +15,9 @@ namespace PxpActors.Transports;
 /// connection holds no receive buffer, reads exactly what is waiting into an array it hands on without
 /// copying, and sends an element's buffers with one gathering send, without copying them either. A write
 /// that the peer does not take within <c>writeTimeout</c> fails the transport: a peer that never reads
-/// cannot hold us forever.
+/// cannot hold us forever. On a socket, every send goes through <see cref="Sender"/>, which writers may share.
 /// </summary>
-public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 256 * 1024)
+public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Stream _transport = stream;
@@ -28,6 +28,13 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
     public override FlowShape<ByteString, ByteString> Shape => new(_in, _out);
 
+    /// <summary>
+    /// On a socket, the sender this stage writes through, which a multiplexer's data writers may use too (see
+    /// <see cref="SharedSocketSender"/>); null for other streams. This stage is for one materialization.
+    /// </summary>
+    public SharedSocketSender? Sender { get; } =
+        stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan) : null;
+
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpStreamTransport");
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
@@ -36,12 +43,15 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
     private sealed record WriteResult(Exception? Error);
 
+    private sealed record ShutdownResult(Exception? Error);
+
     // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly StreamTransportStage _stage;
         private readonly Stream _stream;
         private readonly Socket? _socket;
+        private readonly SharedSocketSender? _sender;
         private readonly List<ArraySegment<byte>> _sendSegments = [];
         private readonly CancellationTokenSource _stop = new();
         // One source for every write's deadline, reset after each write: no allocation per frame.
@@ -57,6 +67,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             _stage = stage;
             _stream = stage._transport;
             _socket = (_stream as NetworkStream)?.Socket;
+            _sender = stage.Sender;
             SetHandler(stage._out, this);
             SetHandler(stage._in, this);
         }
@@ -75,14 +86,20 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         {
             _onCompleted = GetAsyncCallback<object>(completed =>
             {
-                if (completed is ReadResult read) OnRead(read);
-                else OnWritten(((WriteResult)completed).Error);
+                switch (completed)
+                {
+                    case ReadResult read: OnRead(read); break;
+                    case WriteResult write: OnWritten(write.Error); break;
+                    case ShutdownResult { Error: null }: StopIfDone(); break;
+                    case ShutdownResult: CompleteStage(); break;
+                }
             });
             Pull(_stage._in);
         }
 
         public override void PostStop()
         {
+            _sender?.Close("The PXP session is closed");
             _stop.Cancel();
             _writeDeadline.Cancel();
             _stream.Dispose();
@@ -237,9 +254,15 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 : WriteFailure(write.AsTask().Exception?.GetBaseException() ?? new OperationCanceledException()));
         }
 
-        /// <summary>One send of the element's buffers as they are (a frame's header and payload, say).</summary>
+        /// <summary>One send of the element's buffers as they are (a frame's header and payload, say), once no other sender is sending.</summary>
         private void SendGathered(ByteString element)
         {
+            if (!_sender!.TryEnter())
+            {
+                _writing = true;
+                _ = SendWhenFreeAsync(element);
+                return;
+            }
             _sendSegments.Clear();
             ByteStringSegments.AddTo(element, _sendSegments);
             Task<int> send;
@@ -249,10 +272,15 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             }
             catch (Exception e)
             {
+                _sender.Exit();
                 OnWritten(e);
                 return;
             }
-            if (send.IsCompletedSuccessfully) OnWritten(null); // a stream socket's send completes only once all is sent
+            if (send.IsCompletedSuccessfully) // a stream socket's send completes only once all is sent
+            {
+                _sender.Exit();
+                OnWritten(null);
+            }
             else
             {
                 _writing = true;
@@ -266,6 +294,39 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             try
             {
                 await pending.WaitAsync(_stage._writeTimeout, _stop.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                error = WriteFailure(new OperationCanceledException());
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                _sender!.Exit();
+            }
+            _onCompleted(new WriteResult(error));
+        }
+
+        /// <summary>Another sender holds the socket: send off the stage (with a list of our own) once it is free.</summary>
+        private async Task SendWhenFreeAsync(ByteString element)
+        {
+            Exception? error = null;
+            try
+            {
+                await _sender!.EnterAsync(_stop.Token).ConfigureAwait(false);
+                try
+                {
+                    var segments = new List<ArraySegment<byte>>(2);
+                    ByteStringSegments.AddTo(element, segments);
+                    await _socket!.SendAsync(segments, SocketFlags.None).WaitAsync(_stage._writeTimeout, _stop.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sender.Exit();
+                }
             }
             catch (TimeoutException)
             {
@@ -304,6 +365,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private void OnWritten(Exception? error)
         {
             _writing = false;
+            _sender?.CountElementSent();
             if (!_writeDeadline.TryReset())
             {
                 // It fired just as the write finished: the next write needs a fresh one.
@@ -328,7 +390,10 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             {
                 switch (_stream)
                 {
-                    case NetworkStream network: network.Socket.Shutdown(SocketShutdown.Send); break;
+                    case NetworkStream when !_sender!.TryEnter():
+                        _ = ShutdownWhenFreeAsync();
+                        return;
+                    case NetworkStream: ShutdownHoldingSender(); break;
                     case IHalfClosable halfClosable: halfClosable.CompleteWrites(); break;
                     default: CompleteStage(); return;
                 }
@@ -339,6 +404,35 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 return;
             }
             StopIfDone();
+        }
+
+        /// <summary>Half-closes the socket between two frames, never in the middle of another sender's.</summary>
+        private void ShutdownHoldingSender()
+        {
+            try
+            {
+                _sender!.Close("The PXP session has ended its side of the connection");
+                _socket!.Shutdown(SocketShutdown.Send);
+            }
+            finally
+            {
+                _sender!.Exit();
+            }
+        }
+
+        private async Task ShutdownWhenFreeAsync()
+        {
+            Exception? error = null;
+            try
+            {
+                await _sender!.EnterAsync(_stop.Token).ConfigureAwait(false);
+                ShutdownHoldingSender();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            _onCompleted(new ShutdownResult(error));
         }
 
         private void StopIfDone()

@@ -11,9 +11,9 @@ internal sealed record DecodedFrame(uint Channel, FrameType Type, string Payload
 }
 
 /// <summary>Feeds a <see cref="FrameDecoder"/> and keeps what it produced as <see cref="DecodedFrame"/>s.</summary>
-internal sealed class FrameCollector(int maxPayload = 1024 * 1024)
+internal sealed class FrameCollector(int maxPayload = 1024 * 1024, bool splitData = false)
 {
-    public FrameDecoder Decoder { get; } = new(maxPayload);
+    public FrameDecoder Decoder { get; } = new(maxPayload, splitData);
 
     public List<DecodedFrame> Frames { get; } = [];
 
@@ -31,6 +31,24 @@ internal sealed class FrameCollector(int maxPayload = 1024 * 1024)
     }
 
     public static DecodedFrame Expected(Frame frame) => DecodedFrame.Of(frame);
+
+    /// <summary>
+    /// What a consumer of split data sees: the frames in order, with each run of data for one channel and type
+    /// joined into one frame, and empty data frames left out (they carry nothing).
+    /// </summary>
+    public static List<DecodedFrame> JoinData(IEnumerable<DecodedFrame> frames)
+    {
+        var joined = new List<DecodedFrame>();
+        foreach (var frame in frames)
+        {
+            var isData = frame.Type is FrameType.DataFromCreator or FrameType.DataFromReceiver;
+            if (isData && frame.PayloadHex.Length == 0) continue;
+            if (isData && joined.Count > 0 && joined[^1] is var last && last.Channel == frame.Channel && last.Type == frame.Type)
+                joined[^1] = last with { PayloadHex = last.PayloadHex + frame.PayloadHex };
+            else joined.Add(frame);
+        }
+        return joined;
+    }
 
     public static byte[] Encode(IEnumerable<Frame> frames) => frames.SelectMany(f => f.ToArray()).ToArray();
 }

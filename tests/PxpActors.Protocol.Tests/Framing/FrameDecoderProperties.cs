@@ -45,6 +45,24 @@ public sealed class FrameDecoderProperties
             Assert.True(collector.Decoder.IsAtFrameBoundary);
         });
 
+    [Property(MaxTest = 300)]
+    public Property Split_data_joined_again_must_be_the_frames_sent_at_any_chunking() =>
+        Prop.ForAll(Frames, Arb.From(Gen.Choose(0, int.MaxValue)), (frames, seed) =>
+        {
+            var bytes = FrameCollector.Encode(frames);
+            var collector = new FrameCollector(splitData: true);
+            var chunks = RandomChunks.Split(bytes, new Random(seed), 1 + seed % 700);
+            // Both overloads: slices of shared chunks, and copies of spans.
+            foreach (var chunk in chunks)
+            {
+                if (seed % 2 == 0) collector.FeedShared(chunk.ToArray());
+                else collector.Feed(chunk);
+            }
+
+            Assert.Equal(FrameCollector.JoinData(frames.Select(FrameCollector.Expected)), FrameCollector.JoinData(collector.Frames));
+            Assert.True(collector.Decoder.IsAtFrameBoundary);
+        });
+
     [Property(MaxTest = 500)]
     public Property Random_bytes_must_decode_or_fail_with_PxpProtocolException_only() =>
         Prop.ForAll(Garbage, Arb.From(Gen.Choose(0, int.MaxValue)), (garbage, seed) =>

@@ -170,4 +170,41 @@ public sealed class FrameDecoderTests
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frames[1].Payload, out var copied));
         Assert.NotSame(chunk, copied.Array); // 10 bytes may not pin the chunk
     }
+
+    [Fact]
+    public void FrameDecoder_splitting_data_must_hand_out_each_part_as_it_arrives_as_a_slice_of_its_chunk()
+    {
+        var payload = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
+        var bytes = FrameCollector.Encode([new Frame(5, FrameType.DataFromCreator, payload), new Frame(5, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty)]);
+        var chunks = new[] { bytes[..100], bytes[100..250], bytes[250..] };
+        var frames = new List<Frame>();
+        var decoder = new FrameDecoder(4096, splitData: true);
+
+        foreach (var chunk in chunks) decoder.Decode(chunk.AsMemory(), frames.Add);
+
+        Assert.Equal([FrameType.DataFromCreator, FrameType.DataFromCreator, FrameType.DataFromCreator, FrameType.EndFromCreator],
+            frames.Select(f => f.Type));
+        Assert.All(frames, f => Assert.Equal(5u, f.Channel));
+        Assert.Equal(payload, frames.Take(3).SelectMany(f => f.Payload.ToArray()));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frames[i].Payload, out var part));
+            Assert.Same(chunks[i], part.Array); // no copy, however small the part
+        }
+        Assert.True(decoder.IsAtFrameBoundary);
+    }
+
+    [Fact]
+    public void FrameDecoder_splitting_data_must_still_gather_an_error_message_that_spans_chunks()
+    {
+        var bytes = new Frame(3, FrameType.ErrorFromCreator, "connection refused"u8.ToArray()).ToArray();
+        var frames = new List<Frame>();
+        var decoder = new FrameDecoder(4096, splitData: true);
+
+        decoder.Decode(bytes.AsMemory(0, 7), frames.Add);
+        Assert.Empty(frames);
+        decoder.Decode(bytes.AsMemory(7), frames.Add);
+
+        Assert.Equal("connection refused", Encoding.UTF8.GetString(Assert.Single(frames).Payload.Span));
+    }
 }

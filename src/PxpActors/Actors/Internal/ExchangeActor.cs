@@ -46,7 +46,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
 
-        Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender));
+        Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, add.DirectSender));
         Receive<AddRelayedPeer>(add =>
         {
             if (_settings.AllowIncoming)
@@ -105,7 +105,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     // ---- sessions ----
 
     private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.SharedSocketSender? directSender = null)
     {
         if (_closing)
         {
@@ -113,7 +113,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester);
+        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self, _materializer).WithDispatcher(SessionDispatcher), $"peer-{_nextPeerNumber}");
         Context.Watch(peer);

@@ -4,6 +4,7 @@ using Akka.IO;
 using Akka.Streams.Dsl;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Streams.Multiplexer;
+using PxpActors.Transports;
 
 namespace PxpActors.Actors.Internal;
 
@@ -14,7 +15,8 @@ internal sealed record SessionOrigin(
     string TransportName,
     bool Incoming,
     bool Relayed,
-    IActorRef? ConnectRequester);
+    IActorRef? ConnectRequester,
+    SharedSocketSender? DirectSender = null);
 
 // ---- PeerActor → ExchangeActor ----
 

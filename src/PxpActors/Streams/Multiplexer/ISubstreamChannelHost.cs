@@ -12,4 +12,7 @@ internal interface ISubstreamChannelHost
     void StopReading(SubstreamChannel channel);
 
     void RoomFreed(SubstreamChannel channel);
+
+    /// <summary>A channel's own send failed mid-frame: the session cannot go on.</summary>
+    void Abort(Exception reason);
 }

@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Stage;
 using PxpActors.Protocol;
 using PxpActors.Protocol.Framing;
+using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
 
@@ -24,11 +25,19 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 {
     private readonly MultiplexerSettings _settings;
     private readonly bool _exchangeMagic;
+    private readonly SharedSocketSender? _directSender;
 
-    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
+    /// <param name="settings">The bounds.</param>
+    /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
+    /// <param name="directSender">
+    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, if it is on a socket: a
+    /// channel's data frames then go straight through it whenever nothing of that channel is queued here.
+    /// </param>
+    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false, SharedSocketSender? directSender = null)
     {
         _settings = settings;
         _exchangeMagic = exchangeMagic;
+        _directSender = directSender;
         Shape = new FlowShape<ByteString, ByteString>(In, Out);
     }
 
@@ -45,6 +54,15 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes);
         return new LogicAndMaterializedValue<IMultiplexer>(new Logic(this, handle), handle);
     }
+
+    /// <summary>
+    /// Received data to keep: a slice of a transport chunk of <paramref name="chunkLength"/> bytes (never changed once
+    /// pushed) is wrapped without copying, unless it is under a quarter of its chunk, which it should not keep alive on its own.
+    /// </summary>
+    internal static ByteString Keep(ReadOnlyMemory<byte> payload, int chunkLength) =>
+        payload.Length * 4L >= chunkLength && MemoryMarshal.TryGetArray(payload, out var segment)
+            ? ByteString.FromBytes(segment.Array!, segment.Offset, segment.Count)
+            : ByteString.FromBytes(payload.ToArray());
 
     /// <summary>Our outgoing channel of one substream.</summary>
     private sealed class LocalChannel(uint number)
@@ -74,6 +92,10 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         // One async callback for every call from outside: each costs a few hundred bytes per session.
         private Action<object> _onCall = null!;
         private int _localOpen;
+        private int _chunkLength;
+        private long _elementsPushed;
+        // Channels whose queue here ran empty: their writers may send directly once the transport has sent all we pushed.
+        private List<SubstreamState>? _goingDirect;
         private bool _closing;
         private string? _closeAfter;
         private bool _transportFinished;
@@ -104,6 +126,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             public bool WriterDone { get; set; }
             public bool ReaderDone { get; set; }
             public bool QueuedForSend { get; set; }
+            public bool GoingDirect { get; set; }
         }
 
         public Logic(MultiplexerStage stage, MultiplexerHandle handle) : base(stage.Shape)
@@ -111,7 +134,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _stage = stage;
             _handle = handle;
             _settings = stage._settings;
-            _decoder = new FrameDecoder(_settings.MaxFramePayload);
+            _decoder = new FrameDecoder(_settings.MaxFramePayload, splitData: true);
             _onFrame = OnFrame;
             if (stage._exchangeMagic)
             {
@@ -158,7 +181,11 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
         public override void OnUpstreamFailure(Exception e) => Fail(e);
 
-        public override void OnPull() => SendNext();
+        public override void OnPull()
+        {
+            SendNext();
+            if (IsAvailable(_stage.Out)) HandOverToDirectWriters();
+        }
 
         public override void OnDownstreamFinish(Exception cause)
         {
@@ -176,6 +203,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 // Transport chunks are never changed once pushed: large payloads can stay slices of them.
                 var bytes = ByteStringSegments.AsMemory(chunk);
                 if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
+                _chunkLength = bytes.Length;
                 _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)
@@ -274,7 +302,14 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (frame.Payload.IsEmpty) return;
             if (remote.Owner is { ReaderDone: true }) return; // our reader cancelled: the bytes have nowhere to go
 
-            remote.Buffer.Enqueue(Wrap(frame.Payload));
+            if (remote.Owner is { Channel: { } channel } && remote.Buffer.Count == 0)
+            {
+                // A channel is the substream's buffer: the bytes go straight there.
+                channel.Deliver(frame.Payload, _chunkLength);
+                if (channel.IsOverBound()) _overfull.Add(remote);
+                return;
+            }
+            remote.Buffer.Enqueue(Keep(frame.Payload, _chunkLength));
             remote.BufferedBytes += frame.Payload.Length;
             if (remote.BufferedBytes > _settings.SubstreamBufferBytes) _overfull.Add(remote);
             Deliver(remote);
@@ -583,7 +618,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 // Small frames queued together go out as one write.
                 while (_controlFrames.TryPeek(out var next) && control.Count + next.Count <= _settings.MaxSendFramePayload)
                     control = control.Concat(_controlFrames.Dequeue());
-                Push(_stage.Out, control);
+                PushOut(control);
             }
             else if (_readyToSend.TryDequeue(out var state))
             {
@@ -597,7 +632,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 var take = Math.Min(state.Pending.Count, _settings.MaxSendFramePayload);
                 var payload = state.Pending.Slice(0, take);
                 state.Pending = state.Pending.Slice(take);
-                Push(_stage.Out, EncodeData(state.Local.Number, payload));
+                PushOut(EncodeData(state.Local.Number, payload));
                 state.Channel?.Sent(take);
                 if (!state.Pending.IsEmpty)
                 {
@@ -606,9 +641,38 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 }
                 state.QueuedForSend = false;
                 if (state.WriterDone) QueueEnd(state);
-                else state.Writer?.Pull();
+                else if (state.Writer is { } writer) writer.Pull();
+                else if (_stage._directSender is not null && !state.Control && !state.GoingDirect)
+                {
+                    state.GoingDirect = true;
+                    (_goingDirect ??= []).Add(state);
+                }
             }
             CompleteIfFlushed();
+        }
+
+        private void PushOut(ByteString element)
+        {
+            _elementsPushed++;
+            Push(_stage.Out, element);
+        }
+
+        /// <summary>
+        /// Once nothing is queued here and the transport has sent everything pushed to it, a channel whose writes
+        /// came through here may send its data frames itself: none of ours can be overtaken any more.
+        /// </summary>
+        private void HandOverToDirectWriters()
+        {
+            if (_goingDirect is not { Count: > 0 } || _controlFrames.Count > 0 || _readyToSend.Count > 0 || _closing) return;
+            var sender = _stage._directSender!;
+            if (sender.ElementsSent != _elementsPushed) return;
+            foreach (var state in _goingDirect)
+            {
+                state.GoingDirect = false;
+                if (state.QueuedForSend || state.WriterDone || !state.Pending.IsEmpty || _byName.GetValueOrDefault(state.Name) != state) continue;
+                state.Channel!.SendDirectly(sender, state.Local.Number, _settings.MaxSendFramePayload);
+            }
+            _goingDirect.Clear();
         }
 
         /// <summary>
@@ -620,11 +684,6 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (_closing && _controlFrames.Count == 0 && _readyToSend.Count == 0) CompleteStage();
         }
 
-        /// <summary>The decoder hands each frame a fresh array it never touches again: wrap it, don't copy it.</summary>
-        private static ByteString Wrap(ReadOnlyMemory<byte> payload) =>
-            MemoryMarshal.TryGetArray(payload, out var segment)
-                ? ByteString.FromBytes(segment.Array!, segment.Offset, segment.Count)
-                : ByteString.CopyFrom(payload.ToArray());
 
         /// <summary>Header and payload as one element (one write), the payload not copied.</summary>
         private static ByteString EncodeData(uint channel, ByteString payload)

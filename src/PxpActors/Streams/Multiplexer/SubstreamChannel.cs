@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.IO;
+using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
 
@@ -20,6 +22,8 @@ public sealed class SubstreamChannel
     private readonly ISubstreamChannelHost _host;
     private readonly int _window;
     private Queue<ByteString>? _received;
+    // Set by the first read into a caller's buffer: from then on received bytes are copied into pooled blocks.
+    private PooledByteQueue? _receivedBytes;
     private long _untaken;
     private long _unsent;
     private bool _hostWaitsForRoom;
@@ -33,6 +37,12 @@ public sealed class SubstreamChannel
     private bool? _registered;
     private Exception? _refusal;
     private TaskCompletionSource? _openedWaiter;
+    // Set by the stage once our frames may go straight onto the socket (see SendDirectly).
+    private SharedSocketSender? _directSender;
+    private uint _directNumber;
+    private int _directMaxPayload;
+    private int _directWritesInFlight;
+    private bool _completeAfterDirectWrites;
 
     internal SubstreamChannel(string name, ISubstreamChannelHost host, int window)
     {
@@ -79,6 +89,7 @@ public sealed class SubstreamChannel
             lock (_gate)
             {
                 if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
+                if (_receivedBytes is not null) throw new InvalidOperationException($"Substream \"{Name}\" is read into buffers");
                 if (_received is { Count: > 0 }) taken = _received.Dequeue();
                 else if (_readFailure is not null) throw _readFailure;
                 else if (_readsFinished) return null;
@@ -98,25 +109,139 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>
+    /// Moves what the peer sent into <paramref name="buffer"/>: the byte count, 0 once the peer ended the substream;
+    /// throws as <see cref="ReadAsync(CancellationToken)"/> does. Once a channel is read this way, what arrives is
+    /// copied out of the transport's chunks into pooled blocks at once, so nothing received stays in chunks the
+    /// garbage collector would have to move. One reader at a time, and only one way of reading.
+    /// </summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            Task wait;
+            var read = 0;
+            lock (_gate)
+            {
+                if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
+                if (_receivedBytes is null)
+                {
+                    _receivedBytes = new PooledByteQueue();
+                    while (_received is { Count: > 0 }) _receivedBytes.Append(ByteStringSegments.AsMemory(_received.Dequeue()).Span);
+                    _received = null;
+                }
+                if (_receivedBytes.Count > 0) read = _receivedBytes.ReadInto(buffer.Span);
+                else if (_readFailure is not null) throw _readFailure;
+                else if (_readsFinished) return 0;
+                wait = read > 0 ? Task.CompletedTask
+                    : (_readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            if (read > 0)
+            {
+                Taken(read);
+                return read;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="data"/> (kept as is: do not change its array afterwards). Completes at once
     /// while less than the substream buffer is waiting to be framed, otherwise when enough has gone out.
     /// </summary>
     public async ValueTask WriteAsync(ByteString data, CancellationToken cancellationToken = default)
     {
         if (data.IsEmpty) return;
-        Task? wait;
+        Task? wait = null;
+        SharedSocketSender? direct;
         lock (_gate)
         {
-            if (_writesClosed is not null) throw _writesClosed;
-            if (_writesCompleted) throw new InvalidOperationException($"Substream \"{Name}\" was already ended");
-            _unsent += data.Count;
-            wait = _unsent > _window
-                ? (_writeWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
-                : null;
+            ThrowIfWritesOver();
+            direct = _directSender;
+            if (direct is null)
+            {
+                _unsent += data.Count;
+                wait = _unsent > _window
+                    ? (_writeWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
+                    : null;
+            }
+        }
+        if (direct is not null)
+        {
+            await WriteDirectlyAsync(direct, ByteStringSegments.AsMemory(data), cancellationToken).ConfigureAwait(false);
+            return;
         }
         // Outside the lock: the stage takes this channel's lock when it answers, and may be answering now.
         _host.Write(this, data);
         if (wait is not null) await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the bytes of <paramref name="data"/>, which the caller may reuse once this completes: straight from
+    /// it onto the socket when the stage has allowed that, else through a copy handed to the stage.
+    /// </summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (data.IsEmpty) return ValueTask.CompletedTask;
+        SharedSocketSender? direct;
+        lock (_gate)
+        {
+            ThrowIfWritesOver();
+            direct = _directSender;
+        }
+        if (direct is not null) return WriteDirectlyAsync(direct, data, cancellationToken);
+        var copy = GC.AllocateUninitializedArray<byte>(data.Length);
+        data.Span.CopyTo(copy);
+        return WriteAsync(ByteString.FromBytes(copy), cancellationToken);
+    }
+
+    private void ThrowIfWritesOver()
+    {
+        if (_writesClosed is not null) throw _writesClosed;
+        if (_writesCompleted) throw new InvalidOperationException($"Substream \"{Name}\" was already ended");
+    }
+
+    /// <summary>
+    /// Our data frames straight onto the socket, from the caller's thread and buffer. A failure there leaves a
+    /// frame half written: the session cannot go on, and is aborted.
+    /// </summary>
+    private async ValueTask WriteDirectlyAsync(SharedSocketSender sender, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ThrowIfWritesOver();
+            _directWritesInFlight++;
+        }
+        try
+        {
+            var segment = MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
+            await sender.SendDataAsync(_directNumber, segment, _directMaxPayload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Exception? closed;
+            lock (_gate) closed = _writesClosed;
+            if (closed is not null) throw closed;
+            _host.Abort(e);
+            throw new MultiplexerClosedException($"The PXP session's transport failed: {e.Message}", e);
+        }
+        finally
+        {
+            DirectWriteDone();
+        }
+    }
+
+    private void DirectWriteDone()
+    {
+        bool complete;
+        lock (_gate)
+        {
+            _directWritesInFlight--;
+            complete = _directWritesInFlight == 0 && _completeAfterDirectWrites;
+            if (complete) _completeAfterDirectWrites = false;
+        }
+        // Our end frame goes after the last data frame, never beside it.
+        if (complete) _host.CompleteWrites(this);
     }
 
     /// <summary>
@@ -141,6 +266,11 @@ public sealed class SubstreamChannel
         {
             if (_writesCompleted || _writesClosed is not null) return;
             _writesCompleted = true;
+            if (_directWritesInFlight > 0)
+            {
+                _completeAfterDirectWrites = true;
+                return;
+            }
         }
         _host.CompleteWrites(this);
     }
@@ -154,6 +284,7 @@ public sealed class SubstreamChannel
             if (_readsFinished) return;
             _readsFinished = true;
             _received = null;
+            _receivedBytes?.Clear();
             (waiter, _readWaiter) = (_readWaiter, null);
         }
         waiter?.TrySetResult(); // a pending read returns the end
@@ -208,22 +339,32 @@ public sealed class SubstreamChannel
         }
     }
 
-    internal void Deliver(ByteString chunk)
+    internal void Deliver(ByteString chunk) => Deliver(ByteStringSegments.AsMemory(chunk), chunk, 0);
+
+    /// <summary>
+    /// Takes <paramref name="payload"/>, a slice of a transport chunk of <paramref name="chunkLength"/> bytes that is
+    /// never changed: copied into pooled blocks for a reader into buffers, else kept as a ByteString (see
+    /// <see cref="MultiplexerStage.Keep"/>).
+    /// </summary>
+    internal void Deliver(ReadOnlyMemory<byte> payload, int chunkLength) => Deliver(payload, null, chunkLength);
+
+    private void Deliver(ReadOnlyMemory<byte> payload, ByteString? chunk, int chunkLength)
     {
         IActorRef? target;
         TaskCompletionSource? waiter = null;
         lock (_gate)
         {
             if (_readsFinished) return;
-            _untaken += chunk.Count;
+            _untaken += payload.Length;
             target = _forwardTo;
             if (target is null)
             {
-                (_received ??= new Queue<ByteString>()).Enqueue(chunk);
+                if (_receivedBytes is not null) _receivedBytes.Append(payload.Span);
+                else (_received ??= new Queue<ByteString>()).Enqueue(chunk ?? MultiplexerStage.Keep(payload, chunkLength));
                 (waiter, _readWaiter) = (_readWaiter, null);
             }
         }
-        target?.Tell(new SubstreamReceived(this, chunk));
+        target?.Tell(new SubstreamReceived(this, chunk ?? MultiplexerStage.Keep(payload, chunkLength)));
         waiter?.TrySetResult();
     }
 
@@ -254,6 +395,22 @@ public sealed class SubstreamChannel
             if (_unsent <= _window) (waiter, _writeWaiter) = (_writeWaiter, null);
         }
         waiter?.TrySetResult();
+    }
+
+    /// <summary>
+    /// The stage's word that nothing of ours is queued or in flight and our channel <paramref name="number"/> is
+    /// announced: from now on our data frames go straight through <paramref name="sender"/>. Ignored while a write
+    /// handed to the stage is still on its way there (it must not be overtaken).
+    /// </summary>
+    internal void SendDirectly(SharedSocketSender sender, uint number, int maxFramePayload)
+    {
+        lock (_gate)
+        {
+            if (_unsent > 0 || _writesCompleted || _writesClosed is not null) return;
+            _directNumber = number;
+            _directMaxPayload = maxFramePayload;
+            _directSender = sender;
+        }
     }
 
     internal void MarkOpened()

@@ -1,0 +1,84 @@
+using System.Net.Sockets;
+using PxpActors.Protocol.Framing;
+
+namespace PxpActors.Transports;
+
+/// <summary>
+/// The one way onto a session's socket, shared by its <see cref="StreamTransportStage"/> and by writers that send
+/// their frames themselves (an application stream's data, see <c>SubstreamChannel</c>): one sender at a time, a
+/// frame always whole. Sending from the writer's own thread, straight from its buffer, is what lets an
+/// application stream keep up with a bare socket: no copy, no hand-over to the stage and back.
+/// </summary>
+public sealed class SharedSocketSender
+{
+    private readonly Socket _socket;
+    private readonly TimeSpan _writeTimeout;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    // Used only by whoever holds the gate.
+    private readonly List<ArraySegment<byte>> _segments = [];
+    private readonly byte[] _header = new byte[2 * Varint.MaxLength];
+    private long _elementsSent;
+    private volatile string? _closedBecause;
+
+    internal SharedSocketSender(Socket socket, TimeSpan writeTimeout)
+    {
+        _socket = socket;
+        _writeTimeout = writeTimeout;
+    }
+
+    /// <summary>Elements of the transport stage sent so far: once it equals the count pushed to it, none is in flight.</summary>
+    internal long ElementsSent => Volatile.Read(ref _elementsSent);
+
+    internal void CountElementSent() => Interlocked.Increment(ref _elementsSent);
+
+    internal bool TryEnter() => _gate.Wait(0);
+
+    internal Task EnterAsync(CancellationToken cancellationToken = default) => _gate.WaitAsync(cancellationToken);
+
+    internal void Exit() => _gate.Release();
+
+    /// <summary>No more sends: writers waiting or coming fail with <paramref name="reason"/>.</summary>
+    internal void Close(string reason) => _closedBecause ??= reason;
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> as data frames of at most <paramref name="maxFramePayload"/> bytes on our
+    /// channel <paramref name="channel"/>, each frame one gathering send of header and payload. Completes once the
+    /// socket took it all: the caller may then reuse its buffer.
+    /// </summary>
+    internal async ValueTask SendDataAsync(uint channel, ArraySegment<byte> payload, int maxFramePayload, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var offset = 0; offset < payload.Count; offset += maxFramePayload)
+            {
+                if (_closedBecause is { } reason) throw new IOException(reason);
+                var part = payload.Slice(offset, Math.Min(maxFramePayload, payload.Count - offset));
+                var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, _header);
+                headerLength += Varint.Write((uint)part.Count, _header.AsSpan(headerLength));
+                _segments.Clear();
+                _segments.Add(new ArraySegment<byte>(_header, 0, headerLength));
+                _segments.Add(part);
+                var send = _socket.SendAsync(_segments, SocketFlags.None); // the list is read until the send completes
+                if (!send.IsCompletedSuccessfully) await WaitForSendAsync(send).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A stream socket's send completes once all is sent; one the peer does not take in time is a dead session.</summary>
+    internal async Task WaitForSendAsync(Task<int> send)
+    {
+        try
+        {
+            await send.WaitAsync(_writeTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the peer took no data for {_writeTimeout.TotalSeconds:0.###} s (it is not reading)");
+        }
+    }
+}
