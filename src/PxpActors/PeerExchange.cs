@@ -133,7 +133,8 @@ public sealed class PeerExchange : IAsyncDisposable
 
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
-        var stage = new StreamTransportStage(stream, Settings.WriteTimeout);
+        // The multiplexer is given the stage's sender, and so copies what it keeps: the stage may lend its read buffers.
+        var stage = new StreamTransportStage(stream, Settings.WriteTimeout, lendReadBuffers: true);
         return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
             cancellationToken);
     }

@@ -9,7 +9,7 @@ namespace PxpActors.Transports;
 /// frame always whole. Sending from the writer's own thread, straight from its buffer, is what lets an
 /// application stream keep up with a bare socket: no copy, no hand-over to the stage and back.
 /// </summary>
-public sealed class SharedSocketSender
+internal sealed class SharedSocketSender
 {
     private readonly Socket _socket;
     private readonly TimeSpan _writeTimeout;

@@ -17,12 +17,21 @@ namespace PxpActors.Transports;
 /// that the peer does not take within <c>writeTimeout</c> fails the transport: a peer that never reads
 /// cannot hold us forever. On a socket, every send goes through <see cref="Sender"/>, which writers may share.
 /// </summary>
-public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024)
+/// <param name="stream">The transport.</param>
+/// <param name="writeTimeout">How long one write may wait for the peer to take data.</param>
+/// <param name="readBufferSize">Most bytes one read takes; under 85,000 so no read array lands on the large-object heap.</param>
+/// <param name="lendReadBuffers">
+/// On a socket, read into pooled arrays that are reused once the next chunk is pulled: for a downstream stage that
+/// copies what it keeps before it pulls again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/>).
+/// </param>
+public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024,
+    bool lendReadBuffers = false)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Stream _transport = stream;
     private readonly TimeSpan _writeTimeout = writeTimeout ?? Timeout.InfiniteTimeSpan;
     private readonly int _readBufferSize = readBufferSize;
+    private readonly bool _lendReadBuffers = lendReadBuffers && stream is NetworkStream;
     private readonly Inlet<ByteString> _in = new("StreamTransport.in");
     private readonly Outlet<ByteString> _out = new("StreamTransport.out");
 
@@ -32,7 +41,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
     /// On a socket, the sender this stage writes through, which a multiplexer's data writers may use too (see
     /// <see cref="SharedSocketSender"/>); null for other streams. This stage is for one materialization.
     /// </summary>
-    public SharedSocketSender? Sender { get; } =
+    internal SharedSocketSender? Sender { get; } =
         stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan) : null;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpStreamTransport");
@@ -59,6 +68,8 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
         private Action<object> _onCompleted = null!;
         private bool _reading;
+        // The pooled array of the chunk last pushed, when read buffers are lent: back to the pool on the next pull.
+        private byte[]? _lent;
         private bool _writing;
         private bool _writesDone;
 
@@ -99,6 +110,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
         public override void PostStop()
         {
+            ReturnLent();
             _sender?.Close("The PXP session is closed");
             _stop.Cancel();
             _writeDeadline.Cancel();
@@ -115,6 +127,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         {
             if (_reading) return;
             _reading = true;
+            ReturnLent(); // pulled again: the chunk before is done with
             int waiting;
             if (_socket is null) waiting = -1;
             else if ((waiting = BytesWaiting()) == 0)
@@ -156,10 +169,23 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             }
         }
 
-        /// <summary>A socket read gets an array of what is waiting, handed on as is; other streams read into a pooled one.</summary>
-        private byte[] ReadBuffer(int waiting) => waiting < 0
-            ? ArrayPool<byte>.Shared.Rent(_stage._readBufferSize)
+        /// <summary>
+        /// A socket read gets an array of what is waiting, handed on as is (lent from the pool, or its own); other
+        /// streams read into a pooled one that is copied from.
+        /// </summary>
+        private byte[] ReadBuffer(int waiting) =>
+            waiting < 0 ? ArrayPool<byte>.Shared.Rent(_stage._readBufferSize)
+            : _stage._lendReadBuffers ? ArrayPool<byte>.Shared.Rent(Math.Min(waiting, _stage._readBufferSize))
             : GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _stage._readBufferSize)); // only what is read is handed on
+
+        private bool IsPooled(byte[]? buffer) => buffer is not null && (_socket is null || _stage._lendReadBuffers);
+
+        private void ReturnLent()
+        {
+            if (_lent is null) return;
+            ArrayPool<byte>.Shared.Return(_lent);
+            _lent = null;
+        }
 
         /// <summary>An idle socket waits with a zero-byte read, so it holds no receive buffer meanwhile.</summary>
         private async Task WaitThenReadAsync()
@@ -195,7 +221,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private void OnRead(ReadResult result)
         {
             _reading = false;
-            var pooled = _socket is null && result.Buffer is not null;
+            var pooled = IsPooled(result.Buffer);
             if (result.Error is not null || result.Read == 0)
             {
                 if (pooled) ArrayPool<byte>.Shared.Return(result.Buffer!);
@@ -209,12 +235,16 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 return;
             }
             ByteString bytes;
-            if (pooled)
+            if (pooled && _socket is null)
             {
                 bytes = ByteString.CopyFrom(result.Buffer!, 0, result.Read);
                 ArrayPool<byte>.Shared.Return(result.Buffer!);
             }
-            else bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
+            else
+            {
+                if (pooled) _lent = result.Buffer;
+                bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
+            }
             if (!IsClosed(_stage._out)) Push(_stage._out, bytes);
         }
 

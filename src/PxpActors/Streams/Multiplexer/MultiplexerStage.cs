@@ -29,11 +29,19 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
+    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
+        : this(settings, exchangeMagic, directSender: null)
+    {
+    }
+
+    /// <param name="settings">The bounds.</param>
+    /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
     /// <param name="directSender">
-    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, if it is on a socket: a
-    /// channel's data frames then go straight through it whenever nothing of that channel is queued here.
+    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, which must lend its read buffers:
+    /// a channel's data frames then go straight through the sender whenever nothing of that channel is queued here,
+    /// and every received byte this stage keeps is copied out of its chunk before the next pull.
     /// </param>
-    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false, SharedSocketSender? directSender = null)
+    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, SharedSocketSender? directSender)
     {
         _settings = settings;
         _exchangeMagic = exchangeMagic;
@@ -57,7 +65,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
     /// <summary>
     /// Received data to keep: a slice of a transport chunk of <paramref name="chunkLength"/> bytes (never changed once
-    /// pushed) is wrapped without copying, unless it is under a quarter of its chunk, which it should not keep alive on its own.
+    /// pushed) is wrapped without copying, unless it is under a quarter of its chunk, which it should not keep alive on
+    /// its own. A lent chunk (<see cref="int.MaxValue"/>) is always copied from.
     /// </summary>
     internal static ByteString Keep(ReadOnlyMemory<byte> payload, int chunkLength) =>
         payload.Length * 4L >= chunkLength && MemoryMarshal.TryGetArray(payload, out var segment)
@@ -203,7 +212,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 // Transport chunks are never changed once pushed: large payloads can stay slices of them.
                 var bytes = ByteStringSegments.AsMemory(chunk);
                 if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
-                _chunkLength = bytes.Length;
+                // A lent chunk is reused after the next pull: whatever is kept of it is copied (see Keep).
+                _chunkLength = _stage._directSender is null ? bytes.Length : int.MaxValue;
                 _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)

@@ -32,6 +32,9 @@ public sealed class SubstreamChannel
     private Exception? _writesClosed;
     private bool _writesCompleted;
     private TaskCompletionSource? _readWaiter;
+    // A reader into buffers that found nothing: what arrives next is copied straight into its buffer.
+    private TaskCompletionSource<int>? _bufferWaiter;
+    private Memory<byte> _waitingBuffer;
     private TaskCompletionSource? _writeWaiter;
     private IActorRef? _forwardTo;
     private bool? _registered;
@@ -119,11 +122,12 @@ public sealed class SubstreamChannel
         if (buffer.IsEmpty) return 0;
         while (true)
         {
-            Task wait;
+            Task<int> wait;
             var read = 0;
             lock (_gate)
             {
                 if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
+                if (_bufferWaiter is not null) throw new InvalidOperationException($"Substream \"{Name}\" has a read pending already");
                 if (_receivedBytes is null)
                 {
                     _receivedBytes = new PooledByteQueue();
@@ -133,16 +137,53 @@ public sealed class SubstreamChannel
                 if (_receivedBytes.Count > 0) read = _receivedBytes.ReadInto(buffer.Span);
                 else if (_readFailure is not null) throw _readFailure;
                 else if (_readsFinished) return 0;
-                wait = read > 0 ? Task.CompletedTask
-                    : (_readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                if (read > 0) wait = Task.FromResult(read);
+                else
+                {
+                    _bufferWaiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _waitingBuffer = buffer;
+                    wait = _bufferWaiter.Task;
+                }
             }
             if (read > 0)
             {
                 Taken(read);
                 return read;
             }
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            int delivered;
+            try
+            {
+                delivered = await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_gate)
+                {
+                    if (!wait.IsCompleted)
+                    {
+                        (_bufferWaiter, _waitingBuffer) = (null, default);
+                        throw;
+                    }
+                }
+                delivered = wait.Result; // bytes landed in the buffer just as the read was cancelled: they are the caller's
+            }
+            if (delivered > 0) return delivered;
+            // Woken without bytes (the end, a failure): look again.
         }
+    }
+
+    /// <summary>Takes the waiting readers, to wake once outside the lock (a buffer reader with nothing in its buffer).</summary>
+    private (TaskCompletionSource? Reader, TaskCompletionSource<int>? BufferReader) TakeReadWaiters()
+    {
+        var waiters = (_readWaiter, _bufferWaiter);
+        (_readWaiter, _bufferWaiter, _waitingBuffer) = (null, null, default);
+        return waiters;
+    }
+
+    private static void Wake((TaskCompletionSource? Reader, TaskCompletionSource<int>? BufferReader) waiters, int delivered = 0)
+    {
+        waiters.Reader?.TrySetResult();
+        waiters.BufferReader?.TrySetResult(delivered);
     }
 
     /// <summary>
@@ -278,16 +319,16 @@ public sealed class SubstreamChannel
     /// <summary>We read no more: what the peer still sends on this substream is dropped.</summary>
     public void StopReading()
     {
-        TaskCompletionSource? waiter;
+        (TaskCompletionSource?, TaskCompletionSource<int>?) waiters;
         lock (_gate)
         {
             if (_readsFinished) return;
             _readsFinished = true;
             _received = null;
             _receivedBytes?.Clear();
-            (waiter, _readWaiter) = (_readWaiter, null);
+            waiters = TakeReadWaiters();
         }
-        waiter?.TrySetResult(); // a pending read returns the end
+        Wake(waiters); // a pending read returns the end
         _host.StopReading(this);
     }
 
@@ -351,38 +392,46 @@ public sealed class SubstreamChannel
     private void Deliver(ReadOnlyMemory<byte> payload, ByteString? chunk, int chunkLength)
     {
         IActorRef? target;
-        TaskCompletionSource? waiter = null;
+        (TaskCompletionSource?, TaskCompletionSource<int>?) waiters = default;
+        var intoWaitingBuffer = 0;
         lock (_gate)
         {
             if (_readsFinished) return;
-            _untaken += payload.Length;
             target = _forwardTo;
             if (target is null)
             {
+                if (_bufferWaiter is not null)
+                {
+                    // One copy instead of two: straight into the waiting reader's buffer, the rest queued.
+                    intoWaitingBuffer = Math.Min(payload.Length, _waitingBuffer.Length);
+                    payload.Span[..intoWaitingBuffer].CopyTo(_waitingBuffer.Span);
+                    payload = payload[intoWaitingBuffer..];
+                }
                 if (_receivedBytes is not null) _receivedBytes.Append(payload.Span);
                 else (_received ??= new Queue<ByteString>()).Enqueue(chunk ?? MultiplexerStage.Keep(payload, chunkLength));
-                (waiter, _readWaiter) = (_readWaiter, null);
+                waiters = TakeReadWaiters();
             }
+            _untaken += payload.Length;
         }
         target?.Tell(new SubstreamReceived(this, chunk ?? MultiplexerStage.Keep(payload, chunkLength)));
-        waiter?.TrySetResult();
+        Wake(waiters, intoWaitingBuffer);
     }
 
     /// <summary>The peer's direction is over: ended normally (null) or reset / session failure.</summary>
     internal void FinishReads(Exception? failure)
     {
         IActorRef? target;
-        TaskCompletionSource? waiter;
+        (TaskCompletionSource?, TaskCompletionSource<int>?) waiters;
         lock (_gate)
         {
             if (_readsFinished || _readFailure is not null) return;
             if (failure is null) _readsFinished = true;
             else _readFailure = failure;
             target = _forwardTo;
-            (waiter, _readWaiter) = (_readWaiter, null);
+            waiters = TakeReadWaiters();
         }
         target?.Tell(new SubstreamFinished(this, failure));
-        waiter?.TrySetResult();
+        Wake(waiters);
     }
 
     /// <summary><paramref name="bytes"/> of what was written are framed: writers waiting for room may go on.</summary>
