@@ -56,6 +56,15 @@ public sealed class SubstreamChannel
 
     public string Name { get; }
 
+    /// <summary>True once our data frames go straight onto the socket instead of through the stage.</summary>
+    public bool SendsDirectly
+    {
+        get
+        {
+            lock (_gate) return _directSender is not null;
+        }
+    }
+
     /// <summary>The running stage's own record of this channel; only the stage reads or writes it.</summary>
     internal object? StageState { get; set; }
 

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Protocol.Framing;
+using PxpActors.Streams.Multiplexer;
+using PxpActors.Transports;
+
+namespace PxpActors.Tests.SocketSessions;
+
+/// <summary>
+/// Our multiplexer on a real loopback socket, joined to its transport as a session joins them (the transport's
+/// sender shared, read buffers lent), and a bare socket as the peer, read and written frame by frame by the test.
+/// </summary>
+internal sealed class SocketMultiplexerPair : IAsyncDisposable
+{
+    private readonly Socket _peer;
+    private readonly NetworkStream _peerStream;
+    private readonly FrameDecoder _decoder = new(int.MaxValue);
+    private readonly Queue<Frame> _decoded = new();
+    private readonly byte[] _readBuffer = new byte[256 * 1024];
+
+    private SocketMultiplexerPair(IMultiplexer mux, StreamTransportStage transport, Socket peer)
+    {
+        Mux = mux;
+        Transport = transport;
+        _peer = peer;
+        _peerStream = new NetworkStream(peer, ownsSocket: true);
+    }
+
+    public IMultiplexer Mux { get; }
+
+    public StreamTransportStage Transport { get; }
+
+    public static async Task<SocketMultiplexerPair> StartAsync(IMaterializer materializer, MultiplexerSettings settings,
+        TimeSpan? writeTimeout = null)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var ours = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var accepting = listener.AcceptAsync();
+        await ours.ConnectAsync(listener.LocalEndPoint!);
+        var peer = await accepting;
+        var transport = new StreamTransportStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
+        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender))
+            .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)
+            .Run(materializer);
+        return new SocketMultiplexerPair(mux, transport, peer);
+    }
+
+    public Task SendAsync(params Frame[] frames) => _peerStream.WriteAsync(frames.SelectMany(f => f.ToArray()).ToArray()).AsTask();
+
+    /// <summary>The next frame the multiplexer wrote, whole.</summary>
+    public async Task<Frame> NextFrameAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (_decoded.Count == 0)
+        {
+            var read = await _peerStream.ReadAsync(_readBuffer, cancel.Token);
+            if (read == 0) throw new EndOfStreamException("The multiplexer closed the connection");
+            _decoder.Decode(_readBuffer.AsSpan(0, read), _decoded.Enqueue);
+        }
+        return _decoded.Dequeue();
+    }
+
+    /// <summary>Frames until (and with) the first that matches <paramref name="last"/>.</summary>
+    public async Task<List<Frame>> FramesUntilAsync(Func<Frame, bool> last, TimeSpan timeout)
+    {
+        var frames = new List<Frame>();
+        while (true)
+        {
+            var frame = await NextFrameAsync(timeout);
+            frames.Add(frame);
+            if (last(frame)) return frames;
+        }
+    }
+
+    /// <summary>Completes when the multiplexer's side of the connection is closed (end of stream or reset).</summary>
+    public async Task WaitForCloseAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await _peerStream.ReadAsync(_readBuffer, cancel.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // reset: closed too
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _peerStream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text;
+using Akka.IO;
+using PxpActors.Protocol.Framing;
+using PxpActors.Streams.Multiplexer;
+using PxpActors.Tests.Streams;
+using Xunit.Abstractions;
+
+namespace PxpActors.Tests.SocketSessions;
+
+/// <summary>
+/// A multiplexer joined to a socket as a session joins them: data frames sent straight from the writer's buffer
+/// through the transport's shared sender, and received chunks lent by the transport.
+/// </summary>
+public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec(output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly MultiplexerSettings Settings = new(MaxSendFramePayload: 16 * 1024);
+
+    // More than loopback's socket buffers hold on both ends: a peer that does not read blocks this write.
+    private const int BlockingWriteSize = 32 * 1024 * 1024;
+
+    private static async Task<SubstreamChannel> DirectChannelAsync(SocketMultiplexerPair pair, string name)
+    {
+        var channel = pair.Mux.OpenChannel(name);
+        await channel.WriteAsync("first"u8.ToArray().AsMemory()).AsTask().WaitAsync(Timeout);
+        // The hand-over happens once the transport has sent the frames queued in the stage.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!channel.SendsDirectly)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The channel never started sending directly");
+            await Task.Yield();
+        }
+        return channel;
+    }
+
+    private static byte[] Payloads(IEnumerable<Frame> frames, uint channel) =>
+        frames.Where(f => f.Channel == channel && f.Type == FrameType.DataFromCreator).SelectMany(f => f.Payload.ToArray()).ToArray();
+
+    [Fact]
+    public Task Writes_must_go_straight_to_the_socket_in_order_from_a_buffer_the_writer_may_reuse_at_once() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        var rpc = pair.Mux.OpenChannel("pxp", control: true);
+        var random = new Random(7);
+        var buffer = new byte[100_000];
+        var expected = new List<byte>("first"u8.ToArray());
+
+        for (var i = 0; i < 40; i++)
+        {
+            var size = random.Next(1, buffer.Length);
+            random.NextBytes(buffer.AsSpan(0, size));
+            await data.WriteAsync(buffer.AsMemory(0, size)).AsTask().WaitAsync(Timeout);
+            expected.AddRange(buffer.AsSpan(0, size).ToArray());
+            Array.Fill(buffer, (byte)0xEE); // reused at once: what was sent must not change
+            if (i % 10 == 0) Assert.True(rpc.TrySend(ByteString.FromString($"[\"ping\",\"{i}\"]\n")));
+        }
+        data.CompleteWrites();
+
+        var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
+        Assert.Equal(expected.ToArray(), Payloads(frames, 0));
+        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload));
+        Assert.Equal(4, frames.Count(f => f is { Channel: 1, Type: FrameType.DataFromCreator }));
+        var dataFrames = frames.Count(f => f is { Channel: 0, Type: FrameType.DataFromCreator });
+        Assert.True(pair.Transport.Sender!.ElementsSent < dataFrames / 2,
+            $"the stage sent {pair.Transport.Sender.ElementsSent} elements for {dataFrames} data frames: most should have gone straight out");
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
+    public Task Ending_during_a_write_that_waits_for_the_peer_must_send_the_end_after_all_of_its_data() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        var big = Enumerable.Range(0, BlockingWriteSize).Select(i => (byte)(i % 251)).ToArray();
+
+        var writing = data.WriteAsync(big.AsMemory()).AsTask();
+        data.CompleteWrites(); // while the write waits: the peer is not reading yet
+
+        var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
+        await writing.WaitAsync(Timeout);
+        Assert.Equal("first"u8.ToArray().Concat(big).ToArray(), Payloads(frames, 0));
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
+    public Task A_session_aborted_during_a_waiting_write_must_fail_that_write_and_close_the_socket() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+
+        var writing = data.WriteAsync(new byte[BlockingWriteSize].AsMemory()).AsTask();
+        pair.Mux.Abort(new InvalidOperationException("test abort"));
+
+        var error = await Assert.ThrowsAsync<MultiplexerClosedException>(() => writing.WaitAsync(Timeout));
+        Assert.Equal("test abort", error.InnerException?.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pair.Mux.Completion.WaitAsync(Timeout));
+        await pair.WaitForCloseAsync(Timeout);
+    });
+
+    [Fact]
+    public Task A_write_the_peer_never_takes_must_fail_the_session_after_the_write_timeout() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings, writeTimeout: TimeSpan.FromMilliseconds(300));
+        var data = await DirectChannelAsync(pair, "data:x");
+
+        var error = await Assert.ThrowsAsync<MultiplexerClosedException>(
+            () => data.WriteAsync(new byte[BlockingWriteSize].AsMemory()).AsTask().WaitAsync(Timeout));
+
+        Assert.Contains("took no data for 0.3 s", error.InnerException?.Message);
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => pair.Mux.Completion.WaitAsync(Timeout));
+        Assert.Contains("not reading", failure.Message);
+        await pair.WaitForCloseAsync(Timeout);
+    });
+
+    [Fact]
+    public Task Chunks_kept_by_a_reader_must_stay_intact_while_the_transport_reuses_its_read_buffers() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var relay = pair.Mux.OpenChannel("relay:x");
+        await relay.Opened.WaitAsync(Timeout);
+        // Frames big enough to be kept as slices of their chunk (a quarter of it or more) if chunks were not lent.
+        var frames = Enumerable.Range(0, 12)
+            .Select(i => new Frame(0, FrameType.DataFromCreator, Encoding.ASCII.GetBytes($"{i:D4}".PadRight(20_000, (char)('a' + i)))))
+            .ToArray();
+
+        // Everything arrives (and the transport reads it, chunk after chunk) before the reader takes any of it.
+        await pair.SendAsync([new Frame(0, FrameType.Open, "relay:x"u8.ToArray()), .. frames, new Frame(0, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty)]);
+        await pair.NextFrameAsync(Timeout); // our end answering theirs: all of it was read
+
+        var received = new List<byte>();
+        while (await relay.ReadAsync().AsTask().WaitAsync(Timeout) is { } chunk) received.AddRange(chunk.ToArray());
+        Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), received.ToArray());
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
+    public Task A_cancelled_read_into_a_buffer_must_lose_nothing_that_arrives_later() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = pair.Mux.OpenChannel("data:x");
+        await data.Opened.WaitAsync(Timeout);
+        var buffer = new byte[64];
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            var pending = data.ReadAsync(buffer, cancel.Token).AsTask();
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        }
+        await pair.SendAsync(new Frame(0, FrameType.Open, "data:x"u8.ToArray()), new Frame(0, FrameType.DataFromCreator, "late"u8.ToArray()));
+
+        var read = await data.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+        Assert.Equal("late", Encoding.ASCII.GetString(buffer, 0, read));
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+}
