@@ -41,24 +41,36 @@ internal sealed class SharedSocketSender
     internal void Close(string reason) => _closedBecause ??= reason;
 
     /// <summary>
-    /// Sends <paramref name="payload"/> as data frames of at most <paramref name="maxFramePayload"/> bytes on our
-    /// channel <paramref name="channel"/>, each frame one gathering send of header and payload. Completes once the
-    /// socket took it all: the caller may then reuse its buffer.
+    /// Sends the bytes of <paramref name="payload"/>'s buffers, in order, as data frames of at most
+    /// <paramref name="maxFramePayload"/> bytes on our channel <paramref name="channel"/>, each frame one gathering send
+    /// of its header and payload (no copy). Completes once the socket took it all: the caller may then reuse its buffers.
     /// </summary>
-    internal async ValueTask SendDataAsync(uint channel, ArraySegment<byte> payload, int maxFramePayload, CancellationToken cancellationToken)
+    internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
+        CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            for (var offset = 0; offset < payload.Count; offset += maxFramePayload)
+            var left = payload.Sum(segment => (long)segment.Count);
+            var (index, offset) = (0, 0);
+            while (left > 0)
             {
                 if (_closedBecause is { } reason) throw new IOException(reason);
-                var part = payload.Slice(offset, Math.Min(maxFramePayload, payload.Count - offset));
+                var frameLength = (int)Math.Min(maxFramePayload, left);
                 var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, _header);
-                headerLength += Varint.Write((uint)part.Count, _header.AsSpan(headerLength));
+                headerLength += Varint.Write((uint)frameLength, _header.AsSpan(headerLength));
                 _segments.Clear();
                 _segments.Add(new ArraySegment<byte>(_header, 0, headerLength));
-                _segments.Add(part);
+                for (var needed = frameLength; needed > 0;)
+                {
+                    var segment = payload[index];
+                    var take = Math.Min(needed, segment.Count - offset);
+                    if (take > 0) _segments.Add(segment.Slice(offset, take));
+                    needed -= take;
+                    offset += take;
+                    if (offset == segment.Count) (index, offset) = (index + 1, 0);
+                }
+                left -= frameLength;
                 var send = _socket.SendAsync(_segments, SocketFlags.None); // the list is read until the send completes
                 if (!send.IsCompletedSuccessfully) await WaitForSendAsync(send).ConfigureAwait(false);
             }

@@ -70,6 +70,36 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     });
 
     [Fact]
+    public Task A_write_of_several_buffers_must_go_out_as_frames_that_cut_across_them_without_a_gap() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        var random = new Random(11);
+        var expected = new List<byte>("first"u8.ToArray());
+
+        foreach (var sizes in new[] { new[] { 3, 40_000 }, [16 * 1024, 16 * 1024, 1], [0, 5, 0, 70_000, 2] })
+        {
+            var parts = sizes.Select(size =>
+            {
+                var bytes = new byte[size];
+                random.NextBytes(bytes);
+                return bytes;
+            }).ToList();
+            var joined = parts.Aggregate(ByteString.Empty, (all, part) => all.Concat(ByteString.FromBytes(part)));
+            await data.WriteAsync(joined).AsTask().WaitAsync(Timeout);
+            expected.AddRange(parts.SelectMany(part => part));
+        }
+        data.CompleteWrites();
+
+        var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
+        Assert.Equal(expected.ToArray(), Payloads(frames, 0));
+        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload));
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
     public Task Ending_during_a_write_that_waits_for_the_peer_must_send_the_end_after_all_of_its_data() => StagesStopAfter(async () =>
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);

@@ -137,13 +137,8 @@ public sealed class SubstreamChannel
             {
                 if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
                 if (_bufferWaiter is not null) throw new InvalidOperationException($"Substream \"{Name}\" has a read pending already");
-                if (_receivedBytes is null)
-                {
-                    _receivedBytes = new PooledByteQueue();
-                    while (_received is { Count: > 0 }) _receivedBytes.Append(ByteStringSegments.AsMemory(_received.Dequeue()).Span);
-                    _received = null;
-                }
-                if (_receivedBytes.Count > 0) read = _receivedBytes.ReadInto(buffer.Span);
+                ReadIntoBuffers();
+                if (_receivedBytes!.Count > 0) read = _receivedBytes.ReadInto(buffer.Span);
                 else if (_readFailure is not null) throw _readFailure;
                 else if (_readsFinished) return 0;
                 if (read > 0) wait = Task.FromResult(read);
@@ -179,6 +174,38 @@ public sealed class SubstreamChannel
             if (delivered > 0) return delivered;
             // Woken without bytes (the end, a failure): look again.
         }
+    }
+
+    /// <summary>
+    /// Waits until bytes can be read into a buffer without waiting (true) or the peer's direction is over (false),
+    /// holding no buffer meanwhile: for a pump that rents its buffer only once there is something to move. Throws
+    /// as <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> does, which it switches the channel to.
+    /// </summary>
+    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
+                ReadIntoBuffers();
+                if (_receivedBytes!.Count > 0) return true;
+                if (_readFailure is not null) throw _readFailure;
+                if (_readsFinished) return false;
+                wait = (_readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>From now on received bytes are copied into pooled blocks (under the lock).</summary>
+    private void ReadIntoBuffers()
+    {
+        if (_receivedBytes is not null) return;
+        _receivedBytes = new PooledByteQueue();
+        while (_received is { Count: > 0 }) _receivedBytes.Append(ByteStringSegments.AsMemory(_received.Dequeue()).Span);
+        _received = null;
     }
 
     /// <summary>Takes the waiting readers, to wake once outside the lock (a buffer reader with nothing in its buffer).</summary>
@@ -218,7 +245,9 @@ public sealed class SubstreamChannel
         }
         if (direct is not null)
         {
-            await WriteDirectlyAsync(direct, ByteStringSegments.AsMemory(data), cancellationToken).ConfigureAwait(false);
+            var segments = new List<ArraySegment<byte>>(2);
+            ByteStringSegments.AddTo(data, segments);
+            await WriteDirectlyAsync(direct, segments, cancellationToken).ConfigureAwait(false);
             return;
         }
         // Outside the lock: the stage takes this channel's lock when it answers, and may be answering now.
@@ -239,7 +268,11 @@ public sealed class SubstreamChannel
             ThrowIfWritesOver();
             direct = _directSender;
         }
-        if (direct is not null) return WriteDirectlyAsync(direct, data, cancellationToken);
+        if (direct is not null)
+        {
+            var segment = MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
+            return WriteDirectlyAsync(direct, [segment], cancellationToken);
+        }
         var copy = GC.AllocateUninitializedArray<byte>(data.Length);
         data.Span.CopyTo(copy);
         return WriteAsync(ByteString.FromBytes(copy), cancellationToken);
@@ -255,7 +288,8 @@ public sealed class SubstreamChannel
     /// Our data frames straight onto the socket, from the caller's thread and buffer. A failure there leaves a
     /// frame half written: the session cannot go on, and is aborted.
     /// </summary>
-    private async ValueTask WriteDirectlyAsync(SharedSocketSender sender, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask WriteDirectlyAsync(SharedSocketSender sender, IReadOnlyList<ArraySegment<byte>> data,
+        CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -264,8 +298,7 @@ public sealed class SubstreamChannel
         }
         try
         {
-            var segment = MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
-            await sender.SendDataAsync(_directNumber, segment, _directMaxPayload, cancellationToken).ConfigureAwait(false);
+            await sender.SendDataAsync(_directNumber, data, _directMaxPayload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
