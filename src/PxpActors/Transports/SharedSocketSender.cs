@@ -14,9 +14,9 @@ internal sealed class SharedSocketSender
     private readonly Socket _socket;
     private readonly TimeSpan _writeTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    // Used only by whoever holds the gate.
-    private readonly List<ArraySegment<byte>> _segments = [];
-    private readonly byte[] _header = new byte[2 * Varint.MaxLength];
+    // Used only by a direct sender holding the gate; made by the first (most sessions never have one).
+    private List<ArraySegment<byte>>? _segments;
+    private byte[]? _header;
     private long _elementsSent;
     private volatile string? _closedBecause;
 
@@ -51,27 +51,29 @@ internal sealed class SharedSocketSender
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var segments = _segments ??= new List<ArraySegment<byte>>(4);
+            var header = _header ??= new byte[2 * Varint.MaxLength];
             var left = payload.Sum(segment => (long)segment.Count);
             var (index, offset) = (0, 0);
             while (left > 0)
             {
                 if (_closedBecause is { } reason) throw new IOException(reason);
                 var frameLength = (int)Math.Min(maxFramePayload, left);
-                var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, _header);
-                headerLength += Varint.Write((uint)frameLength, _header.AsSpan(headerLength));
-                _segments.Clear();
-                _segments.Add(new ArraySegment<byte>(_header, 0, headerLength));
+                var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
+                headerLength += Varint.Write((uint)frameLength, header.AsSpan(headerLength));
+                segments.Clear();
+                segments.Add(new ArraySegment<byte>(header, 0, headerLength));
                 for (var needed = frameLength; needed > 0;)
                 {
                     var segment = payload[index];
                     var take = Math.Min(needed, segment.Count - offset);
-                    if (take > 0) _segments.Add(segment.Slice(offset, take));
+                    if (take > 0) segments.Add(segment.Slice(offset, take));
                     needed -= take;
                     offset += take;
                     if (offset == segment.Count) (index, offset) = (index + 1, 0);
                 }
                 left -= frameLength;
-                var send = _socket.SendAsync(_segments, SocketFlags.None); // the list is read until the send completes
+                var send = _socket.SendAsync(segments, SocketFlags.None); // the list is read until the send completes
                 if (!send.IsCompletedSuccessfully) await WaitForSendAsync(send).ConfigureAwait(false);
             }
         }

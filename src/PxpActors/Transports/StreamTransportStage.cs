@@ -64,7 +64,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private readonly List<ArraySegment<byte>> _sendSegments = [];
         private readonly CancellationTokenSource _stop = new();
         // One source for every write's deadline, reset after each write: no allocation per frame.
-        private CancellationTokenSource _writeDeadline = new();
+        private CancellationTokenSource? _writeDeadline; // other streams only: a socket's sends are timed by waiting on them
         // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
         private Action<object> _onCompleted = null!;
         private bool _reading;
@@ -113,10 +113,10 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             ReturnLent();
             _sender?.Close("The PXP session is closed");
             _stop.Cancel();
-            _writeDeadline.Cancel();
+            _writeDeadline?.Cancel();
             _stream.Dispose();
             _stop.Dispose();
-            _writeDeadline.Dispose();
+            _writeDeadline?.Dispose();
         }
 
         /// <summary>
@@ -260,6 +260,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             // ByteString exposes no Memory to hand to WriteAsync: copy once into a pooled buffer.
             var buffer = ArrayPool<byte>.Shared.Rent(element.Count);
             element.CopyTo(buffer, 0, element.Count);
+            _writeDeadline ??= new CancellationTokenSource();
             if (_stage._writeTimeout != Timeout.InfiniteTimeSpan) _writeDeadline.CancelAfter(_stage._writeTimeout);
             ValueTask write;
             try
@@ -396,7 +397,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         {
             _writing = false;
             _sender?.CountElementSent();
-            if (!_writeDeadline.TryReset())
+            if (_writeDeadline is not null && !_writeDeadline.TryReset())
             {
                 // It fired just as the write finished: the next write needs a fresh one.
                 _writeDeadline.Dispose();

@@ -33,19 +33,14 @@ public sealed class SubstreamChannel
     private bool _writesCompleted;
     private TaskCompletionSource? _readWaiter;
     // A reader into buffers that found nothing: what arrives next is copied straight into its buffer.
-    private TaskCompletionSource<int>? _bufferWaiter;
-    private Memory<byte> _waitingBuffer;
+    private BufferWaiter? _bufferWaiter;
     private TaskCompletionSource? _writeWaiter;
     private IActorRef? _forwardTo;
     private bool? _registered;
     private Exception? _refusal;
     private TaskCompletionSource? _openedWaiter;
     // Set by the stage once our frames may go straight onto the socket (see SendDirectly).
-    private SharedSocketSender? _directSender;
-    private uint _directNumber;
-    private int _directMaxPayload;
-    private int _directWritesInFlight;
-    private bool _completeAfterDirectWrites;
+    private DirectRoute? _direct;
 
     internal SubstreamChannel(string name, ISubstreamChannelHost host, int window)
     {
@@ -61,7 +56,7 @@ public sealed class SubstreamChannel
     {
         get
         {
-            lock (_gate) return _directSender is not null;
+            lock (_gate) return _direct is not null;
         }
     }
 
@@ -144,8 +139,7 @@ public sealed class SubstreamChannel
                 if (read > 0) wait = Task.FromResult(read);
                 else
                 {
-                    _bufferWaiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _waitingBuffer = buffer;
+                    _bufferWaiter = new BufferWaiter(buffer);
                     wait = _bufferWaiter.Task;
                 }
             }
@@ -165,7 +159,7 @@ public sealed class SubstreamChannel
                 {
                     if (!wait.IsCompleted)
                     {
-                        (_bufferWaiter, _waitingBuffer) = (null, default);
+                        _bufferWaiter = null;
                         throw;
                     }
                 }
@@ -212,7 +206,7 @@ public sealed class SubstreamChannel
     private (TaskCompletionSource? Reader, TaskCompletionSource<int>? BufferReader) TakeReadWaiters()
     {
         var waiters = (_readWaiter, _bufferWaiter);
-        (_readWaiter, _bufferWaiter, _waitingBuffer) = (null, null, default);
+        (_readWaiter, _bufferWaiter) = (null, null);
         return waiters;
     }
 
@@ -230,11 +224,11 @@ public sealed class SubstreamChannel
     {
         if (data.IsEmpty) return;
         Task? wait = null;
-        SharedSocketSender? direct;
+        DirectRoute? direct;
         lock (_gate)
         {
             ThrowIfWritesOver();
-            direct = _directSender;
+            direct = _direct;
             if (direct is null)
             {
                 _unsent += data.Count;
@@ -262,11 +256,11 @@ public sealed class SubstreamChannel
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         if (data.IsEmpty) return ValueTask.CompletedTask;
-        SharedSocketSender? direct;
+        DirectRoute? direct;
         lock (_gate)
         {
             ThrowIfWritesOver();
-            direct = _directSender;
+            direct = _direct;
         }
         if (direct is not null)
         {
@@ -288,17 +282,17 @@ public sealed class SubstreamChannel
     /// Our data frames straight onto the socket, from the caller's thread and buffer. A failure there leaves a
     /// frame half written: the session cannot go on, and is aborted.
     /// </summary>
-    private async ValueTask WriteDirectlyAsync(SharedSocketSender sender, IReadOnlyList<ArraySegment<byte>> data,
+    private async ValueTask WriteDirectlyAsync(DirectRoute route, IReadOnlyList<ArraySegment<byte>> data,
         CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             ThrowIfWritesOver();
-            _directWritesInFlight++;
+            route.WritesInFlight++;
         }
         try
         {
-            await sender.SendDataAsync(_directNumber, data, _directMaxPayload, cancellationToken).ConfigureAwait(false);
+            await route.Sender.SendDataAsync(route.Number, data, route.MaxFramePayload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -310,18 +304,18 @@ public sealed class SubstreamChannel
         }
         finally
         {
-            DirectWriteDone();
+            DirectWriteDone(route);
         }
     }
 
-    private void DirectWriteDone()
+    private void DirectWriteDone(DirectRoute route)
     {
         bool complete;
         lock (_gate)
         {
-            _directWritesInFlight--;
-            complete = _directWritesInFlight == 0 && _completeAfterDirectWrites;
-            if (complete) _completeAfterDirectWrites = false;
+            route.WritesInFlight--;
+            complete = route.WritesInFlight == 0 && route.CompleteAfterWrites;
+            if (complete) route.CompleteAfterWrites = false;
         }
         // Our end frame goes after the last data frame, never beside it.
         if (complete) _host.CompleteWrites(this);
@@ -349,9 +343,9 @@ public sealed class SubstreamChannel
         {
             if (_writesCompleted || _writesClosed is not null) return;
             _writesCompleted = true;
-            if (_directWritesInFlight > 0)
+            if (_direct is { WritesInFlight: > 0 } route)
             {
-                _completeAfterDirectWrites = true;
+                route.CompleteAfterWrites = true;
                 return;
             }
         }
@@ -445,8 +439,8 @@ public sealed class SubstreamChannel
                 if (_bufferWaiter is not null)
                 {
                     // One copy instead of two: straight into the waiting reader's buffer, the rest queued.
-                    intoWaitingBuffer = Math.Min(payload.Length, _waitingBuffer.Length);
-                    payload.Span[..intoWaitingBuffer].CopyTo(_waitingBuffer.Span);
+                    intoWaitingBuffer = Math.Min(payload.Length, _bufferWaiter.Buffer.Length);
+                    payload.Span[..intoWaitingBuffer].CopyTo(_bufferWaiter.Buffer.Span);
                     payload = payload[intoWaitingBuffer..];
                 }
                 if (_receivedBytes is not null) _receivedBytes.Append(payload.Span);
@@ -498,9 +492,7 @@ public sealed class SubstreamChannel
         lock (_gate)
         {
             if (_unsent > 0 || _writesCompleted || _writesClosed is not null) return;
-            _directNumber = number;
-            _directMaxPayload = maxFramePayload;
-            _directSender = sender;
+            _direct = new DirectRoute(sender, number, maxFramePayload);
         }
     }
 
@@ -541,5 +533,21 @@ public sealed class SubstreamChannel
             (waiter, _writeWaiter) = (_writeWaiter, null);
         }
         waiter?.TrySetException(reason);
+    }
+
+    /// <summary>A read into a caller's buffer that found nothing: the next bytes are copied straight into <see cref="Buffer"/>.</summary>
+    private sealed class BufferWaiter(Memory<byte> buffer) : TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Memory<byte> Buffer { get; } = buffer;
+    }
+
+    /// <summary>Where our data frames go once the stage lets them bypass it (a channel that never does pays nothing for it).</summary>
+    private sealed class DirectRoute(SharedSocketSender sender, uint number, int maxFramePayload)
+    {
+        public SharedSocketSender Sender { get; } = sender;
+        public uint Number { get; } = number;
+        public int MaxFramePayload { get; } = maxFramePayload;
+        public int WritesInFlight { get; set; }
+        public bool CompleteAfterWrites { get; set; }
     }
 }
