@@ -35,7 +35,8 @@ public sealed class SubstreamChannel
     // A reader into buffers that found nothing: what arrives next is copied straight into its buffer.
     private BufferWaiter? _bufferWaiter;
     private TaskCompletionSource? _writeWaiter;
-    private IActorRef? _forwardTo;
+    // An actor (IActorRef) or a running stage's async callback (Action<object>) that is handed every chunk.
+    private object? _forwardTo;
     private bool? _registered;
     private Exception? _refusal;
     private TaskCompletionSource? _openedWaiter;
@@ -373,7 +374,12 @@ public sealed class SubstreamChannel
     /// <see cref="SubstreamFinished"/>. The target calls <see cref="Release"/> once it has handled a chunk,
     /// so at most a substream buffer of chunks waits in its mailbox.
     /// </summary>
-    public void ForwardTo(IActorRef target)
+    public void ForwardTo(IActorRef target) => Forward(target);
+
+    /// <summary>As <see cref="ForwardTo(IActorRef)"/>, to a running stage's async callback.</summary>
+    internal void ForwardTo(Action<object> callback) => Forward(callback);
+
+    private void Forward(object target)
     {
         List<object> backlog = [];
         lock (_gate)
@@ -382,7 +388,13 @@ public sealed class SubstreamChannel
             while (_received is { Count: > 0 }) backlog.Add(new SubstreamReceived(this, _received.Dequeue()));
             if (_readsFinished || _readFailure is not null) backlog.Add(new SubstreamFinished(this, _readFailure));
         }
-        foreach (var message in backlog) target.Tell(message);
+        foreach (var message in backlog) Send(target, message);
+    }
+
+    private static void Send(object target, object message)
+    {
+        if (target is IActorRef actor) actor.Tell(message);
+        else ((Action<object>)target)(message);
     }
 
     /// <summary>A forwarded chunk of <paramref name="bytes"/> has been handled: make room for more.</summary>
@@ -427,7 +439,7 @@ public sealed class SubstreamChannel
 
     private void Deliver(ReadOnlyMemory<byte> payload, ByteString? chunk, int chunkLength)
     {
-        IActorRef? target;
+        object? target;
         (TaskCompletionSource?, TaskCompletionSource<int>?) waiters = default;
         var intoWaitingBuffer = 0;
         lock (_gate)
@@ -449,14 +461,14 @@ public sealed class SubstreamChannel
             }
             _untaken += payload.Length;
         }
-        target?.Tell(new SubstreamReceived(this, chunk ?? MultiplexerStage.Keep(payload, chunkLength)));
+        if (target is not null) Send(target, new SubstreamReceived(this, chunk ?? MultiplexerStage.Keep(payload, chunkLength)));
         Wake(waiters, intoWaitingBuffer);
     }
 
     /// <summary>The peer's direction is over: ended normally (null) or reset / session failure.</summary>
     internal void FinishReads(Exception? failure)
     {
-        IActorRef? target;
+        object? target;
         (TaskCompletionSource?, TaskCompletionSource<int>?) waiters;
         lock (_gate)
         {
@@ -466,7 +478,7 @@ public sealed class SubstreamChannel
             target = _forwardTo;
             waiters = TakeReadWaiters();
         }
-        target?.Tell(new SubstreamFinished(this, failure));
+        if (target is not null) Send(target, new SubstreamFinished(this, failure));
         Wake(waiters);
     }
 

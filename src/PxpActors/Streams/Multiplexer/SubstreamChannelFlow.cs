@@ -29,7 +29,7 @@ public static class SubstreamChannelFlow
             })
             .Named($"pxpOut:{channel.Name}");
 
-    /// <summary>Both directions as one flow. Materialize once.</summary>
+    /// <summary>Both directions as one flow (one stage, see <see cref="SubstreamChannelStage"/>). Materialize once.</summary>
     public static Flow<ByteString, ByteString, NotUsed> Create(SubstreamChannel channel) =>
-        Flow.FromSinkAndSource(Outgoing(channel), Incoming(channel));
+        Flow.FromGraph(new SubstreamChannelStage(channel));
 }

@@ -1,0 +1,166 @@
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>
+/// A <see cref="SubstreamChannel"/> as one flow stage, for a nested session over a relay: what the peer sends is
+/// handed to the stage's callback by the multiplexer's own thread (no reader task in between), and each element
+/// written goes to the channel from the stage (straight onto the socket when the channel sends directly). The two
+/// directions are independent, as the channel's are: completing the input ends ours with an end frame,
+/// cancelling the output stops reading.
+/// </summary>
+internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphStage<FlowShape<ByteString, ByteString>>
+{
+    private readonly Inlet<ByteString> _in = new("SubstreamChannel.in");
+    private readonly Outlet<ByteString> _out = new("SubstreamChannel.out");
+
+    public override FlowShape<ByteString, ByteString> Shape => new(_in, _out);
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpChannel");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, channel);
+
+    private sealed record Written(Exception? Error);
+
+    private sealed class Logic : InAndOutGraphStageLogic
+    {
+        private readonly SubstreamChannelStage _stage;
+        private readonly SubstreamChannel _channel;
+        private readonly Queue<ByteString> _received = new();
+        private Action<object> _onEvent = null!;
+        private bool _peerFinished;
+        private Exception? _peerFailure;
+        private bool _writing;
+        private bool _inputDone;
+
+        public Logic(SubstreamChannelStage stage, SubstreamChannel channel) : base(stage.Shape)
+        {
+            _stage = stage;
+            _channel = channel;
+            SetHandler(stage._in, this);
+            SetHandler(stage._out, this);
+        }
+
+        public override void PreStart()
+        {
+            _onEvent = GetAsyncCallback<object>(OnEvent);
+            _channel.ForwardTo(_onEvent);
+            Pull(_stage._in);
+        }
+
+        public override void PostStop()
+        {
+            _channel.StopReading();
+            _channel.CompleteWrites();
+        }
+
+        private void OnEvent(object e)
+        {
+            switch (e)
+            {
+                case SubstreamReceived received:
+                    _received.Enqueue(received.Data);
+                    Deliver();
+                    break;
+                case SubstreamFinished finished:
+                    (_peerFinished, _peerFailure) = (true, finished.Error);
+                    Deliver();
+                    break;
+                case Written written:
+                    _writing = false;
+                    AfterWrite(written.Error);
+                    break;
+            }
+        }
+
+        // ---- peer → downstream ----
+
+        public override void OnPull() => Deliver();
+
+        public override void OnDownstreamFinish(Exception cause)
+        {
+            _received.Clear();
+            _channel.StopReading();
+            if (IsClosed(_stage._in)) CompleteStage();
+        }
+
+        private void Deliver()
+        {
+            if (IsClosed(_stage._out)) return;
+            if (_received.Count > 0)
+            {
+                if (!IsAvailable(_stage._out)) return;
+                var chunk = _received.Dequeue();
+                Push(_stage._out, chunk);
+                _channel.Release(chunk.Count);
+            }
+            else if (_peerFinished)
+            {
+                if (_peerFailure is null) Complete(_stage._out);
+                else Fail(_stage._out, _peerFailure);
+                if (IsClosed(_stage._in)) CompleteStage();
+            }
+        }
+
+        // ---- upstream → peer ----
+
+        public override void OnPush()
+        {
+            var element = Grab(_stage._in);
+            ValueTask write;
+            try
+            {
+                write = _channel.WriteAsync(element);
+            }
+            catch (Exception e)
+            {
+                AfterWrite(e);
+                return;
+            }
+            if (write.IsCompletedSuccessfully)
+            {
+                AfterWrite(null);
+                return;
+            }
+            _writing = true;
+            _ = FinishWriteAsync(write);
+        }
+
+        private async Task FinishWriteAsync(ValueTask write)
+        {
+            Exception? error = null;
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            _onEvent(new Written(error));
+        }
+
+        private void AfterWrite(Exception? error)
+        {
+            if (error is not null && !IsClosed(_stage._in)) Cancel(_stage._in); // the channel takes no more: neither do we
+            if (error is not null || _inputDone) EndInput();
+            else Pull(_stage._in);
+        }
+
+        public override void OnUpstreamFinish()
+        {
+            _inputDone = true;
+            if (!_writing) EndInput();
+        }
+
+        public override void OnUpstreamFailure(Exception e) => OnUpstreamFinish();
+
+        private void EndInput()
+        {
+            _channel.CompleteWrites();
+            if (IsClosed(_stage._out)) CompleteStage();
+        }
+    }
+}
