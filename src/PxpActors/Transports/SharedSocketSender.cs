@@ -45,8 +45,9 @@ internal sealed class SharedSocketSender
     /// <paramref name="maxFramePayload"/> bytes on our channel <paramref name="channel"/>, each frame one gathering send
     /// of its header and payload (no copy). Completes once the socket took it all: the caller may then reuse its buffers.
     /// </summary>
+    /// <param name="channelClosed">Asked before each frame: once true, nothing more is sent (the channel's number may be reused).</param>
     internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
-        CancellationToken cancellationToken)
+        Func<bool> channelClosed, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -58,6 +59,7 @@ internal sealed class SharedSocketSender
             while (left > 0)
             {
                 if (_closedBecause is { } reason) throw new IOException(reason);
+                if (channelClosed()) throw new IOException("The substream was closed during the write");
                 var frameLength = (int)Math.Min(maxFramePayload, left);
                 var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
                 headerLength += Varint.Write((uint)frameLength, header.AsSpan(headerLength));

@@ -118,6 +118,31 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     });
 
     [Fact]
+    public Task A_write_the_peer_destroys_midway_must_send_no_frame_after_its_channel_number_is_reused() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        var writing = data.WriteAsync(new byte[BlockingWriteSize].AsMemory()).AsTask(); // waits: the peer is not reading
+
+        await pair.SendAsync(new Frame(0, FrameType.ErrorFromReceiver, "gone"u8.ToArray()));
+        var next = pair.Mux.OpenChannel("data:y"); // takes channel number 0 again once the stage has handled the reset
+        await next.Opened.WaitAsync(Timeout);
+        var sendingNext = next.WriteAsync("hello"u8.ToArray().AsMemory()).AsTask();
+
+        var frames = await pair.FramesUntilAsync(f => f.Type == FrameType.DataFromCreator && f.Payload.Span.SequenceEqual("hello"u8), Timeout);
+        await Assert.ThrowsAsync<SubstreamResetException>(() => writing.WaitAsync(Timeout));
+        await sendingNext.WaitAsync(Timeout);
+        var reopened = frames.FindIndex(f => f.Type == FrameType.Open && f.Payload.Span.SequenceEqual("data:y"u8));
+        Assert.True(reopened > 0, "data:y was announced");
+        Assert.Equal(0u, frames[reopened].Channel);
+        Assert.Single(frames.Skip(reopened + 1), f => f.Channel == 0); // only data:y's own "hello" after its open
+        Assert.True(frames.Take(reopened).Sum(f => f.Payload.Length) < BlockingWriteSize, "the destroyed write stopped early");
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
     public Task A_session_aborted_during_a_waiting_write_must_fail_that_write_and_close_the_socket() => StagesStopAfter(async () =>
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);

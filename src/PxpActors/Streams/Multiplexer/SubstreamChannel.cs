@@ -293,7 +293,7 @@ public sealed class SubstreamChannel
         }
         try
         {
-            await route.Sender.SendDataAsync(route.Number, data, route.MaxFramePayload, cancellationToken).ConfigureAwait(false);
+            await route.Sender.SendDataAsync(route.Number, data, route.MaxFramePayload, route.IsClosed, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -542,6 +542,8 @@ public sealed class SubstreamChannel
         {
             _writesClosed ??= reason;
             _unsent = 0;
+            // A direct write under way sends no further frame: the channel's number may soon be someone else's.
+            if (_direct is not null) _direct.Closed = true;
             (waiter, _writeWaiter) = (_writeWaiter, null);
         }
         waiter?.TrySetException(reason);
@@ -554,11 +556,21 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>Where our data frames go once the stage lets them bypass it (a channel that never does pays nothing for it).</summary>
-    private sealed class DirectRoute(SharedSocketSender sender, uint number, int maxFramePayload)
+    private sealed class DirectRoute
     {
-        public SharedSocketSender Sender { get; } = sender;
-        public uint Number { get; } = number;
-        public int MaxFramePayload { get; } = maxFramePayload;
+        public DirectRoute(SharedSocketSender sender, uint number, int maxFramePayload)
+        {
+            Sender = sender;
+            Number = number;
+            MaxFramePayload = maxFramePayload;
+            IsClosed = () => Closed;
+        }
+
+        public SharedSocketSender Sender { get; }
+        public Func<bool> IsClosed { get; }
+        public volatile bool Closed;
+        public uint Number { get; }
+        public int MaxFramePayload { get; }
         public int WritesInFlight { get; set; }
         public bool CompleteAfterWrites { get; set; }
     }
