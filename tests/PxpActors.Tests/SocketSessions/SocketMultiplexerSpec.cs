@@ -24,13 +24,19 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         var channel = pair.Mux.OpenChannel(name);
         await channel.WriteAsync("first"u8.ToArray().AsMemory()).AsTask().WaitAsync(Timeout);
         // The hand-over happens once the transport has sent the frames queued in the stage.
+        await UntilAsync(() => channel.SendsDirectly, "The channel never started sending directly");
+        return channel;
+    }
+
+    /// <summary>Waits for a state the stage reaches on its own thread.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string failure)
+    {
         var deadline = DateTime.UtcNow + Timeout;
-        while (!channel.SendsDirectly)
+        while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The channel never started sending directly");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure);
             await Task.Yield();
         }
-        return channel;
     }
 
     private static byte[] Payloads(IEnumerable<Frame> frames, uint channel) =>
@@ -125,7 +131,8 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         var writing = data.WriteAsync(new byte[BlockingWriteSize].AsMemory()).AsTask(); // waits: the peer is not reading
 
         await pair.SendAsync(new Frame(0, FrameType.ErrorFromReceiver, "gone"u8.ToArray()));
-        var next = pair.Mux.OpenChannel("data:y"); // takes channel number 0 again once the stage has handled the reset
+        await UntilAsync(() => !data.IsWritable, "The reset never reached the channel");
+        var next = pair.Mux.OpenChannel("data:y"); // takes channel number 0 again: the stage has handled the reset
         await next.Opened.WaitAsync(Timeout);
         var sendingNext = next.WriteAsync("hello"u8.ToArray().AsMemory()).AsTask();
 

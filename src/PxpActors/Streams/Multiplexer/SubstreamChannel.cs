@@ -52,6 +52,15 @@ public sealed class SubstreamChannel
 
     public string Name { get; }
 
+    /// <summary>False once our direction is ended, or closed by the peer (reset) or the session.</summary>
+    public bool IsWritable
+    {
+        get
+        {
+            lock (_gate) return !_writesCompleted && _writesClosed is null;
+        }
+    }
+
     /// <summary>True once our data frames go straight onto the socket instead of through the stage.</summary>
     public bool SendsDirectly
     {
