@@ -37,6 +37,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     private SessionDescription? _remoteOffer;
     private DtlsRole? _dtlsRole;
     private string _mid = OfferMid;
+    private HashSet<IceCandidate> _describedCandidates = [];
     private bool _localSignalled;
     private Task? _connecting;
     private Task? _acceptLoop;
@@ -297,20 +298,35 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         }
     }
 
-    private DataChannelSdpParameters LocalParameters() =>
-        new(_agent.LocalCredentials.Ufrag, _agent.LocalCredentials.Password, _certificate.Fingerprint)
+    /// <summary>
+    /// Our description's parameters, with the candidates gathered so far (JSEP sections 5.2.1 and 5.3.1: the host
+    /// candidates, known once started): the peer can check us the moment it applies the description instead of a
+    /// trickle round trip later. Under <see cref="_gate"/>.
+    /// </summary>
+    private DataChannelSdpParameters LocalParameters()
+    {
+        var candidates = _agent.LocalCandidates;
+        _describedCandidates = [.. candidates];
+        return new(_agent.LocalCredentials.Ufrag, _agent.LocalCredentials.Password, _certificate.Fingerprint)
         {
             SctpPort = _options.Sctp.LocalPort,
             MaxMessageSize = _options.Sctp.MaxMessageSize,
+            Candidates = candidates,
         };
+    }
 
-    /// <summary>Raises our description, then the candidates gathered before it, so the peer never gets a candidate it cannot place.</summary>
+    /// <summary>
+    /// Raises our description, then the candidates gathered before it that it does not carry already, so the peer
+    /// never gets a candidate it cannot place.
+    /// </summary>
     private SessionDescriptionSignal Publish(SessionDescriptionSignal description)
     {
+        HashSet<IceCandidate> described;
+        lock (_gate) described = _describedCandidates;
         lock (_signalGate)
         {
             LocalSignal?.Invoke(description);
-            foreach (var candidate in _unsignalledCandidates)
+            foreach (var candidate in _unsignalledCandidates.Where(c => !described.Contains(c)))
                 LocalSignal?.Invoke(CandidateSignalOf(candidate));
             _unsignalledCandidates.Clear();
             _localSignalled = true;
@@ -375,8 +391,8 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         SctpTransport? sctp = null;
         try
         {
-            // DTLS is set up while ICE still checks, and starts the moment a path is nominated.
-            var dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectAsync(cancellationToken),
+            // DTLS is set up while ICE still checks, and starts the moment a path is valid (nomination may still run).
+            var dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectOnValidPairAsync(cancellationToken),
                 new DtlsHandshakeParameters(role, _certificate, remote.Fingerprint) { Settings = _options.Dtls },
                 _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             sctp = new SctpTransport(dtls, SctpOptionsFor(remote), _options.TimeProvider);

@@ -67,6 +67,7 @@ public static class DataChannelBenchmark
         var oursCpu = new Series(); // CPU ms per MB, both ends in one process on each side of the comparison
         var toLibwebrtc = new Series();
         var fromLibwebrtc = new Series();
+        var fromLibwebrtcCpu = new Series(); // our process's CPU ms per MB received; no baseline (node's figure is both ends)
         var oursRoundTrip = new Series();
         var mixedRoundTrip = new Series();
         SampleSummary? lastOursRtt = null, lastMixedRtt = null;
@@ -93,7 +94,9 @@ public static class DataChannelBenchmark
                 if (mixed is not null)
                 {
                     toLibwebrtc.Add(await mixed.OursToLibwebrtcAsync(payload, payloadHash).ConfigureAwait(false), baseline);
-                    fromLibwebrtc.Add(await mixed.LibwebrtcToOursAsync(payload.Length).ConfigureAwait(false), baseline);
+                    var (fromMBps, fromCpu) = await mixed.LibwebrtcToOursAsync(payload.Length).ConfigureAwait(false);
+                    fromLibwebrtc.Add(fromMBps, baseline);
+                    fromLibwebrtcCpu.Add(fromCpu, null);
                 }
 
                 double? baselineRtt = null;
@@ -126,6 +129,8 @@ public static class DataChannelBenchmark
                 "clock stops at the driver's hash reply (one JSON-line round trip to node included)" + missing),
             Result("throughput, libwebrtc->ours", "MB/s", fromLibwebrtc, baselineName, ">= 0.8x", (o, b) => o >= 0.8 * b,
                 "the driver's sendStream (random bytes made as it sends, one JSON line to start it); clock stops at our last byte read" + missing),
+            Result("CPU per MB, libwebrtc->ours (our end)", "ms/MB", fromLibwebrtcCpu, "-", "context", null,
+                "this process's CPU time while receiving the libwebrtc->ours transfer: the cost of our receive path alone" + missing),
             Result("round trip 16 B echo, ours<->ours, median", "ms", oursRoundTrip, baselineName, "<= 1.2x", (o, b) => o <= 1.2 * b, echoes,
                 RttDetails(lastOursRtt)),
             Result("round trip 16 B echo, ours<->libwebrtc, median", "ms", mixedRoundTrip, baselineName, "<= 1.2x", (o, b) => o <= 1.2 * b,
@@ -304,17 +309,24 @@ public static class DataChannelBenchmark
             return payload.Length / seconds / 1e6;
         }
 
-        /// <summary>The driver sends <paramref name="bytes"/> random bytes (sendStream); MB/s once we have read them all.</summary>
-        public async Task<double> LibwebrtcToOursAsync(long bytes)
+        /// <summary>
+        /// The driver sends <paramref name="bytes"/> random bytes (sendStream); MB/s once we have read them all, and
+        /// this process's CPU time per MB meanwhile.
+        /// </summary>
+        public async Task<(double MBps, double CpuMsPerMB)> LibwebrtcToOursAsync(long bytes)
         {
+            using var self = Process.GetCurrentProcess();
+            var cpuBefore = self.TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
             var read = ReadAndHashAsync(_stream, bytes);
             var sent = _libwebrtc.SendStreamAsync(bytes, MessageSize, Patience);
             var ourHash = await read.WaitAsync(Patience).ConfigureAwait(false);
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            self.Refresh();
+            var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
             if (await sent.ConfigureAwait(false) != ourHash)
                 throw new InvalidOperationException("libwebrtc->ours: the received bytes hash differently from the sent ones");
-            return bytes / seconds / 1e6;
+            return (bytes / seconds / 1e6, cpuMs / (bytes / 1e6));
         }
 
         /// <summary>Echoes by the driver: switched on for the round trips, off again so transfers are hashed.</summary>

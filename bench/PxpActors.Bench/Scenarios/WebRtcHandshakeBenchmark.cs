@@ -17,7 +17,8 @@ namespace PxpActors.Bench.Scenarios;
 /// DtlsConnection returned; libwebrtc's connectionState "connected"). Pairs: ours↔ours,
 /// ours (offer)↔libwebrtc and libwebrtc (offer)↔ours, each set against libwebrtc↔libwebrtc timed inside
 /// one node process (js/webrtc-handshake.js). Each handshake gets fresh peers, created before the clock
-/// starts (sockets bound, certificates made); SDP travels as text, candidates trickle. The pairs take
+/// starts (sockets bound, certificates made); SDP travels as text carrying the candidates each side has gathered
+/// (ours all, as our peer connection does; libwebrtc's as far as it got), the others trickle. The pairs take
 /// turns, one handshake each per round in a rotating order, so a busy moment of the shared machine
 /// falls on all of them alike.
 /// </summary>
@@ -256,8 +257,10 @@ public static class WebRtcHandshakeBenchmark
         var offerTimestamp = Stopwatch.GetTimestamp();
         var offer = SessionDescription.Parse(await libwebrtc.CreateOfferAsync().ConfigureAwait(false));
         var answer = ours.CreateAnswer(offer);
+        // The answer goes out first and we connect while it travels, as our peer connection publishes it first.
+        var answerApplied = libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Answer, answer.ToString());
         var oursConnected = ours.ConnectAsync(DtlsRoleNegotiation.RoleOf(answer.GetDataChannel().Setup));
-        await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Answer, answer.ToString()).ConfigureAwait(false);
+        await answerApplied.ConfigureAwait(false);
         var descriptionsApplied = Stopwatch.GetTimestamp();
         var libwebrtcCandidates = TrickleToOursAsync(libwebrtc, ours);
         foreach (var candidate in ours.LocalCandidates(answer.GetDataChannel().Mid!))

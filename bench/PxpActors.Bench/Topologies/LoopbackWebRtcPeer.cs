@@ -20,6 +20,7 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
     private readonly DtlsCertificate _certificate;
     private SdpDataChannel? _remote;
     private DtlsConnection? _dtls;
+    private IReadOnlyList<IceCandidate> _described = [];
 
     private LoopbackWebRtcPeer(IceAgent agent, DtlsCertificate certificate)
     {
@@ -67,9 +68,12 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
         foreach (var candidate in _remote.Candidates.Where(c => c.IsUdp)) _agent.AddRemoteCandidate(candidate);
     }
 
-    /// <summary>Our host candidates (all gathered by StartAsync) as trickle signals for data-channel <paramref name="mid"/>.</summary>
+    /// <summary>
+    /// Our candidates not already in our description, as trickle signals for data-channel <paramref name="mid"/>: on
+    /// loopback none, since the host candidates (all gathered by StartAsync) travel in the offer or answer.
+    /// </summary>
     public IEnumerable<IceCandidateInit> LocalCandidates(string mid) =>
-        _agent.LocalCandidates.Select(c => new IceCandidateInit(c.ToString(), 0, mid));
+        _agent.LocalCandidates.Where(c => !_described.Contains(c)).Select(c => new IceCandidateInit(c.ToString(), 0, mid));
 
     /// <summary>One trickled candidate from the peer; TCP candidates are ignored since we only do UDP.</summary>
     public void AddRemoteCandidate(IceCandidateInit signal)
@@ -81,7 +85,7 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
     public void AddRemoteEndOfCandidates() => _agent.AddRemoteEndOfCandidates();
 
     /// <summary>
-    /// ICE until a pair is nominated, then DTLS in <paramref name="role"/> against the announced fingerprint.
+    /// ICE until a pair is valid, then DTLS in <paramref name="role"/> against the announced fingerprint.
     /// Called as soon as the remote description is applied, as a peer connection does: ICE and DTLS then
     /// proceed while signaling is still trickling candidates.
     /// </summary>
@@ -92,8 +96,8 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
         {
             Settings = DtlsSettings.Default with { HandshakeTimeout = HandshakeTimeout },
         };
-        // DTLS gets ready while ICE checks, and starts the moment ICE hands over its path.
-        _dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectAsync(), parameters).ConfigureAwait(false);
+        // DTLS gets ready while ICE checks, and starts the moment ICE has a valid path (before nomination completes).
+        _dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectOnValidPairAsync(), parameters).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,6 +107,13 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
         await _agent.DisposeAsync().ConfigureAwait(false);
     }
 
-    private DataChannelSdpParameters LocalParameters =>
-        new(_agent.LocalCredentials.Ufrag, _agent.LocalCredentials.Password, _certificate.Fingerprint);
+    /// <summary>Our parameters with the candidates gathered so far, as a peer connection describes them (JSEP 5.2.1, 5.3.1).</summary>
+    private DataChannelSdpParameters LocalParameters
+    {
+        get
+        {
+            _described = [.. _agent.LocalCandidates];
+            return new(_agent.LocalCredentials.Ufrag, _agent.LocalCredentials.Password, _certificate.Fingerprint) { Candidates = _described };
+        }
+    }
 }

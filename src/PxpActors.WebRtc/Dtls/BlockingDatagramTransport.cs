@@ -12,11 +12,21 @@ namespace PxpActors.WebRtc.Dtls;
 /// <see cref="DatagramConnectionClosedException"/>, which is how the worker thread is ended on demand.
 /// The lower connection may still be on its way (ICE checking): the pump starts reading once it arrives,
 /// and BouncyCastle is only handed this transport after it has (see <see cref="Lower"/>).
+/// <para>Once the handshake is done, <see cref="ReadApplicationData"/> lets the pump open application-data records
+/// itself and hand their plaintext straight up on the thread that received them; only the other records still
+/// go through the inbox to BouncyCastle's thread.</para>
 /// </summary>
 internal sealed class BlockingDatagramTransport : DatagramTransport
 {
     /// <summary>Largest DTLS record we accept whatever the lower path claims: 2^14 + 2048 expansion + header.</summary>
     private const int MaxRecordDatagram = (1 << 14) + 2048 + 13;
+
+    /// <summary>
+    /// Once the pump opens application data itself, BouncyCastle only gets alerts and retransmitted handshake
+    /// records, which WebRTC stacks keep within a path MTU: its buffers (one held per connection while it waits)
+    /// need not be sized for the largest record any more. A larger datagram for it is dropped like a lost one.
+    /// </summary>
+    private const int ControlDatagramLimit = 4096;
 
     private readonly Task<IDatagramConnection> _pendingLower;
     private readonly int _inboxCapacity;
@@ -29,6 +39,11 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     private volatile bool _coalescing = true;
     private byte[]? _flight;
     private int _flightLength;
+    private ApplicationDataPath? _applicationData;
+    private bool _pumpEnded;
+
+    /// <summary>Where the pump opens application data, and who takes the plaintext.</summary>
+    private sealed record ApplicationDataPath(DtlsApplicationDataReader Reader, Action<ReadOnlySpan<byte>> Deliver);
 
     public BlockingDatagramTransport(IDatagramConnection lower, int inboxCapacity)
         : this(Task.FromResult(lower), inboxCapacity)
@@ -59,7 +74,11 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         get { lock (_gate) return _lowerFailure; }
     }
 
-    public int GetReceiveLimit() => Math.Max(Lower.MaxDatagramSize, MaxRecordDatagram);
+    /// <summary>Application-data records the pump opened itself (0 before <see cref="ReadApplicationData"/>).</summary>
+    public long ApplicationRecordsOpened => Volatile.Read(ref _applicationData)?.Reader.OpenedCount ?? 0;
+
+    public int GetReceiveLimit() =>
+        Math.Max(Lower.MaxDatagramSize, Volatile.Read(ref _applicationData) is null ? MaxRecordDatagram : ControlDatagramLimit);
 
     public int GetSendLimit() => Lower.MaxDatagramSize;
 
@@ -172,6 +191,23 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         }
     }
 
+    /// <summary>
+    /// From now on the pump opens application-data records with <paramref name="reader"/> (which it then owns and
+    /// disposes) and passes each plaintext to <paramref name="deliver"/> on its own thread.
+    /// </summary>
+    public void ReadApplicationData(DtlsApplicationDataReader reader, Action<ReadOnlySpan<byte>> deliver)
+    {
+        lock (_gate)
+        {
+            if (!_pumpEnded && _applicationData is null)
+            {
+                Volatile.Write(ref _applicationData, new ApplicationDataPath(reader, deliver));
+                return;
+            }
+        }
+        reader.Dispose();
+    }
+
     /// <summary>Stops reading the lower connection and waits until the pump task has ended.</summary>
     public async Task StopPumpAsync()
     {
@@ -185,15 +221,29 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         try
         {
             var lower = await _pendingLower.WaitAsync(_pumpStop.Token).ConfigureAwait(false);
-            var buffer = new byte[GetReceiveLimit()];
+            var buffer = new byte[Math.Max(lower.MaxDatagramSize, MaxRecordDatagram)];
+            var plaintexts = new List<Range>();
             while (true)
             {
                 var length = await lower.ReceiveAsync(buffer, _pumpStop.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _closed)) return;
+                byte[]? forRecordLayer;
+                if (Volatile.Read(ref _applicationData) is { } path)
+                {
+                    forRecordLayer = path.Reader.Read(buffer.AsSpan(0, length), plaintexts);
+                    foreach (var plaintext in plaintexts)
+                        path.Deliver(buffer.AsSpan(plaintext));
+                    if (forRecordLayer is null) continue;
+                }
+                else
+                {
+                    forRecordLayer = buffer.AsSpan(0, length).ToArray();
+                }
                 lock (_gate)
                 {
                     if (_closed) return;
                     if (_inbox.Count >= _inboxCapacity) continue;
-                    _inbox.Enqueue(buffer.AsSpan(0, length).ToArray());
+                    _inbox.Enqueue(forRecordLayer);
                     Monitor.Pulse(_gate);
                 }
             }
@@ -206,6 +256,16 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         {
             lock (_gate) _lowerFailure = failure;
             Close();
+        }
+        finally
+        {
+            ApplicationDataPath? path;
+            lock (_gate)
+            {
+                _pumpEnded = true;
+                path = _applicationData;
+            }
+            path?.Reader.Dispose();
         }
     }
 }

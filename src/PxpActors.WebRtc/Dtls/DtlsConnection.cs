@@ -57,7 +57,9 @@ public sealed class DtlsConnection : IDatagramConnection
         _received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(parameters.Settings.ReceiveQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite, // a datagram path may lose; SCTP above retransmits
-            SingleWriter = true,
+            SingleWriter = false, // BouncyCastle's thread, and the pump for the application data it opens itself
+            // The reader (SCTP's receive loop) goes on on the thread that opened the record: no hop per datagram.
+            AllowSynchronousContinuations = true,
         });
         // Nobody has to observe these; without a continuation an unobserved fault would be reported globally.
         _handshake.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
@@ -134,6 +136,9 @@ public sealed class DtlsConnection : IDatagramConnection
 
     /// <summary>For tests: the task reading the path below is still running.</summary>
     internal bool IsPumpRunning => !_transport.Pump.IsCompleted;
+
+    /// <summary>For tests: application-data records opened where they arrived rather than by BouncyCastle.</summary>
+    internal long RecordsOpenedOnArrival => _transport.ApplicationRecordsOpened;
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
@@ -220,7 +225,7 @@ public sealed class DtlsConnection : IDatagramConnection
         var handshakeDone = false;
         try
         {
-            var crypto = new DtlsCrypto(new SecureRandom());
+            var crypto = new DtlsRecordKeyCapture(new SecureRandom()); // made here, off the clock: its key pair is prepared ahead
             var client = _parameters.Role == DtlsRole.Client ? new DtlsClientPeer(crypto, _state) : null;
             var server = client is null ? new DtlsServerPeer(crypto, _state) : null;
             AwaitLowerPath();
@@ -242,7 +247,7 @@ public sealed class DtlsConnection : IDatagramConnection
             }
             handshakeDone = true;
             _handshake.TrySetResult();
-            ReceiveUntilClosed(dtls);
+            ReceiveUntilClosed(dtls, crypto.Keys);
         }
         catch (Exception error)
         {
@@ -281,16 +286,44 @@ public sealed class DtlsConnection : IDatagramConnection
         }
     }
 
-    /// <summary>Decrypts until the transport closes, which always ends in an exception from BouncyCastle.</summary>
-    private void ReceiveUntilClosed(DtlsTransport dtls)
+    /// <summary>
+    /// Decrypts until the transport closes, which always ends in an exception from BouncyCastle. With
+    /// <paramref name="keys"/>, application data of the handshake's epoch (1: BouncyCastle's DTLS never renegotiates)
+    /// is opened as it arrives from the peer's second record on: BouncyCastle must see the first one, which tells it
+    /// the peer got our final flight, or it would keep answering stray copies of the peer's flight by re-sending
+    /// ours, racing our application sends (see the remarks above).
+    /// </summary>
+    private void ReceiveUntilClosed(DtlsTransport dtls, DtlsRecordKeys? keys)
     {
-        var buffer = new byte[Math.Max(dtls.GetReceiveLimit(), 1 << 14)];
+        if (keys is not null)
+        {
+            var first = ReceiveFirst(dtls);
+            // Switched before the first datagram goes up, so whoever reads it knows the rest is opened on arrival.
+            _transport.ReadApplicationData(new DtlsApplicationDataReader(keys, epoch: 1), DeliverPlaintext);
+            _received.Writer.TryWrite(first);
+        }
+        // Small once application data is opened on arrival: BouncyCastle then only sees alerts and handshake records.
+        var buffer = new byte[keys is null ? Math.Max(dtls.GetReceiveLimit(), 1 << 14) : dtls.GetReceiveLimit()];
+        while (true)
+            _received.Writer.TryWrite(Receive(dtls, buffer));
+    }
+
+    /// <summary>
+    /// The first datagram, in a buffer for any record allocated in this frame of its own: the loop above runs once per
+    /// connection and so stays unoptimized code, whose temporaries would keep a large buffer alive as long as it runs.
+    /// </summary>
+    private static byte[] ReceiveFirst(DtlsTransport dtls) => Receive(dtls, new byte[Math.Max(dtls.GetReceiveLimit(), 1 << 14)]);
+
+    private static byte[] Receive(DtlsTransport dtls, byte[] buffer)
+    {
         while (true)
         {
             var length = dtls.Receive(buffer, 0, buffer.Length, 0); // 0: wait with no limit
-            if (length >= 0) _received.Writer.TryWrite(buffer.AsSpan(0, length).ToArray());
+            if (length >= 0) return buffer.AsSpan(0, length).ToArray();
         }
     }
+
+    private void DeliverPlaintext(ReadOnlySpan<byte> plaintext) => _received.Writer.TryWrite(plaintext.ToArray());
 
     /// <summary>Turns BouncyCastle's exception into the real cause, or null for an orderly close.</summary>
     private Exception? Explain(Exception error, bool handshakeDone)

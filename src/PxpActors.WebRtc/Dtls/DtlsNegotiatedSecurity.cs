@@ -1,4 +1,7 @@
 namespace PxpActors.WebRtc.Dtls;
 
-/// <summary>What a completed handshake negotiated: the cipher suite (IANA number) and whether RFC 7627 applies.</summary>
-internal sealed record DtlsNegotiatedSecurity(int CipherSuite, bool ExtendedMasterSecret);
+/// <summary>
+/// What a completed handshake negotiated: the cipher suite (IANA number), whether RFC 7627 applies, and the (EC)DHE
+/// group (IANA number; null when none was used).
+/// </summary>
+internal sealed record DtlsNegotiatedSecurity(int CipherSuite, bool ExtendedMasterSecret, int? KeyExchangeGroup);

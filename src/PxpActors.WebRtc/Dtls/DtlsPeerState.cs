@@ -66,7 +66,8 @@ internal sealed class DtlsPeerState(DtlsCertificate localCertificate, DtlsFinger
     }
 
     public void OnHandshakeComplete(TlsContext context) =>
-        Negotiated = new DtlsNegotiatedSecurity(context.SecurityParameters.CipherSuite, context.SecurityParameters.IsExtendedMasterSecret);
+        Negotiated = new DtlsNegotiatedSecurity(context.SecurityParameters.CipherSuite, context.SecurityParameters.IsExtendedMasterSecret,
+            (context.Crypto as DtlsCrypto)?.KeyExchangeGroup);
 
     public void OnAlertReceived(short level, short description)
     {

@@ -35,6 +35,7 @@ public sealed class IceAgent : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly IceConnection _connection;
     private readonly TaskCompletionSource<IDatagramConnection> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IDatagramConnection> _usable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _gatheringComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _connectionEnd;
@@ -53,6 +54,7 @@ public sealed class IceAgent : IAsyncDisposable
         _connection = new IceConnection(this, _options.ReceiveQueueCapacity);
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _connected.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _usable.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
 
     /// <summary>A local candidate to send to the peer (trickle).</summary>
@@ -172,6 +174,16 @@ public sealed class IceAgent : IAsyncDisposable
     public Task<IDatagramConnection> ConnectAsync(CancellationToken cancellationToken = default) =>
         _connected.Task.WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// The connection of <see cref="ConnectAsync"/>, as soon as a first candidate pair is valid (a check of ours was
+    /// answered) instead of once one is nominated: until a pair is selected it sends over the best valid pair, which
+    /// RFC 8445 §12.1 allows. A handshake above can then start a round trip earlier, and when we are controlled it
+    /// need not wait for the controlling peer, which may still be applying our description (libwebrtc answers checks
+    /// and takes a DTLS ClientHello before it can check us itself). Fails like <see cref="ConnectAsync"/>.
+    /// </summary>
+    public Task<IDatagramConnection> ConnectOnValidPairAsync(CancellationToken cancellationToken = default) =>
+        _usable.Task.WaitAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Run(core => core.Close());
@@ -224,12 +236,17 @@ public sealed class IceAgent : IAsyncDisposable
         {
             switch (iceEvent)
             {
+                case IceFirstValidPairEvent:
+                    _usable.TrySetResult(_connection);
+                    continue; // nothing to raise: it is the connection's business
                 case IceStateChangedEvent { State: IceConnectionState.Connected }:
+                    _usable.TrySetResult(_connection);
                     _connected.TrySetResult(_connection);
                     break;
                 case IceStateChangedEvent { State: IceConnectionState.Failed or IceConnectionState.Closed } failed:
                     terminal = true;
                     var error = failed.Error ?? new IceException(IceFailureReason.Closed, "The ICE agent was closed.");
+                    _usable.TrySetException(error);
                     _connected.TrySetException(error);
                     _connectionEnd ??= error;
                     break;

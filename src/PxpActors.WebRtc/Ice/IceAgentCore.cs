@@ -39,6 +39,7 @@ internal sealed class IceAgentCore
     private DateTimeOffset? _nominateAt;
     private IceCandidatePair? _nominating;
     private int _peerReflexiveCount;
+    private bool _validPairReported;
 
     public IceAgentCore(IceAgentOptions options, Random random)
     {
@@ -162,17 +163,21 @@ internal sealed class IceAgentCore
         EvaluateFailure(now);
     }
 
-    /// <summary>Where upper-layer datagrams go: the selected pair's socket and remote address.</summary>
+    /// <summary>
+    /// Where upper-layer datagrams go: the selected pair's socket and remote address, or before any pair is
+    /// selected the best valid one (RFC 8445 §12.1 lets data flow on any valid pair until then).
+    /// </summary>
     public bool TryGetRoute(out int socketId, out IPEndPoint remote)
     {
-        if (SelectedPair is null || IsTerminal)
+        var pair = IsTerminal ? null : SelectedPair ?? _checklist.BestSucceeded();
+        if (pair is null)
         {
             socketId = 0;
             remote = null!;
             return false;
         }
-        socketId = SelectedPair.SocketId;
-        remote = SelectedPair.RemoteEndPoint;
+        socketId = pair.SocketId;
+        remote = pair.RemoteEndPoint;
         return true;
     }
 
@@ -458,6 +463,11 @@ internal sealed class IceAgentCore
         LearnLocalPeerReflexive(transaction.SocketId, Normalize(reflexive), transaction.PeerReflexivePriority);
         pair.State = IceCandidatePairState.Succeeded;
         if (_authenticatedRemotes.Count < 2 * _options.MaxRemoteCandidates) _authenticatedRemotes.Add((socketId, from));
+        if (!_validPairReported)
+        {
+            _validPairReported = true;
+            _events.Enqueue(new IceFirstValidPairEvent(pair));
+        }
         _checklist.Unfreeze(pair.Foundation);
         if (Role == IceRole.Controlling && transaction.Nominating) Nominate(pair, now);
         else if (Role == IceRole.Controlled && pair.NominateOnSuccess) Nominate(pair, now);

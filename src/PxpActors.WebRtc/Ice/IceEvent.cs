@@ -14,3 +14,6 @@ internal sealed record IceStateChangedEvent(IceConnectionState State, IceExcepti
 
 /// <summary>A (new) pair carries the data from now on.</summary>
 internal sealed record IceSelectedPairChangedEvent(IceCandidatePair Pair) : IceEvent;
+
+/// <summary>The first pair became valid: data may flow over it before any pair is selected (RFC 8445 §12.1).</summary>
+internal sealed record IceFirstValidPairEvent(IceCandidatePair Pair) : IceEvent;

@@ -6,6 +6,14 @@ namespace PxpActors.WebRtc.Transport;
 /// <summary><see cref="IDatagramSocket"/> over a real UDP socket.</summary>
 public sealed class UdpDatagramSocket : IDatagramSocket
 {
+    /// <summary>
+    /// Kernel receive buffer we ask for. Linux's default (about 208 KiB) holds only some 90 datagrams of 1200 bytes
+    /// once the kernel's per-packet overhead is counted, so a peer's burst arriving while our receive loop waits for
+    /// a core is partly dropped, and each loss costs the sender a fast retransmit and half its window. The kernel
+    /// caps the request at its own limit (net.core.rmem_max); the memory is only used while datagrams wait.
+    /// </summary>
+    internal const int ReceiveBufferBytes = 1 << 20;
+
     private readonly Socket _socket;
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
@@ -27,6 +35,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         try
         {
             if (localEndPoint.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            TryEnlargeReceiveBuffer(socket);
             socket.Bind(localEndPoint);
             return new UdpDatagramSocket(socket);
         }
@@ -34,6 +43,21 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The socket's receive buffer as the kernel granted it (for tests).</summary>
+    internal int ReceiveBufferSize => _socket.ReceiveBufferSize;
+
+    private static void TryEnlargeReceiveBuffer(Socket socket)
+    {
+        try
+        {
+            if (socket.ReceiveBufferSize < ReceiveBufferBytes) socket.ReceiveBufferSize = ReceiveBufferBytes;
+        }
+        catch (SocketException)
+        {
+            // A platform refusing the size keeps its default: a smaller buffer only means more loss under load.
         }
     }
 

@@ -22,7 +22,8 @@ public sealed class DtlsSecurityTests
 
         foreach (var side in new[] { await client, await server })
         {
-            Assert.Equal(new DtlsNegotiatedSecurity(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ExtendedMasterSecret: true), side.Negotiated);
+            Assert.Equal(new DtlsNegotiatedSecurity(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ExtendedMasterSecret: true,
+                NamedGroup.x25519), side.Negotiated);
             await side.DisposeAsync();
         }
     }

@@ -144,6 +144,7 @@ internal sealed class CorePeer(IceAgentCore core, VirtualHost host)
     public List<IceCandidate> Gathered { get; } = [];
     public List<IceConnectionState> States { get; } = [];
     public List<IceCandidatePair> SelectedPairs { get; } = [];
+    public List<IceCandidatePair> ValidPairs { get; } = [];
     public List<byte[]> Application { get; } = [];
     public List<IceDatagramDisposition> Dispositions { get; } = [];
     public bool GatheringComplete { get; private set; }
@@ -166,6 +167,9 @@ internal sealed class CorePeer(IceAgentCore core, VirtualHost host)
                 break;
             case IceSelectedPairChangedEvent selected:
                 SelectedPairs.Add(selected.Pair);
+                break;
+            case IceFirstValidPairEvent valid:
+                ValidPairs.Add(valid.Pair);
                 break;
         }
     }

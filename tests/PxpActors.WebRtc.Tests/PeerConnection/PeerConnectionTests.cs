@@ -40,7 +40,9 @@ public sealed class PeerConnectionTests
 
         Assert.Equal(SessionDescriptionType.Offer, offer.Type);
         Assert.StartsWith("{\"type\":\"offer\",\"sdp\":\"v=0", toAnswerer.Carried[0]);
-        Assert.Contains(toAnswerer.Carried.Skip(1), s => s.StartsWith("{\"candidate\":{\"candidate\":\"candidate:"));
+        // The host candidates ride in the offer (JSEP 5.2.1) and are not trickled a second time.
+        Assert.Contains("a=candidate:", Assert.IsType<SessionDescriptionSignal>(Signal.Parse(toAnswerer.Carried[0])).Sdp);
+        Assert.DoesNotContain(toAnswerer.Carried.Skip(1), s => s.StartsWith("{\"candidate\":"));
         Assert.StartsWith("{\"type\":\"answer\"", toOfferer.Carried[0]);
         Assert.Equal([PeerConnectionState.Connecting, PeerConnectionState.Connected], offererStates);
         Assert.Equal([PeerConnectionState.Connecting, PeerConnectionState.Connected], answererStates);
@@ -190,10 +192,10 @@ public sealed class PeerConnectionTests
         var offerer = new PeerConnection(Options(initiator: true, network, clock) with { IceConnectTimeout = TimeSpan.FromSeconds(1) });
         var answerer = new PeerConnection(Options(initiator: false, network, clock) with { IceConnectTimeout = TimeSpan.FromSeconds(1) });
         var offererStates = Record(offerer);
-        // Descriptions only: no candidate ever crosses, so neither side has anything to check.
+        // Descriptions stripped of the candidates they carry, and none trickled: neither side has anything to check.
         var offer = await offerer.CreateOfferAsync();
-        await answerer.SetRemoteDescriptionAsync(offer);
-        await offerer.SetRemoteDescriptionAsync(await answerer.CreateAnswerAsync());
+        await answerer.SetRemoteDescriptionAsync(WithoutCandidates(offer));
+        await offerer.SetRemoteDescriptionAsync(WithoutCandidates(await answerer.CreateAnswerAsync()));
 
         var failure = await Assert.ThrowsAsync<PeerConnectionException>(() => offerer.Connected.WaitAsync(Patience));
         Assert.IsType<PxpActors.WebRtc.Ice.IceException>(failure.InnerException);
@@ -244,4 +246,11 @@ public sealed class PeerConnectionTests
         Assert.False(message.IsText);
         Assert.Equal(payload, message.Data.ToArray());
     }
+
+    private static SessionDescriptionSignal WithoutCandidates(SessionDescriptionSignal description) =>
+        description with
+        {
+            Sdp = string.Concat(description.Sdp.Split("\r\n").Where(line => line.Length > 0 && !line.StartsWith("a=candidate:", StringComparison.Ordinal))
+                .Select(line => line + "\r\n")),
+        };
 }

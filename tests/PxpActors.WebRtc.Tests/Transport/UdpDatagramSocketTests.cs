@@ -25,6 +25,45 @@ public sealed class UdpDatagramSocketTests
     }
 
     [Fact]
+    public async Task Sockets_must_ask_for_a_receive_buffer_that_absorbs_a_burst()
+    {
+        using var plain = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        await using var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        Assert.True(socket.ReceiveBufferSize >= plain.ReceiveBufferSize, "never smaller than the platform's default");
+        // Where the kernel lets us (Linux: net.core.rmem_max), we get at least what we asked for.
+        const string Limit = "/proc/sys/net/core/rmem_max";
+        if (File.Exists(Limit) && int.Parse(File.ReadAllText(Limit).Trim()) >= UdpDatagramSocket.ReceiveBufferBytes)
+            Assert.True(socket.ReceiveBufferSize >= UdpDatagramSocket.ReceiveBufferBytes, $"granted {socket.ReceiveBufferSize} bytes");
+    }
+
+    [Fact]
+    public async Task Sockets_must_hold_a_burst_of_200_full_size_datagrams_nobody_reads_yet()
+    {
+        await using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        const string Limit = "/proc/sys/net/core/rmem_max";
+        if (!File.Exists(Limit) || int.Parse(File.ReadAllText(Limit).Trim()) < UdpDatagramSocket.ReceiveBufferBytes)
+            return; // the platform caps the buffer below what a 200-datagram burst needs: nothing of ours to check
+
+        const int Burst = 200; // Linux's default buffer holds about 90 of these
+        for (var i = 0; i < Burst; i++)
+        {
+            var datagram = new byte[1200];
+            datagram[0] = (byte)i;
+            await sender.SendToAsync(datagram, receiver.LocalEndPoint);
+        }
+        var buffer = new byte[1500];
+        for (var i = 0; i < Burst; i++)
+        {
+            var received = await receiver.ReceiveFromAsync(buffer).AsTask().WaitAsync(Wait);
+            Assert.Equal(1200, received.Length);
+            Assert.Equal((byte)i, buffer[0]);
+        }
+    }
+
+    [Fact]
     public async Task Dispose_must_end_a_pending_receive_with_the_closed_exception()
     {
         var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
