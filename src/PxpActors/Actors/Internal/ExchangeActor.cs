@@ -50,7 +50,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<AddRelayedPeer>(add =>
         {
             if (_settings.AllowIncoming)
-                StartSession(SubstreamChannelFlow.Create(add.Relay), "relay", incoming: true, relayed: true, null);
+                StartSession(Akka.Streams.Dsl.Flow.FromGraph(new SubstreamChannelStage(add.Relay, lendChunks: true)), "relay",
+                    incoming: true, relayed: true, null, lendsChunks: true);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
@@ -105,7 +106,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     // ---- sessions ----
 
     private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.SharedSocketSender? directSender = null)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.SharedSocketSender? directSender = null,
+        bool lendsChunks = false)
     {
         if (_closing)
         {
@@ -113,7 +115,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender);
+        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender,
+            // A socket transport that shares its sender lends its read buffers (PeerExchange makes it so).
+            TransportLendsChunks: lendsChunks || directSender is not null);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self, _materializer).WithDispatcher(SessionDispatcher), $"peer-{_nextPeerNumber}");
         Context.Watch(peer);

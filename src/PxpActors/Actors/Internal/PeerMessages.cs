@@ -16,7 +16,8 @@ internal sealed record SessionOrigin(
     bool Incoming,
     bool Relayed,
     IActorRef? ConnectRequester,
-    SharedSocketSender? DirectSender = null);
+    SharedSocketSender? DirectSender = null,
+    bool TransportLendsChunks = false);
 
 // ---- PeerActor → ExchangeActor ----
 

@@ -26,23 +26,28 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     private readonly MultiplexerSettings _settings;
     private readonly bool _exchangeMagic;
     private readonly SharedSocketSender? _directSender;
+    private readonly bool _lentChunks;
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
     public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
-        : this(settings, exchangeMagic, directSender: null)
+        : this(settings, exchangeMagic, directSender: null, lentChunks: false)
     {
     }
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
     /// <param name="directSender">
-    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, which must lend its read buffers:
-    /// a channel's data frames then go straight through the sender whenever nothing of that channel is queued here,
-    /// and every received byte this stage keeps is copied out of its chunk before the next pull.
+    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, if it is on a socket: a channel's
+    /// data frames then go straight through the sender whenever nothing of that channel is queued here.
     /// </param>
-    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, SharedSocketSender? directSender)
+    /// <param name="lentChunks">
+    /// The transport reuses a chunk's memory once the next one is pulled: every received byte this stage keeps is
+    /// copied out of its chunk first.
+    /// </param>
+    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, SharedSocketSender? directSender, bool lentChunks)
     {
+        _lentChunks = lentChunks;
         _settings = settings;
         _exchangeMagic = exchangeMagic;
         _directSender = directSender;
@@ -213,7 +218,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 var bytes = ByteStringSegments.AsMemory(chunk);
                 if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
                 // A lent chunk is reused after the next pull: whatever is kept of it is copied (see Keep).
-                _chunkLength = _stage._directSender is null ? bytes.Length : int.MaxValue;
+                _chunkLength = _stage._lentChunks ? int.MaxValue : bytes.Length;
                 _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)

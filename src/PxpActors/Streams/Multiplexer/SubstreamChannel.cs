@@ -37,6 +37,7 @@ public sealed class SubstreamChannel
     private TaskCompletionSource? _writeWaiter;
     // An actor (IActorRef) or a running stage's async callback (Action<object>) that is handed every chunk.
     private object? _forwardTo;
+    private bool _forwardsPooledChunks;
     private bool? _registered;
     private Exception? _refusal;
     private TaskCompletionSource? _openedWaiter;
@@ -385,8 +386,16 @@ public sealed class SubstreamChannel
     /// </summary>
     public void ForwardTo(IActorRef target) => Forward(target);
 
-    /// <summary>As <see cref="ForwardTo(IActorRef)"/>, to a running stage's async callback.</summary>
-    internal void ForwardTo(Action<object> callback) => Forward(callback);
+    /// <summary>
+    /// As <see cref="ForwardTo(IActorRef)"/>, to a running stage's async callback. With <paramref name="pooledChunks"/>
+    /// each chunk is a copy in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which the stage
+    /// gives back once it is done with it.
+    /// </summary>
+    internal void ForwardTo(Action<object> callback, bool pooledChunks = false)
+    {
+        lock (_gate) _forwardsPooledChunks = pooledChunks;
+        Forward(callback);
+    }
 
     private void Forward(object target)
     {
@@ -398,6 +407,15 @@ public sealed class SubstreamChannel
             if (_readsFinished || _readFailure is not null) backlog.Add(new SubstreamFinished(this, _readFailure));
         }
         foreach (var message in backlog) Send(target, message);
+    }
+
+    /// <summary>A forwarded payload: in a pooled copy if the target gives them back, else as the stage keeps data.</summary>
+    private ByteString Kept(ReadOnlyMemory<byte> payload, int chunkLength)
+    {
+        if (!_forwardsPooledChunks) return MultiplexerStage.Keep(payload, chunkLength);
+        var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.Span.CopyTo(copy);
+        return ByteString.FromBytes(copy, 0, payload.Length);
     }
 
     private static void Send(object target, object message)
@@ -470,7 +488,7 @@ public sealed class SubstreamChannel
             }
             _untaken += payload.Length;
         }
-        if (target is not null) Send(target, new SubstreamReceived(this, chunk ?? MultiplexerStage.Keep(payload, chunkLength)));
+        if (target is not null) Send(target, new SubstreamReceived(this, chunk ?? Kept(payload, chunkLength)));
         Wake(waiters, intoWaitingBuffer);
     }
 

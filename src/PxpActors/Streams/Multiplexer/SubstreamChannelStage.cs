@@ -11,8 +11,15 @@ namespace PxpActors.Streams.Multiplexer;
 /// directions are independent, as the channel's are: completing the input ends ours with an end frame,
 /// cancelling the output stops reading.
 /// </summary>
-internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphStage<FlowShape<ByteString, ByteString>>
+/// <param name="channel">The substream.</param>
+/// <param name="lendChunks">
+/// Push what the peer sends in pooled arrays that are reused once the next chunk is pulled: only for a downstream
+/// that copies what it keeps before it pulls again (a session's multiplexer told its chunks are lent).
+/// </param>
+internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false) : GraphStage<FlowShape<ByteString, ByteString>>
 {
+    private readonly bool _lendChunks = lendChunks;
+
     private readonly Inlet<ByteString> _in = new("SubstreamChannel.in");
     private readonly Outlet<ByteString> _out = new("SubstreamChannel.out");
 
@@ -34,6 +41,8 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphSta
         private Exception? _peerFailure;
         private bool _writing;
         private bool _inputDone;
+        // The pooled chunk last pushed, when chunks are lent: back to the pool on the next pull.
+        private ByteString? _lent;
 
         public Logic(SubstreamChannelStage stage, SubstreamChannel channel) : base(stage.Shape)
         {
@@ -46,12 +55,14 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphSta
         public override void PreStart()
         {
             _onEvent = GetAsyncCallback<object>(OnEvent);
-            _channel.ForwardTo(_onEvent);
+            _channel.ForwardTo(_onEvent, pooledChunks: _stage._lendChunks);
             Pull(_stage._in);
         }
 
         public override void PostStop()
         {
+            GiveBack(_lent);
+            while (_received.TryDequeue(out var chunk)) GiveBack(chunk);
             _channel.StopReading();
             _channel.CompleteWrites();
         }
@@ -77,11 +88,23 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphSta
 
         // ---- peer → downstream ----
 
-        public override void OnPull() => Deliver();
+        public override void OnPull()
+        {
+            GiveBack(_lent); // pulled again: the chunk before is done with
+            _lent = null;
+            Deliver();
+        }
+
+        private void GiveBack(ByteString? chunk)
+        {
+            if (!_stage._lendChunks || chunk is null) return;
+            if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(ByteStringSegments.AsMemory(chunk), out var segment))
+                System.Buffers.ArrayPool<byte>.Shared.Return(segment.Array!);
+        }
 
         public override void OnDownstreamFinish(Exception cause)
         {
-            _received.Clear();
+            while (_received.TryDequeue(out var chunk)) GiveBack(chunk);
             _channel.StopReading();
             if (IsClosed(_stage._in)) CompleteStage();
         }
@@ -94,6 +117,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel) : GraphSta
                 if (!IsAvailable(_stage._out)) return;
                 var chunk = _received.Dequeue();
                 Push(_stage._out, chunk);
+                if (_stage._lendChunks) _lent = chunk;
                 _channel.Release(chunk.Count);
             }
             else if (_peerFinished)
