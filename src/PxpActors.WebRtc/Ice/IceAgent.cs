@@ -353,9 +353,16 @@ public sealed class IceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Room for the largest datagram WebRTC sends: one DTLS record at its limit (RFC 6347 4.1: 2^14 bytes of
+    /// plaintext, 2,048 of expansion, a 13-byte header); peers keep datagrams near the path MTU anyway, and a larger
+    /// one is skipped. A 64 KiB buffer per socket was a third of an open connection's memory.
+    /// </summary>
+    internal const int ReceiveBufferBytes = (1 << 14) + 2048 + 13;
+
     private async Task ReceiveLoopAsync(int socketId, IDatagramSocket socket)
     {
-        var buffer = new byte[65536];
+        var buffer = new byte[ReceiveBufferBytes];
         while (true)
         {
             DatagramReceiveResult received;

@@ -89,7 +89,9 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         {
             try
             {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, linked.Token).ConfigureAwait(false);
+                // ReceiveFrom would hand over a datagram larger than the buffer cut short, without a word; this says so.
+                var result = await _socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, linked.Token).ConfigureAwait(false);
+                if ((result.SocketFlags & SocketFlags.Truncated) != 0) continue; // no datagram of ours is that large: skip it
                 return new DatagramReceiveResult(result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)

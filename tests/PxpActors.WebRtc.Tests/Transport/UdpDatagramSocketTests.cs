@@ -25,6 +25,22 @@ public sealed class UdpDatagramSocketTests
     }
 
     [Fact]
+    public async Task A_datagram_larger_than_the_receive_buffer_must_be_skipped_and_the_next_one_received()
+    {
+        await using var a = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var b = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        // ICE receives into a buffer the size of the largest DTLS record: anything bigger is no WebRTC datagram.
+        await a.SendToAsync(new byte[PxpActors.WebRtc.Ice.IceAgent.ReceiveBufferBytes + 1], b.LocalEndPoint);
+        await a.SendToAsync(new byte[] { 7 }, b.LocalEndPoint);
+        var buffer = new byte[PxpActors.WebRtc.Ice.IceAgent.ReceiveBufferBytes];
+        var received = await b.ReceiveFromAsync(buffer).AsTask().WaitAsync(Wait);
+
+        Assert.Equal(1, received.Length);
+        Assert.Equal(7, buffer[0]);
+    }
+
+    [Fact]
     public async Task Sockets_must_ask_for_a_receive_buffer_that_absorbs_a_burst()
     {
         using var plain = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
