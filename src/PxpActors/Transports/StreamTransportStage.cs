@@ -294,12 +294,10 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 _ = SendWhenFreeAsync(element);
                 return;
             }
-            _sendSegments.Clear();
-            ByteStringSegments.AddTo(element, _sendSegments);
             Task<int> send;
             try
             {
-                send = _socket!.SendAsync(_sendSegments, SocketFlags.None);
+                send = StartSend(element);
             }
             catch (Exception e)
             {
@@ -341,33 +339,41 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             _onCompleted(new WriteResult(error));
         }
 
-        /// <summary>Another sender holds the socket: send off the stage (with a list of our own) once it is free.</summary>
+        /// <summary>
+        /// The element's buffers in one send; the caller holds the sender. The list is the stage's own: only one
+        /// element is ever being sent, and the socket reads the list until the send completes.
+        /// </summary>
+        private Task<int> StartSend(ByteString element)
+        {
+            _sendSegments.Clear();
+            ByteStringSegments.AddTo(element, _sendSegments);
+            return _socket!.SendAsync(_sendSegments, SocketFlags.None);
+        }
+
+        /// <summary>Another sender holds the socket: send off the stage once it is free, then finish as any waiting send.</summary>
         private async Task SendWhenFreeAsync(ByteString element)
         {
-            Exception? error = null;
+            Task<int> send;
             try
             {
                 await _sender!.EnterAsync(_stop.Token).ConfigureAwait(false);
-                try
-                {
-                    var segments = new List<ArraySegment<byte>>(2);
-                    ByteStringSegments.AddTo(element, segments);
-                    await _socket!.SendAsync(segments, SocketFlags.None).WaitAsync(_stage._writeTimeout, _stop.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _sender.Exit();
-                }
-            }
-            catch (TimeoutException)
-            {
-                error = WriteFailure(new OperationCanceledException());
             }
             catch (Exception e)
             {
-                error = e;
+                _onCompleted(new WriteResult(e));
+                return;
             }
-            _onCompleted(new WriteResult(error));
+            try
+            {
+                send = StartSend(element);
+            }
+            catch (Exception e)
+            {
+                _sender.Exit();
+                _onCompleted(new WriteResult(e));
+                return;
+            }
+            await FinishSendAsync(send).ConfigureAwait(false);
         }
 
         private async Task FinishWriteAsync(ValueTask pending, byte[] buffer)
