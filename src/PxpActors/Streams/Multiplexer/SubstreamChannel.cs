@@ -240,7 +240,8 @@ public sealed class SubstreamChannel
         {
             ThrowIfWritesOver();
             direct = _direct;
-            if (direct is null)
+            if (direct is not null) direct.WritesInFlight++;
+            else
             {
                 _unsent += data.Count;
                 wait = _unsent > _window
@@ -272,6 +273,7 @@ public sealed class SubstreamChannel
         {
             ThrowIfWritesOver();
             direct = _direct;
+            if (direct is not null) direct.WritesInFlight++;
         }
         if (direct is not null)
         {
@@ -290,17 +292,13 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>
-    /// Our data frames straight onto the socket, from the caller's thread and buffer. A failure there leaves a
-    /// frame half written: the session cannot go on, and is aborted.
+    /// Our data frames straight onto the socket, from the caller's thread and buffer; the caller has counted the write
+    /// in flight, under the lock it checked the channel's state with. A failure there leaves a frame half written:
+    /// the session cannot go on, and is aborted.
     /// </summary>
     private async ValueTask WriteDirectlyAsync(DirectRoute route, IReadOnlyList<ArraySegment<byte>> data,
         CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            ThrowIfWritesOver();
-            route.WritesInFlight++;
-        }
         try
         {
             await route.Sender.SendDataAsync(route.Number, data, route.MaxFramePayload, route.IsClosed, cancellationToken).ConfigureAwait(false);
