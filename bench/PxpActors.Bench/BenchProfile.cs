@@ -10,8 +10,9 @@ namespace PxpActors.Bench;
 /// <param name="MemoryWarmupPeers">Peers connected before the first reading, so one-off costs are not counted per peer.</param>
 /// <param name="JsMemoryPeers">The same for the JS reference; 0 skips it (its figure from issue 2 is quoted instead).</param>
 /// <param name="WebRtcHandshakeSamples">Timed WebRTC handshakes (offer to DTLS connected) per pair of implementations.</param>
-/// <param name="WebRtcHandshakeWarmup">Untimed ours↔ours handshakes before them: BouncyCastle runs as tier-0/instrumented JIT
-/// code for the first few dozen handshakes (12-14 ms ours↔ours after 3 warm-ups, 6-10 ms after 150), so this warms it up.</param>
+/// <param name="WebRtcHandshakeWarmup">Untimed ours↔ours handshakes before them, at least; more in batches until the .NET JIT
+/// has settled: BouncyCastle runs as tier-0/instrumented JIT code for hundreds of handshakes (ours↔ours 12-14 ms after 3,
+/// 5-6 ms after 150, 3 ms settled).</param>
 public sealed record BenchProfile(
     string Name,
     TimeSpan TransferWarmup,

@@ -17,7 +17,8 @@ namespace PxpActors.Bench.Scenarios;
 /// DtlsConnection returned; libwebrtc's connectionState "connected"). Pairs: ours↔ours,
 /// ours (offer)↔libwebrtc and libwebrtc (offer)↔ours, each set against libwebrtc↔libwebrtc timed inside
 /// one node process (js/webrtc-handshake.js). Each handshake gets fresh peers, created before the clock
-/// starts (sockets bound, certificates made); SDP travels as text carrying the candidates each side has gathered
+/// starts (sockets bound, certificates made); a mixed pair's libwebrtc peer lives in one driver process
+/// for the whole run, renewed before each handshake, so its libwebrtc is as warm as the baseline's; SDP travels as text carrying the candidates each side has gathered
 /// (ours all, as our peer connection does; libwebrtc's as far as it got), the others trickle. The pairs take
 /// turns, one handshake each per round in a rotating order, so a busy moment of the shared machine
 /// falls on all of them alike.
@@ -28,9 +29,18 @@ public static class WebRtcHandshakeBenchmark
     private const string BaselineName = "libwebrtc<->libwebrtc";
     private const int PipeRoundTrips = 50;
 
-    // The pairs with libwebrtc run code the ours<->ours warm-up already warmed; a couple of untimed
-    // handshakes each settle the rest (node start-up, its wrtc module) without a node start per JIT warm-up.
+    // The pairs with libwebrtc run code the ours<->ours warm-up already warmed; a few untimed handshakes
+    // each warm the rest (their driver process, its libwebrtc, our side of their signaling), as the node
+    // script warms the baseline, and go on in batches while our JIT still compiles.
     private const int LibwebrtcPairWarmup = 2;
+    private const int OursWarmupBatch = 50;
+    private const int LibwebrtcWarmupBatch = 5;
+
+    // Tiered compilation goes on promoting BouncyCastle's hot code for several hundred handshakes (a
+    // batch then still compiles a few hundred methods, and the median is nearly twice the settled one);
+    // a long-running node is past that, so timing starts when a whole batch compiled nothing, or at these caps.
+    private const int MaxOursWarmup = 2_000;
+    private const int MaxLibwebrtcWarmup = 60;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <param name="TotalMs">Offer until both ends have DTLS connected.</param>
@@ -43,14 +53,24 @@ public static class WebRtcHandshakeBenchmark
     private sealed record HandshakeTiming(double TotalMs, double? IceMs, double SdpMs, double? CpuMs = null);
 
     /// <summary>Two implementations meeting, and the handshakes timed between them so far.</summary>
-    private sealed class Pair(string name, Func<Task<HandshakeTiming>> handshake, int warmup)
+    private sealed class Pair(string name, Func<Task<HandshakeTiming>> handshake, int warmup, int warmupBatch = 1, int maxWarmup = 0)
     {
         public string Name => name;
 
         public Func<Task<HandshakeTiming>> Handshake => handshake;
 
-        /// <summary>Untimed handshakes before the timed ones; 0 when the timing side warms itself up (the node script does).</summary>
+        /// <summary>
+        /// Untimed handshakes before the timed ones, at least; then more, in batches, until a batch compiled no
+        /// new method. 0 when the timing side warms itself up (the node script does).
+        /// </summary>
         public int Warmup => warmup;
+
+        public int WarmupBatch => warmupBatch;
+
+        public int MaxWarmup => Math.Max(warmup, maxWarmup);
+
+        /// <summary>Untimed handshakes done before timing began.</summary>
+        public int WarmedUp { get; set; }
 
         public List<HandshakeTiming> Timings { get; } = [];
 
@@ -73,16 +93,17 @@ public static class WebRtcHandshakeBenchmark
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchProfile profile)
     {
-        var samples = $"{profile.WebRtcHandshakeSamples} handshakes per pair, fresh peers each, pairs taking turns; untimed before: " +
-            $"{profile.WebRtcHandshakeWarmup} ours<->ours (JIT), {LibwebrtcPairWarmup} per pair with libwebrtc";
-        var oursToOurs = new Pair("ours<->ours", OursToOursAsync, profile.WebRtcHandshakeWarmup);
+        var oursToOurs = new Pair("ours<->ours", OursToOursAsync, profile.WebRtcHandshakeWarmup, OursWarmupBatch, MaxOursWarmup);
+        string Samples(IEnumerable<Pair> pairs) =>
+            $"{profile.WebRtcHandshakeSamples} handshakes per pair, fresh peers each, pairs taking turns; untimed before, until the .NET JIT " +
+            "settled: " + string.Join(", ", pairs.Select(p => $"{p.WarmedUp} {p.Name}"));
         var libwebrtcUnavailable = await JsScripts.LibwebrtcUnavailableReasonAsync("webrtc-handshake.js").ConfigureAwait(false);
         if (libwebrtcUnavailable is not null)
         {
             await MeasureInTurnsAsync(profile, [oursToOurs]).ConfigureAwait(false);
             return
             [
-                Median(oursToOurs, null, $"libwebrtc not measured ({libwebrtcUnavailable}); {samples}"),
+                Median(oursToOurs, null, $"libwebrtc not measured ({libwebrtcUnavailable}); {Samples([oursToOurs])}"),
                 P90(oursToOurs, null),
             ];
         }
@@ -91,8 +112,12 @@ public static class WebRtcHandshakeBenchmark
             [LibwebrtcPairWarmup.ToString()], nodeModules: Path.Combine(WrtcPaths.Directory, "node_modules")));
         await node.ReadReplyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false); // its warm-up is done
         var baseline = new Pair(BaselineName, () => BaselineHandshakeAsync(node), warmup: 0);
-        var oursOffers = new Pair("ours offer<->libwebrtc", OursOfferToLibwebrtcAsync, LibwebrtcPairWarmup);
-        var libwebrtcOffers = new Pair("libwebrtc offer<->ours", LibwebrtcOfferToOursAsync, LibwebrtcPairWarmup);
+        await using var answeringDriver = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
+        await using var offeringDriver = await WrtcPeer.StartAsync(WrtcRole.Offerer).ConfigureAwait(false);
+        var oursOffers = new Pair("ours offer<->libwebrtc", () => OursOfferToLibwebrtcAsync(answeringDriver), LibwebrtcPairWarmup,
+            LibwebrtcWarmupBatch, MaxLibwebrtcWarmup);
+        var libwebrtcOffers = new Pair("libwebrtc offer<->ours", () => LibwebrtcOfferToOursAsync(offeringDriver), LibwebrtcPairWarmup,
+            LibwebrtcWarmupBatch, MaxLibwebrtcWarmup);
         await MeasureInTurnsAsync(profile, [baseline, oursToOurs, oursOffers, libwebrtcOffers]).ConfigureAwait(false);
         var pipe = await MeasurePipeRoundTripAsync(node).ConfigureAwait(false);
 
@@ -101,7 +126,7 @@ public static class WebRtcHandshakeBenchmark
             $"(a bare one: {pipe.Median:0.00} ms median)";
         return
         [
-            Median(oursToOurs, baselineTotal, samples),
+            Median(oursToOurs, baselineTotal, Samples([oursToOurs, oursOffers, libwebrtcOffers])),
             P90(oursToOurs, baselineTotal),
             Median(oursOffers, baselineTotal, ipcNote),
             P90(oursOffers, baselineTotal),
@@ -120,10 +145,7 @@ public static class WebRtcHandshakeBenchmark
     /// <summary>Warm-ups first, then rounds of one handshake per pair, each round starting one pair later.</summary>
     private static async Task MeasureInTurnsAsync(BenchProfile profile, IReadOnlyList<Pair> pairs)
     {
-        foreach (var pair in pairs)
-        {
-            for (var i = 0; i < pair.Warmup; i++) await pair.Handshake().ConfigureAwait(false);
-        }
+        foreach (var pair in pairs) await WarmUpAsync(pair).ConfigureAwait(false);
         for (var round = 0; round < profile.WebRtcHandshakeSamples; round++)
         {
             for (var turn = 0; turn < pairs.Count; turn++)
@@ -131,6 +153,30 @@ public static class WebRtcHandshakeBenchmark
                 var pair = pairs[(round + turn) % pairs.Count];
                 pair.Timings.Add(await pair.Handshake().ConfigureAwait(false));
             }
+        }
+    }
+
+    /// <summary>
+    /// The pair's minimum of untimed handshakes, then batches of them until one compiled no new method: tiered
+    /// compilation promotes hot code to optimized code only after a while, on a background thread whose CPU
+    /// competes with the handshakes on a small machine.
+    /// </summary>
+    private static async Task WarmUpAsync(Pair pair)
+    {
+        while (pair.WarmedUp < pair.Warmup)
+        {
+            await pair.Handshake().ConfigureAwait(false);
+            pair.WarmedUp++;
+        }
+        if (pair.Warmup == 0) return;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (pair.WarmedUp < pair.MaxWarmup)
+        {
+            for (var i = 0; i < pair.WarmupBatch; i++) await pair.Handshake().ConfigureAwait(false);
+            pair.WarmedUp += pair.WarmupBatch;
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == compiled) return;
+            compiled = now;
         }
     }
 
@@ -228,9 +274,9 @@ public static class WebRtcHandshakeBenchmark
         return timing with { CpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds };
     }
 
-    private static async Task<HandshakeTiming> OursOfferToLibwebrtcAsync()
+    private static async Task<HandshakeTiming> OursOfferToLibwebrtcAsync(WrtcPeer libwebrtc)
     {
-        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
+        await libwebrtc.RenewAsync(WrtcRole.Answerer).ConfigureAwait(false);
         await using var ours = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlling).ConfigureAwait(false);
 
         var offerTimestamp = Stopwatch.GetTimestamp();
@@ -249,9 +295,9 @@ public static class WebRtcHandshakeBenchmark
         return timing;
     }
 
-    private static async Task<HandshakeTiming> LibwebrtcOfferToOursAsync()
+    private static async Task<HandshakeTiming> LibwebrtcOfferToOursAsync(WrtcPeer libwebrtc)
     {
-        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Offerer).ConfigureAwait(false);
+        await libwebrtc.RenewAsync(WrtcRole.Offerer).ConfigureAwait(false);
         await using var ours = await LoopbackWebRtcPeer.StartAsync(IceRole.Controlled).ConfigureAwait(false);
 
         var offerTimestamp = Stopwatch.GetTimestamp();

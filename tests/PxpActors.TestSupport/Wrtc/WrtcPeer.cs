@@ -23,6 +23,7 @@ public sealed partial class WrtcPeer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _pending = new();
+    private readonly ConcurrentDictionary<int, bool> _renewals = new(); // ids of pending renew commands
     private readonly SemaphoreSlim _stdinLock = new(1, 1);
     private readonly List<JsonObject> _events = [];
     private readonly Queue<string> _stderrTail = new();
@@ -66,7 +67,7 @@ public sealed partial class WrtcPeer : IAsyncDisposable
             await peer.CommandAsync(new JsonObject
             {
                 ["cmd"] = "create",
-                ["role"] = role == WrtcRole.Offerer ? "offerer" : "answerer",
+                ["role"] = RoleName(role),
                 ["label"] = label,
             }).ConfigureAwait(false);
             return peer;
@@ -76,6 +77,17 @@ public sealed partial class WrtcPeer : IAsyncDisposable
             await peer.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Closes the peer connection and creates a fresh one in the same driver process, so libwebrtc's
+    /// start-up work (its threads, the first of everything) is behind it, as in a long-running
+    /// application. The old connection's events are forgotten; the old one reports nothing more.
+    /// </summary>
+    public async Task RenewAsync(WrtcRole role, string label = "pxp")
+    {
+        var command = new JsonObject { ["cmd"] = "renew", ["role"] = RoleName(role), ["label"] = label };
+        await CommandAsync(command, renewal: true).ConfigureAwait(false);
     }
 
     /// <summary>The last lines node wrote to stderr, for failure messages.</summary>
@@ -198,11 +210,12 @@ public sealed partial class WrtcPeer : IAsyncDisposable
         _stdinLock.Dispose();
     }
 
-    private async Task<JsonObject> CommandAsync(JsonObject command, TimeSpan? timeout = null)
+    private async Task<JsonObject> CommandAsync(JsonObject command, TimeSpan? timeout = null, bool renewal = false)
     {
         var id = Interlocked.Increment(ref _nextId);
         command["id"] = id;
         var reply = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (renewal) _renewals[id] = true;
         _pending[id] = reply;
         await _stdinLock.WaitAsync().ConfigureAwait(false);
         try
@@ -222,6 +235,7 @@ public sealed partial class WrtcPeer : IAsyncDisposable
         catch (TimeoutException)
         {
             _pending.TryRemove(id, out _);
+            _renewals.TryRemove(id, out _);
             throw new WrtcException($"libwebrtc driver did not answer '{command["cmd"]}' in time. stderr:\n{StderrTail}");
         }
         if (result["ok"]?.GetValue<bool>() != true)
@@ -267,6 +281,9 @@ public sealed partial class WrtcPeer : IAsyncDisposable
                 if (JsonNode.Parse(line) is not JsonObject message) continue;
                 if (message["id"] is { } id && _pending.TryRemove(id.GetValue<int>(), out var reply))
                 {
+                    // Everything before a renewal's reply was the old connection's; nothing after it is.
+                    if (_renewals.TryRemove(id.GetValue<int>(), out _))
+                        lock (_events) _events.Clear();
                     reply.TrySetResult(message);
                     continue;
                 }
@@ -305,6 +322,8 @@ public sealed partial class WrtcPeer : IAsyncDisposable
             }
         }
     }
+
+    private static string RoleName(WrtcRole role) => role == WrtcRole.Offerer ? "offerer" : "answerer";
 
     private static string? Name(JsonObject e) => (string?)e["event"];
 }

@@ -5,7 +5,9 @@
 // stdout: one JSON object a line: a reply {"id":N,"ok":true,...} / {"id":N,"ok":false,"error":"..."}
 //         or an event {"event":"...",...}. Nothing else is written to stdout.
 //
-// Commands: create {role:"offerer"|"answerer", label?, iceServers?}, createOffer, createAnswer,
+// Commands: create {role:"offerer"|"answerer", label?, iceServers?}, renew {role, label?, iceServers?} (closes
+// the peer connection and creates a fresh one in this warm process; the old one reports nothing more, so
+// every event after the reply is the new one's), createOffer, createAnswer,
 // setRemoteDescription {type,sdp}, addIceCandidate {candidate:{candidate,sdpMLineIndex,sdpMid}},
 // certificates, waitForDtlsState {states, timeoutMs}, send {text}, close.
 // Data channel: sendBinary {base64}, sendStream {bytes, chunk} (random bytes with backpressure; replies
@@ -165,21 +167,47 @@ async function waitForDtlsState (states, timeoutMs) {
   }
 }
 
+function createPeerConnection (cmd) {
+  if (cmd.role !== 'offerer' && cmd.role !== 'answerer') throw new Error('role is "offerer" or "answerer"')
+  const next = new wrtc.RTCPeerConnection({ iceServers: cmd.iceServers || [] })
+  next.onicecandidate = (e) => emit('candidate', {
+    candidate: e.candidate
+      ? { candidate: e.candidate.candidate, sdpMLineIndex: e.candidate.sdpMLineIndex, sdpMid: e.candidate.sdpMid }
+      : null
+  })
+  next.onconnectionstatechange = () => emit('connectionState', { state: next.connectionState })
+  next.oniceconnectionstatechange = () => emit('iceConnectionState', { state: next.iceConnectionState })
+  next.onicegatheringstatechange = () => emit('iceGatheringState', { state: next.iceGatheringState })
+  next.ondatachannel = (e) => watchChannel(e.channel)
+  pc = next
+  if (cmd.role === 'offerer') watchChannel(next.createDataChannel(cmd.label || 'pxp'))
+}
+
+// Detaches every handler of a peer connection and its channel before closing it, so nothing it does
+// later is reported as the next one's.
+function silence (old) {
+  for (const name of ['onicecandidate', 'onconnectionstatechange', 'oniceconnectionstatechange', 'onicegatheringstatechange', 'ondatachannel']) {
+    old[name] = null
+  }
+  if (channel) {
+    for (const name of ['onopen', 'onclose', 'onclosing', 'onmessage']) channel[name] = null
+  }
+  old.close()
+}
+
 const commands = {
   async create (cmd) {
     if (pc) throw new Error('peer connection already created')
-    pc = new wrtc.RTCPeerConnection({ iceServers: cmd.iceServers || [] })
-    pc.onicecandidate = (e) => emit('candidate', {
-      candidate: e.candidate
-        ? { candidate: e.candidate.candidate, sdpMLineIndex: e.candidate.sdpMLineIndex, sdpMid: e.candidate.sdpMid }
-        : null
-    })
-    pc.onconnectionstatechange = () => emit('connectionState', { state: pc.connectionState })
-    pc.oniceconnectionstatechange = () => emit('iceConnectionState', { state: pc.iceConnectionState })
-    pc.onicegatheringstatechange = () => emit('iceGatheringState', { state: pc.iceGatheringState })
-    pc.ondatachannel = (e) => watchChannel(e.channel)
-    if (cmd.role === 'offerer') watchChannel(pc.createDataChannel(cmd.label || 'pxp'))
-    else if (cmd.role !== 'answerer') throw new Error('role is "offerer" or "answerer"')
+    createPeerConnection(cmd)
+    return {}
+  },
+  async renew (cmd) {
+    if (pc) silence(pc)
+    pc = null
+    channel = null
+    incomingHash = null
+    echoing = false
+    createPeerConnection(cmd)
     return {}
   },
   async createOffer () {

@@ -61,6 +61,30 @@ public sealed class LibwebrtcDtlsInteropTests
     }
 
     [SkippableFact]
+    public async Task A_renewed_libwebrtc_peer_connection_must_connect_afresh_in_the_same_driver()
+    {
+        // The bench keeps one warm driver per pair and renews its peer connection before each handshake.
+        await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer);
+        var fingerprints = new List<DtlsFingerprint>();
+        for (var round = 0; round < 2; round++)
+        {
+            if (round > 0) await libwebrtc.RenewAsync(WrtcRole.Answerer);
+            Assert.Empty(libwebrtc.ConnectionStates); // nothing of the closed connection is reported as the new one's
+            await using var ours = await OurDtlsPeer.StartAsync(IceRole.Controlling);
+            var offer = ours.CreateOffer();
+            await libwebrtc.SetRemoteDescriptionAsync(SessionDescriptionType.Offer, offer.ToString());
+            ours.ApplyRemote(SessionDescription.Parse(await libwebrtc.CreateAnswerAsync()));
+            await TrickleAsync(ours, libwebrtc, offer.GetDataChannel().Mid!);
+            var dtls = await ours.ConnectAsync(DtlsRoleNegotiation.OffererRole(ours.Remote!.Setup)).WaitAsync(Patience);
+
+            Assert.Equal("connected", await libwebrtc.WaitForConnectionStateAsync(Patience, "connected", "failed"));
+            await AssertFingerprintsVerifiedAsync(libwebrtc, ours, dtls);
+            fingerprints.Add(ours.Remote.Fingerprint);
+        }
+        Assert.NotEqual(fingerprints[0], fingerprints[1]); // a fresh peer connection, with its own certificate
+    }
+
+    [SkippableFact]
     public async Task A_fingerprint_we_do_not_expect_must_fail_our_side_and_libwebrtc()
     {
         await using var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Offerer);
