@@ -42,7 +42,7 @@ internal sealed class SharedSocketSender
 
     /// <summary>
     /// Sends the bytes of <paramref name="payload"/>'s buffers, in order, as data frames of at most
-    /// <paramref name="maxFramePayload"/> bytes on our channel <paramref name="channel"/>, each frame one gathering send
+    /// <paramref name="maxFramePayload"/> bytes (give or take the multiplexer's slack) on our channel <paramref name="channel"/>, each frame one gathering send
     /// of its header and payload (no copy). Completes once the socket took it all: the caller may then reuse its buffers.
     /// </summary>
     /// <param name="channelClosed">Asked before each frame: once true, nothing more is sent (the channel's number may be reused).</param>
@@ -60,7 +60,7 @@ internal sealed class SharedSocketSender
             {
                 if (_closedBecause is { } reason) throw new IOException(reason);
                 if (channelClosed()) throw new IOException("The substream was closed during the write");
-                var frameLength = (int)Math.Min(maxFramePayload, left);
+                var frameLength = Streams.Multiplexer.MultiplexerSettings.NextSendFramePayload(left, maxFramePayload);
                 var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
                 headerLength += Varint.Write((uint)frameLength, header.AsSpan(headerLength));
                 segments.Clear();

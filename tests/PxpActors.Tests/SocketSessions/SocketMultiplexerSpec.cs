@@ -65,11 +65,35 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
 
         var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
         Assert.Equal(expected.ToArray(), Payloads(frames, 0));
-        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload));
+        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload + Settings.SendFrameSlack));
         Assert.Equal(4, frames.Count(f => f is { Channel: 1, Type: FrameType.DataFromCreator }));
         var dataFrames = frames.Count(f => f is { Channel: 0, Type: FrameType.DataFromCreator });
         Assert.True(pair.Transport.Sender!.ElementsSent < dataFrames / 2,
             $"the stage sent {pair.Transport.Sender.ElementsSent} elements for {dataFrames} data frames: most should have gone straight out");
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
+    public Task A_direct_write_over_the_frame_limit_by_at_most_the_slack_must_go_out_as_one_frame() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        var atSlack = new byte[Settings.MaxSendFramePayload + Settings.SendFrameSlack];
+        var pastSlack = new byte[atSlack.Length + 1];
+        new Random(5).NextBytes(atSlack);
+        new Random(6).NextBytes(pastSlack);
+
+        await data.WriteAsync(atSlack.AsMemory()).AsTask().WaitAsync(Timeout);
+        await data.WriteAsync(pastSlack.AsMemory()).AsTask().WaitAsync(Timeout);
+        data.CompleteWrites();
+
+        var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
+        Assert.Equal([.. "first"u8.ToArray(), .. atSlack, .. pastSlack], Payloads(frames, 0));
+        var sizes = frames.Where(f => f is { Channel: 0, Type: FrameType.DataFromCreator }).Select(f => f.Payload.Length).ToList();
+        Assert.Equal([5, atSlack.Length, Settings.MaxSendFramePayload, Settings.SendFrameSlack + 1], sizes);
+        Assert.True(pair.Transport.Sender!.ElementsSent <= 3, "the writes went through the stage, not straight out"); // open, "first", end
 
         pair.Mux.Close();
         await pair.Mux.Completion.WaitAsync(Timeout);
@@ -99,7 +123,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
 
         var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
         Assert.Equal(expected.ToArray(), Payloads(frames, 0));
-        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload));
+        Assert.All(frames, f => Assert.True(f.Payload.Length <= Settings.MaxSendFramePayload + Settings.SendFrameSlack));
 
         pair.Mux.Close();
         await pair.Mux.Completion.WaitAsync(Timeout);

@@ -644,7 +644,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                     SendNext();
                     return;
                 }
-                var take = Math.Min(state.Pending.Count, _settings.MaxSendFramePayload);
+                var take = MultiplexerSettings.NextSendFramePayload(state.Pending.Count, _settings.MaxSendFramePayload);
                 var payload = state.Pending.Slice(0, take);
                 state.Pending = state.Pending.Slice(take);
                 PushOut(EncodeData(state.Local.Number, payload));

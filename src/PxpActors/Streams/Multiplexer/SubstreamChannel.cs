@@ -74,6 +74,15 @@ public sealed class SubstreamChannel
     /// <summary>The running stage's own record of this channel; only the stage reads or writes it.</summary>
     internal object? StageState { get; set; }
 
+    /// <summary>For tests: chunks received and kept, waiting for a reader or a forward target.</summary>
+    internal int KeptChunks
+    {
+        get
+        {
+            lock (_gate) return _received?.Count ?? 0;
+        }
+    }
+
     /// <summary>Completes once the stage has registered the name; faults with the reason if it refused it.</summary>
     public Task Opened
     {
@@ -401,7 +410,13 @@ public sealed class SubstreamChannel
         lock (_gate)
         {
             _forwardTo = target;
-            while (_received is { Count: > 0 }) backlog.Add(new SubstreamReceived(this, _received.Dequeue()));
+            while (_received is { Count: > 0 })
+            {
+                var chunk = _received.Dequeue();
+                // Kept before there was a target: a target that gives chunks back must get pooled ones.
+                if (_forwardsPooledChunks) chunk = Kept(ByteStringSegments.AsMemory(chunk), int.MaxValue);
+                backlog.Add(new SubstreamReceived(this, chunk));
+            }
             if (_readsFinished || _readFailure is not null) backlog.Add(new SubstreamFinished(this, _readFailure));
         }
         foreach (var message in backlog) Send(target, message);

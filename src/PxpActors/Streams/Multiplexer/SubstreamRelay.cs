@@ -1,46 +1,88 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
 
 namespace PxpActors.Streams.Multiplexer;
 
 /// <summary>
-/// Two substreams of different sessions relayed to each other without a graph: per direction a loop that
-/// moves what arrived through a pooled buffer, rented only while there is something to move (an idle relay
-/// holds none), with the channels' own bounds as backpressure and no stage hops. Ending one direction ends it
-/// on the other side; a failure ends both directions.
+/// Two substreams of different sessions relayed to each other without a graph. Per direction, the source's
+/// multiplexer hands each chunk over in a pooled copy (made once, from the transport's buffer), and a loop writes
+/// that copy to the other substream (straight onto its socket when that substream sends directly) and gives it
+/// back: one copy per chunk, no buffer held while the relay is idle. The source's own bound is the backpressure:
+/// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
+/// ends both directions.
 /// </summary>
 public static class SubstreamRelay
 {
-    private const int ChunkSize = 64 * 1024;
-
     /// <summary>Completes when both directions are over.</summary>
-    public static Task RunAsync(SubstreamChannel a, SubstreamChannel b) => Task.WhenAll(PumpAsync(a, b), PumpAsync(b, a));
+    public static Task RunAsync(SubstreamChannel a, SubstreamChannel b)
+    {
+        var fromA = HandOver(a);
+        var fromB = HandOver(b);
+        // A failure in one direction ends the other too, even while it waits for its next chunk.
+        void StopBoth()
+        {
+            fromA.Writer.TryComplete();
+            fromB.Writer.TryComplete();
+        }
+        return Task.WhenAll(PumpAsync(a, fromA.Reader, b, StopBoth), PumpAsync(b, fromB.Reader, a, StopBoth));
+    }
 
-    private static async Task PumpAsync(SubstreamChannel from, SubstreamChannel to)
+    /// <summary>What <paramref name="source"/> receives, as it arrives. Unbounded only in form: the source's bound applies.</summary>
+    private static Channel<object> HandOver(SubstreamChannel source)
+    {
+        var handed = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+        source.ForwardTo(message => handed.Writer.TryWrite(message), pooledChunks: true);
+        return handed;
+    }
+
+    private static async Task PumpAsync(SubstreamChannel from, ChannelReader<object> handed, SubstreamChannel to, Action stopBoth)
     {
         try
         {
-            while (await from.WaitToReadAsync().ConfigureAwait(false))
+            while (await handed.WaitToReadAsync().ConfigureAwait(false))
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                try
+                while (handed.TryRead(out var message))
                 {
-                    var read = await from.ReadAsync(buffer).ConfigureAwait(false); // at once: bytes are waiting
-                    await to.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    if (message is SubstreamFinished finished)
+                    {
+                        if (finished.Error is not null) throw finished.Error;
+                        to.CompleteWrites(); // half-close: the other direction goes on
+                        return;
+                    }
+                    var chunk = ((SubstreamReceived)message).Data;
+                    try
+                    {
+                        await to.WriteAsync(ByteStringSegments.AsMemory(chunk)).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        GiveBack(chunk);
+                    }
+                    from.Release(chunk.Count);
                 }
             }
-            to.CompleteWrites();
+            // Stopped because the other direction failed.
         }
         catch (Exception)
         {
-            // A reset or a closed session on either side: stop reading both, end both (with end frames only).
-            from.StopReading();
-            to.StopReading();
-            to.CompleteWrites();
-            from.CompleteWrites();
+            // A reset or a closed session on either side.
+            stopBoth();
         }
+        // Stop reading both, end both (with end frames only).
+        from.StopReading();
+        to.StopReading();
+        to.CompleteWrites();
+        from.CompleteWrites();
+        while (handed.TryRead(out var left))
+        {
+            if (left is SubstreamReceived received) GiveBack(received.Data);
+        }
+    }
+
+    private static void GiveBack(Akka.IO.ByteString chunk)
+    {
+        if (MemoryMarshal.TryGetArray(ByteStringSegments.AsMemory(chunk), out var segment))
+            ArrayPool<byte>.Shared.Return(segment.Array!);
     }
 }

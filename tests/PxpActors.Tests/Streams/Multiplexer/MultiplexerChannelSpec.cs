@@ -113,6 +113,31 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     });
 
     [Fact]
+    public Task Channel_must_hand_chunks_kept_before_a_pooled_forward_over_as_pooled_copies() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer);
+        var relay = await OpenChannel(session, "relay:1");
+        session.Send(Open(0, "relay:1"), Data(0, "early bytes")); // frames of 9 and 13 bytes: no array the pool would take
+        await AwaitConditionAsync(() => Task.FromResult(relay.KeptChunks == 1)); // "early bytes" wait in the channel
+
+        var handed = new System.Collections.Concurrent.BlockingCollection<object>();
+        relay.ForwardTo(handed.Add, pooledChunks: true);
+        session.Send(Data(0, "late"));
+
+        foreach (var expected in new[] { "early bytes", "late" })
+        {
+            Assert.True(handed.TryTake(out var message, Timeout));
+            var chunk = Assert.IsType<SubstreamReceived>(message).Data;
+            Assert.Equal(expected, chunk.ToString());
+            // The receiver gives each chunk back to the pool, which takes only arrays it handed out.
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(PxpActors.Streams.ByteStringSegments.AsMemory(chunk), out var segment));
+            System.Buffers.ArrayPool<byte>.Shared.Return(segment.Array!);
+            relay.Release(chunk.Count);
+        }
+        await session.EndFromPeerAsync();
+    });
+
+    [Fact]
     public Task Channel_must_fail_reads_on_a_peer_reset_and_writes_once_the_peer_destroyed_ours() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer);

@@ -25,6 +25,24 @@ public sealed class MultiplexerSendingSpec(ITestOutputHelper output) : StreamSpe
     });
 
     [Fact]
+    public Task Multiplexer_must_not_split_off_a_sliver_of_at_most_the_send_frame_slack() => StagesStopAfter(async () =>
+    {
+        var settings = new MultiplexerSettings(MaxSendFramePayload: 4096);
+        var session = new MultiplexerSession(this, Materializer, settings);
+        var data = await session.OpenAsync("data:test");
+        var atSlack = new string('a', 4096 + settings.SendFrameSlack);
+        var pastSlack = new string('b', 4096 + settings.SendFrameSlack + 1);
+
+        data.Writer.SendNext(ByteString.FromString(atSlack));
+        session.ExpectFrame(0, FrameType.Open, "data:test");
+        session.ExpectFrame(0, FrameType.DataFromCreator, atSlack); // a nested session's frame and its header: one frame
+        data.Writer.SendNext(ByteString.FromString(pastSlack));
+        session.ExpectFrame(0, FrameType.DataFromCreator, pastSlack[..4096]);
+        session.ExpectFrame(0, FrameType.DataFromCreator, pastSlack[4096..]);
+        await session.EndFromPeerAsync();
+    });
+
+    [Fact]
     public Task Multiplexer_must_take_the_next_write_only_after_the_previous_one_is_on_the_wire() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer);
