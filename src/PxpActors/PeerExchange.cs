@@ -6,6 +6,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Actors;
 using PxpActors.Protocol.Rpc;
+using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
 using PxpActors.Transports.Tcp;
 
@@ -80,6 +81,19 @@ public sealed class PeerExchange : IAsyncDisposable
         CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: true, transportName, cancellationToken);
 
+    /// <summary>
+    /// Runs a PXP session over another session's connection, typically the relayed stream <see cref="RelayAsync"/>
+    /// returned: like <see cref="ConnectAsync(Stream, string, CancellationToken)"/> over its stream, but the nested
+    /// session's frames go into the carrying substream as they are written, with no stream or stage in between
+    /// (over TCP, straight onto the socket). Uses up <paramref name="carrier"/>, as its Flow or Stream would.
+    /// </summary>
+    public Task<PxpConnection> ConnectAsync(PxpConnection carrier, string transportName = "relay", CancellationToken cancellationToken = default) =>
+        AddPeerAsync(carrier.ClaimChannel(), incoming: false, transportName, cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync(PxpConnection, string, CancellationToken)"/>, taking the incoming side.</summary>
+    public Task<PxpConnection> AcceptAsync(PxpConnection carrier, string transportName = "relay", CancellationToken cancellationToken = default) =>
+        AddPeerAsync(carrier.ClaimChannel(), incoming: true, transportName, cancellationToken);
+
     /// <summary>Dials a tcp:// address and connects to the PXP peer there.</summary>
     public async Task<PxpConnection> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
     {
@@ -135,6 +149,15 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // The multiplexer is given the stage's sender, and so copies what it keeps: the stage may lend its read buffers.
         var stage = new StreamTransportStage(stream, Settings.WriteTimeout, lendReadBuffers: true);
+        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
+            cancellationToken);
+    }
+
+    private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
+        CancellationToken cancellationToken)
+    {
+        // As over a socket: the stage lends its chunks and shares its sender with the nested session's channels.
+        var stage = new SubstreamChannelStage(carrier, lendChunks: true, shareSender: true);
         return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
             cancellationToken);
     }

@@ -43,7 +43,7 @@ public sealed class RelayTriangle : IAsyncDisposable
                 throw new InvalidOperationException($"The hub offered {candidates.Count} candidates; expected B alone");
             var relayedAtB = IncomingConnections.Next(b, "relay");
             var relayedBytes = await a.RelayAsync(hubPeer, candidates[0]).WaitAsync(StepTimeout).ConfigureAwait(false);
-            var relayedAtA = await a.ConnectAsync(relayedBytes.Flow, "relay").WaitAsync(StepTimeout).ConfigureAwait(false);
+            var relayedAtA = await a.ConnectAsync(relayedBytes, "relay").WaitAsync(StepTimeout).ConfigureAwait(false);
             var relayed = new StreamPair(relayedAtA.OpenStream(),
                 (await relayedAtB.WaitAsync(StepTimeout).ConfigureAwait(false)).OpenStream());
 

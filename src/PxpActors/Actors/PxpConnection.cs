@@ -46,6 +46,13 @@ public sealed class PxpConnection
         return new ConnectionStream(_channel);
     }
 
+    /// <summary>The substream itself, for a session run over it (see <c>PeerExchange.ConnectAsync(PxpConnection)</c>).</summary>
+    internal SubstreamChannel ClaimChannel()
+    {
+        Claim();
+        return _channel;
+    }
+
     private void Claim()
     {
         if (Interlocked.Exchange(ref _used, 1) == 1)

@@ -27,7 +27,7 @@ public static class PxpExchange
     public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName)
     {
         /// <summary>When the transport is a socket: the sender its stage shares, so data can be sent without the stage.</summary>
-        internal SharedSocketSender? DirectSender { get; init; }
+        internal FrameSender? DirectSender { get; init; }
     }
 
     /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>

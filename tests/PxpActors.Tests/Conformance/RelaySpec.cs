@@ -65,8 +65,10 @@ public sealed class RelaySpec
         await hub.WaitForStatsAsync(s => s is { Sessions: 1, Streams: 1 }, "one session with one stream");
     }
 
-    [Fact]
-    public async Task A_nested_session_through_an_unthrottled_hub_must_carry_megabytes_both_ways_intact()
+    [Theory]
+    [InlineData(false)] // over the relayed stream's Flow: a generic transport
+    [InlineData(true)]  // over the relayed connection itself: nested frames written straight into the relay substream
+    public async Task A_nested_session_through_an_unthrottled_hub_must_carry_megabytes_both_ways_intact(bool overTheConnection)
     {
         await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = 0 });
         await using var a = await TestNode.StartAsync();
@@ -75,7 +77,7 @@ public sealed class RelaySpec
         await b.Exchange.ConnectAsync(hub.Address);
         var viaHub = a.Exchange.Peers[0];
         var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
-        var nested = await a.Exchange.ConnectAsync(relay.Flow, "relay");
+        var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
         var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
         await using var streamA = nested.OpenStream();
         await using var streamB = atB.OpenStream();

@@ -49,9 +49,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, add.DirectSender));
         Receive<AddRelayedPeer>(add =>
         {
-            if (_settings.AllowIncoming)
-                StartSession(Akka.Streams.Dsl.Flow.FromGraph(new SubstreamChannelStage(add.Relay, lendChunks: true)), "relay",
-                    incoming: true, relayed: true, null, lendsChunks: true);
+            if (!_settings.AllowIncoming) return;
+            // The nested session's channels write into the relay substream themselves, as on a socket.
+            var carrier = new SubstreamChannelStage(add.Relay, lendChunks: true, shareSender: true);
+            StartSession(Akka.Streams.Dsl.Flow.FromGraph(carrier), "relay", incoming: true, relayed: true, null, carrier.Sender,
+                lendsChunks: true);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
@@ -106,7 +108,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     // ---- sessions ----
 
     private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.SharedSocketSender? directSender = null,
+        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.FrameSender? directSender = null,
         bool lendsChunks = false)
     {
         if (_closing)

@@ -16,7 +16,7 @@ internal sealed record SessionOrigin(
     bool Incoming,
     bool Relayed,
     IActorRef? ConnectRequester,
-    SharedSocketSender? DirectSender = null,
+    FrameSender? DirectSender = null,
     bool TransportLendsChunks = false);
 
 // ---- PeerActor → ExchangeActor ----

@@ -25,7 +25,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 {
     private readonly MultiplexerSettings _settings;
     private readonly bool _exchangeMagic;
-    private readonly SharedSocketSender? _directSender;
+    private readonly FrameSender? _directSender;
     private readonly bool _lentChunks;
 
     /// <param name="settings">The bounds.</param>
@@ -38,14 +38,15 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
     /// <param name="directSender">
-    /// The sender of the <see cref="StreamTransportStage"/> this stage is joined to, if it is on a socket: a channel's
-    /// data frames then go straight through the sender whenever nothing of that channel is queued here.
+    /// The sender of the transport stage this stage is joined to, if it has one (a <see cref="StreamTransportStage"/> on
+    /// a socket, a <see cref="SubstreamChannelStage"/> carrying a nested session): a channel's data frames then go
+    /// straight through the sender whenever nothing of that channel is queued here.
     /// </param>
     /// <param name="lentChunks">
     /// The transport reuses a chunk's memory once the next one is pulled: every received byte this stage keeps is
     /// copied out of its chunk first.
     /// </param>
-    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, SharedSocketSender? directSender, bool lentChunks)
+    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, bool lentChunks)
     {
         _lentChunks = lentChunks;
         _settings = settings;

@@ -294,6 +294,31 @@ public sealed class SubstreamChannel
         return WriteAsync(ByteString.FromBytes(copy), cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the bytes of <paramref name="segments"/>, in order, as one write (a nested session's frame): straight
+    /// from them onto the socket when the stage has allowed that, else through one copy handed to the stage. The
+    /// caller may reuse the buffers, and the list, once this completes.
+    /// </summary>
+    internal ValueTask WriteAsync(IReadOnlyList<ArraySegment<byte>> segments, CancellationToken cancellationToken = default)
+    {
+        DirectRoute? direct;
+        lock (_gate)
+        {
+            ThrowIfWritesOver();
+            direct = _direct;
+            if (direct is not null) direct.WritesInFlight++;
+        }
+        if (direct is not null) return WriteDirectlyAsync(direct, segments, cancellationToken);
+        var copy = GC.AllocateUninitializedArray<byte>(segments.Sum(segment => segment.Count));
+        var at = 0;
+        foreach (var segment in segments)
+        {
+            segment.AsSpan().CopyTo(copy.AsSpan(at));
+            at += segment.Count;
+        }
+        return copy.Length == 0 ? ValueTask.CompletedTask : WriteAsync(ByteString.FromBytes(copy), cancellationToken);
+    }
+
     private void ThrowIfWritesOver()
     {
         if (_writesClosed is not null) throw _writesClosed;
@@ -539,7 +564,7 @@ public sealed class SubstreamChannel
     /// announced: from now on our data frames go straight through <paramref name="sender"/>. Ignored while a write
     /// handed to the stage is still on its way there (it must not be overtaken).
     /// </summary>
-    internal void SendDirectly(SharedSocketSender sender, uint number, int maxFramePayload)
+    internal void SendDirectly(FrameSender sender, uint number, int maxFramePayload)
     {
         lock (_gate)
         {
@@ -598,7 +623,7 @@ public sealed class SubstreamChannel
     /// <summary>Where our data frames go once the stage lets them bypass it (a channel that never does pays nothing for it).</summary>
     private sealed class DirectRoute
     {
-        public DirectRoute(SharedSocketSender sender, uint number, int maxFramePayload)
+        public DirectRoute(FrameSender sender, uint number, int maxFramePayload)
         {
             Sender = sender;
             Number = number;
@@ -606,7 +631,7 @@ public sealed class SubstreamChannel
             IsClosed = () => Closed;
         }
 
-        public SharedSocketSender Sender { get; }
+        public FrameSender Sender { get; }
         public Func<bool> IsClosed { get; }
         public volatile bool Closed;
         public uint Number { get; }

@@ -16,9 +16,17 @@ namespace PxpActors.Streams.Multiplexer;
 /// Push what the peer sends in pooled arrays that are reused once the next chunk is pulled: only for a downstream
 /// that copies what it keeps before it pulls again (a session's multiplexer told its chunks are lent).
 /// </param>
-internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false) : GraphStage<FlowShape<ByteString, ByteString>>
+/// <param name="shareSender">
+/// Carrying a nested session whose multiplexer is given <see cref="Sender"/>: its channels may then write their data
+/// frames into the substream themselves, and this stage writes its elements under the same sender.
+/// </param>
+internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
+    : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly bool _lendChunks = lendChunks;
+
+    /// <summary>The sender shared with a nested session's direct writers, when asked for. For one materialization.</summary>
+    internal SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel) : null;
 
     private readonly Inlet<ByteString> _in = new("SubstreamChannel.in");
     private readonly Outlet<ByteString> _out = new("SubstreamChannel.out");
@@ -35,6 +43,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
     {
         private readonly SubstreamChannelStage _stage;
         private readonly SubstreamChannel _channel;
+        private readonly SubstreamFrameSender? _sender;
         private readonly Queue<ByteString> _received = new();
         private Action<object> _onEvent = null!;
         private bool _peerFinished;
@@ -48,6 +57,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         {
             _stage = stage;
             _channel = channel;
+            _sender = stage.Sender;
             SetHandler(stage._in, this);
             SetHandler(stage._out, this);
         }
@@ -61,6 +71,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         public override void PostStop()
         {
+            _sender?.Close("The PXP session is closed");
             GiveBack(_lent);
             while (_received.TryDequeue(out var chunk)) GiveBack(chunk);
             _channel.StopReading();
@@ -133,6 +144,13 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         public override void OnPush()
         {
             var element = Grab(_stage._in);
+            if (_sender is not null && !_sender.TryEnter())
+            {
+                // A channel of the nested session is writing its frame: ours follows it, never into it.
+                _writing = true;
+                _ = WriteWhenFreeAsync(element);
+                return;
+            }
             ValueTask write;
             try
             {
@@ -140,11 +158,13 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
             }
             catch (Exception e)
             {
+                _sender?.Exit();
                 AfterWrite(e);
                 return;
             }
             if (write.IsCompletedSuccessfully)
             {
+                _sender?.Exit();
                 AfterWrite(null);
                 return;
             }
@@ -152,22 +172,51 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
             _ = FinishWriteAsync(write);
         }
 
-        private async Task FinishWriteAsync(ValueTask write)
+        private async Task WriteWhenFreeAsync(ByteString element)
         {
             Exception? error = null;
+            try
+            {
+                await _sender!.EnterAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _onEvent(new Written(e));
+                return;
+            }
+            ValueTask write;
+            try
+            {
+                write = _channel.WriteAsync(element);
+            }
+            catch (Exception e)
+            {
+                error = e;
+                write = ValueTask.CompletedTask;
+            }
+            await FinishWriteAsync(write, error).ConfigureAwait(false);
+        }
+
+        private async Task FinishWriteAsync(ValueTask write, Exception? error = null)
+        {
             try
             {
                 await write.ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                error = e;
+                error ??= e;
+            }
+            finally
+            {
+                _sender?.Exit();
             }
             _onEvent(new Written(error));
         }
 
         private void AfterWrite(Exception? error)
         {
+            _sender?.CountElementSent(); // before the pull: the multiplexer compares it with what it pushed
             if (error is not null && !IsClosed(_stage._in)) Cancel(_stage._in); // the channel takes no more: neither do we
             if (error is not null || _inputDone) EndInput();
             else Pull(_stage._in);
@@ -183,8 +232,37 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         private void EndInput()
         {
-            _channel.CompleteWrites();
+            if (_sender is null) _channel.CompleteWrites();
+            else if (_sender.TryEnter()) EndHoldingSender();
+            else _ = EndWhenFreeAsync();
             if (IsClosed(_stage._out)) CompleteStage();
+        }
+
+        /// <summary>Ends our direction between two frames, never in the middle of a nested channel's.</summary>
+        private void EndHoldingSender()
+        {
+            try
+            {
+                _sender!.Close("The PXP session has ended its side of the connection");
+                _channel.CompleteWrites();
+            }
+            finally
+            {
+                _sender!.Exit();
+            }
+        }
+
+        private async Task EndWhenFreeAsync()
+        {
+            try
+            {
+                await _sender!.EnterAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            EndHoldingSender();
         }
     }
 }

@@ -1,0 +1,86 @@
+using PxpActors.Protocol.Framing;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Transports;
+
+/// <summary>
+/// The one way out of a session, shared by its transport stage and by writers that send their data frames
+/// themselves (see <c>SubstreamChannel</c>): one sender at a time, a frame always whole. Sending from the writer's
+/// own thread, straight from its buffer, is what lets an application stream keep up with what carries it: no copy,
+/// no hand-over to the stage and back. What carries the frames is the subclass's: a socket
+/// (<see cref="SharedSocketSender"/>) or another session's substream (<see cref="SubstreamFrameSender"/>).
+/// </summary>
+internal abstract class FrameSender
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    // Used only by a direct sender holding the gate; made by the first (most sessions never have one).
+    private List<ArraySegment<byte>>? _segments;
+    private byte[]? _header;
+    private long _elementsSent;
+    private volatile string? _closedBecause;
+
+    /// <summary>Elements of the transport stage sent so far: once it equals the count pushed to it, none is in flight.</summary>
+    internal long ElementsSent => Volatile.Read(ref _elementsSent);
+
+    internal void CountElementSent() => Interlocked.Increment(ref _elementsSent);
+
+    internal bool TryEnter() => _gate.Wait(0);
+
+    internal Task EnterAsync(CancellationToken cancellationToken = default) => _gate.WaitAsync(cancellationToken);
+
+    internal void Exit() => _gate.Release();
+
+    /// <summary>No more sends: writers waiting or coming fail with <paramref name="reason"/>.</summary>
+    internal void Close(string reason) => _closedBecause ??= reason;
+
+    /// <summary>
+    /// Sends the bytes of <paramref name="payload"/>'s buffers, in order, as data frames of at most
+    /// <paramref name="maxFramePayload"/> bytes (give or take the multiplexer's slack) on our channel
+    /// <paramref name="channel"/>, each frame its header and payload in one send (no copy). Completes once what
+    /// carries the frames took them all: the caller may then reuse its buffers.
+    /// </summary>
+    /// <param name="channelClosed">Asked before each frame: once true, nothing more is sent (the channel's number may be reused).</param>
+    internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
+        Func<bool> channelClosed, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var segments = _segments ??= new List<ArraySegment<byte>>(4);
+            var header = _header ??= new byte[2 * Varint.MaxLength];
+            var left = payload.Sum(segment => (long)segment.Count);
+            var (index, offset) = (0, 0);
+            while (left > 0)
+            {
+                if (_closedBecause is { } reason) throw new IOException(reason);
+                if (channelClosed()) throw new IOException("The substream was closed during the write");
+                var frameLength = MultiplexerSettings.NextSendFramePayload(left, maxFramePayload);
+                var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
+                headerLength += Varint.Write((uint)frameLength, header.AsSpan(headerLength));
+                segments.Clear();
+                segments.Add(new ArraySegment<byte>(header, 0, headerLength));
+                for (var needed = frameLength; needed > 0;)
+                {
+                    var segment = payload[index];
+                    var take = Math.Min(needed, segment.Count - offset);
+                    if (take > 0) segments.Add(segment.Slice(offset, take));
+                    needed -= take;
+                    offset += take;
+                    if (offset == segment.Count) (index, offset) = (index + 1, 0);
+                }
+                left -= frameLength;
+                await SendFrameAsync(segments, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One whole frame, its buffers in order; the caller holds the gate. Completes once they may be reused: the list
+    /// and the header buffer are refilled for the next frame.
+    /// </summary>
+    protected abstract ValueTask SendFrameAsync(List<ArraySegment<byte>> frame, CancellationToken cancellationToken);
+}
