@@ -78,6 +78,7 @@ public sealed class RelaySpec
         var viaHub = a.Exchange.Peers[0];
         var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
         var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
+        Assert.Throws<InvalidOperationException>(() => relay.OpenStream()); // the session has it, either way
         var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
         await using var streamA = nested.OpenStream();
         await using var streamB = atB.OpenStream();
