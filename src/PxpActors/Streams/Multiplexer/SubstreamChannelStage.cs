@@ -174,16 +174,8 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         private async Task WriteWhenFreeAsync(ByteString element)
         {
+            await _sender!.EnterAsync().ConfigureAwait(false);
             Exception? error = null;
-            try
-            {
-                await _sender!.EnterAsync().ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                _onEvent(new Written(e));
-                return;
-            }
             ValueTask write;
             try
             {
@@ -254,14 +246,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         private async Task EndWhenFreeAsync()
         {
-            try
-            {
-                await _sender!.EnterAsync().ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+            await _sender!.EnterAsync().ConfigureAwait(false);
             EndHoldingSender();
         }
     }
