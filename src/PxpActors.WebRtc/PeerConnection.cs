@@ -31,6 +31,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _started;
+    private DtlsPreparedConnection? _preparedDtls;
     private SessionDescription? _local;
     private SdpDataChannel? _remote;
     private SessionDescriptionType? _remoteType;
@@ -97,6 +98,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
             lock (_gate)
                 return _closed.Task.IsCompleted && _agent.Closed.IsCompleted && (_started?.IsCompleted ?? true)
                     && (_dtls is null || (!_dtls.IsWorkerAlive && !_dtls.IsPumpRunning))
+                    && (_preparedDtls is null || !_preparedDtls.IsWorkerAlive)
                     && (_sctp is null || _sctp.LoopsStopped)
                     && (_connecting?.IsCompleted ?? true) && (_acceptLoop?.IsCompleted ?? true);
         }
@@ -277,6 +279,10 @@ public sealed class PeerConnection : IWebRtcPeerConnection
             await endpoint.DisposeAsync().ConfigureAwait(false);
         if (_started is not null)
             await _started.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false); // its failure was reported to its caller
+        DtlsPreparedConnection? preparedDtls;
+        lock (_gate) preparedDtls = _preparedDtls;
+        if (preparedDtls is not null)
+            await preparedDtls.DisposeAsync().ConfigureAwait(false); // its thread, unless a handshake took it over
         await _agent.DisposeAsync().ConfigureAwait(false);
         _accepted.Writer.TryComplete();
         while (_accepted.Reader.TryRead(out var unaccepted))
@@ -288,12 +294,20 @@ public sealed class PeerConnection : IWebRtcPeerConnection
 
     public ValueTask DisposeAsync() => new(CloseAsync());
 
+    /// <summary>
+    /// Starts ICE (sockets, candidates) and makes DTLS ready (its thread, key pair and signing nonce) on first use, so
+    /// that once both descriptions are set only the connectivity checks and the handshake's flights remain.
+    /// </summary>
     private Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             ThrowIfClosing();
-            _started ??= _agent.StartAsync(_closing.Token);
+            if (_started is null)
+            {
+                _preparedDtls = DtlsConnection.Prepare(_certificate, _options.Dtls, _options.TimeProvider);
+                _started = _agent.StartAsync(_closing.Token);
+            }
             return _started.WaitAsync(cancellationToken);
         }
     }
@@ -389,12 +403,13 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     private async Task ConnectAsync(SdpDataChannel remote, DtlsRole role, CancellationToken cancellationToken)
     {
         SctpTransport? sctp = null;
+        DtlsPreparedConnection prepared;
+        lock (_gate) prepared = _preparedDtls!; // made when we started, before any description
         try
         {
-            // DTLS is set up while ICE still checks, and starts the moment a path is valid (nomination may still run).
-            var dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectOnValidPairAsync(cancellationToken),
-                new DtlsHandshakeParameters(role, _certificate, remote.Fingerprint) { Settings = _options.Dtls },
-                _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            // DTLS, ready since we started, begins the moment a path is valid (nomination may still run).
+            var dtls = await prepared.HandshakeAsync(_agent.ConnectOnValidPairAsync(cancellationToken), role, remote.Fingerprint,
+                cancellationToken).ConfigureAwait(false);
             sctp = new SctpTransport(dtls, SctpOptionsFor(remote), _options.TimeProvider);
             lock (_gate)
             {

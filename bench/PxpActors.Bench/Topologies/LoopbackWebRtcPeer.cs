@@ -10,7 +10,8 @@ namespace PxpActors.Bench.Topologies;
 /// <summary>
 /// Our side of a WebRTC handshake on loopback: an ICE agent bound to 127.0.0.1, a DTLS certificate and
 /// the data-channel SDP that announces them, wired the way a peer connection wires them. Starting it
-/// (sockets bound, host candidates gathered, certificate made) is set-up, not part of a timed handshake.
+/// (sockets bound, host candidates gathered, certificate made, DTLS prepared) is set-up, not part of a timed
+/// handshake, as a peer connection does all of it when it starts, before any description.
 /// </summary>
 public sealed class LoopbackWebRtcPeer : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
 
     private readonly IceAgent _agent;
     private readonly DtlsCertificate _certificate;
+    private readonly DtlsPreparedConnection _preparedDtls;
     private SdpDataChannel? _remote;
     private DtlsConnection? _dtls;
     private IReadOnlyList<IceCandidate> _described = [];
@@ -26,6 +28,7 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
     {
         _agent = agent;
         _certificate = certificate;
+        _preparedDtls = DtlsConnection.Prepare(certificate, DtlsSettings.Default with { HandshakeTimeout = HandshakeTimeout });
         // Stamped as the agent reports it, not when an awaiting continuation gets to run.
         agent.ConnectionStateChanged += state =>
         {
@@ -92,18 +95,15 @@ public sealed class LoopbackWebRtcPeer : IAsyncDisposable
     public async Task ConnectAsync(DtlsRole role)
     {
         var remote = _remote ?? throw new InvalidOperationException("No remote description yet");
-        var parameters = new DtlsHandshakeParameters(role, _certificate, remote.Fingerprint)
-        {
-            Settings = DtlsSettings.Default with { HandshakeTimeout = HandshakeTimeout },
-        };
-        // DTLS gets ready while ICE checks, and starts the moment ICE has a valid path (before nomination completes).
-        _dtls = await DtlsConnection.HandshakeAsync(_agent.ConnectOnValidPairAsync(), parameters).ConfigureAwait(false);
+        // DTLS was made ready when the peer started, and starts the moment ICE has a valid path (before nomination completes).
+        _dtls = await _preparedDtls.HandshakeAsync(_agent.ConnectOnValidPairAsync(), role, remote.Fingerprint).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         // The DTLS connection owns the ICE path; disposing the agent as well covers a handshake that never finished.
         if (_dtls is not null) await _dtls.DisposeAsync().ConfigureAwait(false);
+        await _preparedDtls.DisposeAsync().ConfigureAwait(false); // its thread, if no handshake took it over
         await _agent.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -40,7 +40,7 @@ public sealed class DtlsCertificate
 
     internal X509Certificate Certificate { get; }
 
-    internal AsymmetricKeyParameter PrivateKey { get; }
+    internal ECPrivateKeyParameters PrivateKey { get; }
 
     /// <summary>
     /// The same key pair in the platform's ECDSA, made here, off any handshake's clock; null where the platform

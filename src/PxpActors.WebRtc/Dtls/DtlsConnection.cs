@@ -20,7 +20,9 @@ namespace PxpActors.WebRtc.Dtls;
 /// deadline is ours, on the injected <see cref="TimeProvider"/>, so tests can expire it without waiting.
 /// <para>The path below may be handed over while it is still being established (ICE checking): the thread
 /// and BouncyCastle's client or server are then set up ahead, and the first flight goes out on the thread
-/// that learns the path is ready, without a thread-pool hop or a thread start on the critical path.</para>
+/// that learns the path is ready, without a thread-pool hop or a thread start on the critical path. Earlier
+/// still, <see cref="Prepare"/> starts the thread and makes the handshake's key pair and signing nonce before
+/// the role and the peer are known.</para>
 /// <para>Known BouncyCastle limit: while a server re-sends its final flight (the peer lost it), an
 /// application send racing that retransmission can go out in the handshake epoch and be lost; SCTP above
 /// retransmits it.</para>
@@ -36,7 +38,7 @@ public sealed class DtlsConnection : IDatagramConnection
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _workerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
-    private readonly Thread _worker;
+    private readonly DtlsWorkerThread _worker;
     private readonly object _gate = new();
     private ITimer? _handshakeTimer;
     private DtlsTransport? _dtls;
@@ -46,10 +48,9 @@ public sealed class DtlsConnection : IDatagramConnection
     private Task? _disposal;
     private int _maxDatagramSize;
 
-    private DtlsConnection(Task<IDatagramConnection> lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider)
+    private DtlsConnection(Task<IDatagramConnection> lower, DtlsHandshakeParameters parameters, TimeProvider timeProvider, DtlsWorkerThread? worker)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.HandshakeTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(parameters.Settings.ReceiveQueueCapacity, 0);
+        ValidateSettings(parameters.Settings);
         _lower = lower;
         _parameters = parameters;
         _timeProvider = timeProvider;
@@ -66,8 +67,21 @@ public sealed class DtlsConnection : IDatagramConnection
         _workerExited.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
 
         _transport = new BlockingDatagramTransport(lower, parameters.Settings.ReceiveQueueCapacity);
-        _worker = new Thread(Run) { IsBackground = true, Name = $"dtls-{parameters.Role.ToString().ToLowerInvariant()}" };
-        _worker.Start();
+        _worker = worker ?? new DtlsWorkerThread($"dtls-{parameters.Role.ToString().ToLowerInvariant()}");
+        _worker.Start(Run);
+    }
+
+    /// <summary>
+    /// Makes a connection ready before its role, its peer and its path are known (typically when the peer connection
+    /// starts, long before the answer): its thread runs and its key pair and signing nonce are made, so that its
+    /// <see cref="DtlsPreparedConnection.HandshakeAsync"/> has only the handshake's flights left to do.
+    /// </summary>
+    public static DtlsPreparedConnection Prepare(DtlsCertificate localCertificate, DtlsSettings? settings = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(localCertificate);
+        settings ??= DtlsSettings.Default;
+        ValidateSettings(settings);
+        return new DtlsPreparedConnection(localCertificate, settings, timeProvider ?? TimeProvider.System, new DtlsWorkerThread("dtls"));
     }
 
     /// <summary>
@@ -88,16 +102,26 @@ public sealed class DtlsConnection : IDatagramConnection
     /// over a path still being established, typically <c>IceAgent.ConnectAsync()</c>: everything is made ready now
     /// and the handshake starts the moment <paramref name="lower"/> completes; its timeout runs from then. When
     /// <paramref name="lower"/> fails, that exception is thrown as it is. The path is owned from the moment it
-    /// arrives, also when this connection was disposed before.
+    /// arrives, also when this connection was disposed before. <see cref="Prepare"/> makes ready earlier still.
     /// </summary>
-    public static async Task<DtlsConnection> HandshakeAsync(
+    public static Task<DtlsConnection> HandshakeAsync(
         Task<IDatagramConnection> lower,
         DtlsHandshakeParameters parameters,
         TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        HandshakeAsync(lower, parameters, timeProvider ?? TimeProvider.System, worker: null, cancellationToken);
+
+    /// <summary>The handshake on <paramref name="worker"/> (prepared ahead), or on a thread of its own when null.</summary>
+    internal static async Task<DtlsConnection> HandshakeAsync(
+        Task<IDatagramConnection> lower,
+        DtlsHandshakeParameters parameters,
+        TimeProvider timeProvider,
+        DtlsWorkerThread? worker,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lower);
-        var connection = new DtlsConnection(lower, parameters, timeProvider ?? TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var connection = new DtlsConnection(lower, parameters, timeProvider, worker);
         try
         {
             await connection._handshake.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -220,12 +244,19 @@ public sealed class DtlsConnection : IDatagramConnection
         }
     }
 
-    private void Run()
+    private static void ValidateSettings(DtlsSettings settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.HandshakeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.ReceiveQueueCapacity, 0);
+    }
+
+    /// <summary>The worker thread's job; <paramref name="prepared"/> is the crypto it made ahead (null if that failed).</summary>
+    private void Run(DtlsRecordKeyCapture? prepared)
     {
         var handshakeDone = false;
         try
         {
-            var crypto = new DtlsRecordKeyCapture(new SecureRandom()); // made here, off the clock: its key pair is prepared ahead
+            var crypto = prepared ?? new DtlsRecordKeyCapture(new SecureRandom());
             var client = _parameters.Role == DtlsRole.Client ? new DtlsClientPeer(crypto, _state) : null;
             var server = client is null ? new DtlsServerPeer(crypto, _state) : null;
             AwaitLowerPath();

@@ -7,11 +7,12 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace PxpActors.WebRtc.Dtls;
 
 /// <summary>
-/// BouncyCastle's TLS crypto with the handshake's critical path shortened: the X25519 key pair is made here, before
-/// the handshake starts (<see cref="DtlsPreparedX25519Agreement"/>), the peer's ECDSA signature is checked by the
+/// BouncyCastle's TLS crypto with the handshake's critical path shortened: the X25519 key pair and the nonce of our
+/// ECDSA signature are made here, before the handshake starts (<see cref="DtlsPreparedX25519Agreement"/>,
+/// <see cref="DtlsEcdsaNonce"/>), the peer's ECDSA signature is checked by the
 /// platform (<see cref="DtlsNativeCertificate"/>), and records are sealed with the platform's AES-GCM
 /// (<see cref="DtlsNativeAesGcm"/>). BouncyCastle does the rest, and all of it on a platform without these.
-/// One per connection, made on its DTLS thread while the path below is still being established.
+/// One per connection, made on its DTLS thread before the handshake (<see cref="DtlsWorkerThread"/>).
 /// </summary>
 /// <remarks>
 /// X25519 stays the key exchange: measured against ECDH on P-256 through the platform (key pair made ahead too),
@@ -21,13 +22,20 @@ namespace PxpActors.WebRtc.Dtls;
 internal class DtlsCrypto : BcTlsCrypto
 {
     private DtlsPreparedX25519Agreement? _x25519;
+    private DtlsEcdsaNonce? _ecdsaNonce;
 
     public DtlsCrypto(SecureRandom random)
-        : base(random) =>
+        : base(random)
+    {
         _x25519 = new DtlsPreparedX25519Agreement(this, random);
+        _ecdsaNonce = DtlsEcdsaNonce.CreateP256(random);
+    }
 
     /// <summary>The (EC)DHE group of the handshake's key exchange, once chosen; for diagnostics and tests.</summary>
     public int? KeyExchangeGroup { get; private set; }
+
+    /// <summary>The nonce made ahead for our one signature of the handshake; null once taken.</summary>
+    public DtlsEcdsaNonce? TakeEcdsaNonce() => Interlocked.Exchange(ref _ecdsaNonce, null);
 
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
         type == CertificateType.X509 ? new DtlsNativeCertificate(this, encoding) : base.CreateCertificate(type, encoding);

@@ -32,12 +32,17 @@ internal sealed class DtlsPeerState(DtlsCertificate localCertificate, DtlsFinger
     public Certificate LocalTlsCertificate(TlsCrypto crypto) =>
         new([crypto.CreateCertificate(localCertificate.Der)]);
 
-    public TlsCredentialedSigner CreateSigner(TlsContext context, BcTlsCrypto crypto) =>
-        localCertificate.NativeSigningKey is { } native
-            ? new DefaultTlsCredentialedSigner(new TlsCryptoParameters(context), new DtlsNativeEcdsaSigner(native),
-                LocalTlsCertificate(crypto), EcdsaSha256)
-            : new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, localCertificate.PrivateKey,
-                LocalTlsCertificate(crypto), EcdsaSha256);
+    /// <summary>
+    /// Our signer: with the nonce <paramref name="crypto"/> made ahead when it has one (the handshake's one signature),
+    /// else the platform's ECDSA, else BouncyCastle's.
+    /// </summary>
+    public TlsCredentialedSigner CreateSigner(TlsContext context, BcTlsCrypto crypto)
+    {
+        var key = localCertificate.PrivateKey;
+        TlsSigner signer = localCertificate.NativeSigningKey is { } native ? new DtlsNativeEcdsaSigner(native) : new BcTlsECDsaSigner(crypto, key);
+        if ((crypto as DtlsCrypto)?.TakeEcdsaNonce() is { } nonce) signer = new DtlsPreparedEcdsaSigner(key, nonce, signer);
+        return new DefaultTlsCredentialedSigner(new TlsCryptoParameters(context), signer, LocalTlsCertificate(crypto), EcdsaSha256);
+    }
 
     /// <summary>Fails the handshake with bad_certificate unless the peer's end-entity certificate matches.</summary>
     public void VerifyRemote(Certificate? presented)

@@ -1,15 +1,19 @@
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Dtls;
+using PxpActors.WebRtc.Transport;
 using Xunit;
+using HashAlgorithm = Org.BouncyCastle.Tls.HashAlgorithm;
 
 namespace PxpActors.WebRtc.Tests.Dtls;
 
 public sealed class DtlsSecurityTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly SignatureAndHashAlgorithm EcdsaSha256 = new(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
 
     [Fact]
     public async Task Handshake_must_negotiate_ECDHE_ECDSA_AES128_GCM_with_extended_master_secret()
@@ -44,6 +48,87 @@ public sealed class DtlsSecurityTests
         legacy.Close();
         await bridge.Left.DisposeAsync();
         await legacy.StopPumpAsync();
+    }
+
+    [Fact]
+    public async Task Client_must_fail_closed_when_the_server_key_exchange_is_not_signed_by_the_announced_certificate()
+    {
+        // The impostor presents the certificate whose fingerprint was announced, but has not got its private key.
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 13, autoDeliver: true);
+        await using var prepared = DtlsConnection.Prepare(peers.ClientCertificate, peers.Settings);
+        var client = prepared.HandshakeAsync(Task.FromResult<IDatagramConnection>(bridge.Left), DtlsRole.Client, peers.ServerCertificate.Fingerprint);
+        var transport = new BlockingDatagramTransport(bridge.Right, 64);
+        var impostor = new ImpostorServer(peers.ServerCertificate, DtlsCertificate.Generate(TimeProvider.System, TimeSpan.FromDays(1)));
+
+        var impostorRun = Task.Run(() => new DtlsServerProtocol { VerifyRequests = false }.Accept(impostor, transport));
+
+        var error = await Assert.ThrowsAsync<DtlsException>(() => client.WaitAsync(Patience));
+        Assert.Contains("decrypt_error", error.Message);
+        await Assert.ThrowsAnyAsync<IOException>(() => impostorRun.WaitAsync(Patience));
+        Assert.True(bridge.Left.IsClosed, "the failed handshake released its path");
+        transport.Close();
+        await bridge.Right.DisposeAsync();
+        await transport.StopPumpAsync();
+    }
+
+    [Fact]
+    public async Task Server_must_fail_closed_when_the_certificate_verify_is_not_signed_by_the_announced_certificate()
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 14, autoDeliver: true);
+        await using var prepared = DtlsConnection.Prepare(peers.ServerCertificate, peers.Settings);
+        var server = prepared.HandshakeAsync(Task.FromResult<IDatagramConnection>(bridge.Right), DtlsRole.Server, peers.ClientCertificate.Fingerprint);
+        var transport = new BlockingDatagramTransport(bridge.Left, 64);
+        var impostor = new ImpostorClient(peers.ClientCertificate, DtlsCertificate.Generate(TimeProvider.System, TimeSpan.FromDays(1)));
+
+        var impostorRun = Task.Run(() => new DtlsClientProtocol().Connect(impostor, transport));
+
+        var error = await Assert.ThrowsAsync<DtlsException>(() => server.WaitAsync(Patience));
+        Assert.Contains("decrypt_error", error.Message);
+        await Assert.ThrowsAnyAsync<IOException>(() => impostorRun.WaitAsync(Patience));
+        Assert.True(bridge.Right.IsClosed, "the failed handshake released its path");
+        transport.Close();
+        await bridge.Left.DisposeAsync();
+        await transport.StopPumpAsync();
+    }
+
+    /// <summary>Signs with <paramref name="signingKey"/>'s key while presenting <paramref name="presented"/>.</summary>
+    private static TlsCredentialedSigner ImpostorSigner(TlsContext context, TlsCrypto crypto, DtlsCertificate presented, DtlsCertificate signingKey) =>
+        new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), (BcTlsCrypto)crypto, signingKey.PrivateKey,
+            new Certificate([crypto.CreateCertificate(presented.Der)]), EcdsaSha256);
+
+    /// <summary>A BouncyCastle DTLS 1.2 server whose ServerKeyExchange signature does not belong to its certificate.</summary>
+    private sealed class ImpostorServer(DtlsCertificate presented, DtlsCertificate signingKey) : DefaultTlsServer(new BcTlsCrypto(new SecureRandom()))
+    {
+        protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+        protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsCipherSuites.Preferred);
+
+        protected override TlsCredentialedSigner GetECDsaSignerCredentials() => ImpostorSigner(m_context, Crypto, presented, signingKey);
+
+        public override int GetHandshakeResendTimeMillis() => 100;
+    }
+
+    /// <summary>A BouncyCastle DTLS 1.2 client whose CertificateVerify signature does not belong to its certificate.</summary>
+    private sealed class ImpostorClient(DtlsCertificate presented, DtlsCertificate signingKey) : DefaultTlsClient(new BcTlsCrypto(new SecureRandom()))
+    {
+        protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+        public override TlsAuthentication GetAuthentication() =>
+            new Credentials(() => ImpostorSigner(m_context, Crypto, presented, signingKey));
+
+        public override int GetHandshakeResendTimeMillis() => 100;
+
+        private sealed class Credentials(Func<TlsCredentials> signer) : TlsAuthentication
+        {
+            public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
+            {
+                // The impostor does not care who the server is; the server is what is under test.
+            }
+
+            public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) => signer();
+        }
     }
 
     /// <summary>A plain BouncyCastle DTLS 1.2 client that neither offers nor needs RFC 7627.</summary>

@@ -179,7 +179,7 @@ public sealed class PeerConnectionTests
         await Assert.ThrowsAsync<PeerConnectionException>(() => offerer.CreateDataChannelAsync("late"));
         await Assert.ThrowsAsync<PeerConnectionException>(() => offerer.AcceptDataChannelAsync());
         Assert.Equal(PeerConnectionState.Closed, offerer.State);
-        Assert.True(offerer.IsReleased);
+        Assert.True(offerer.IsReleased, "sockets, timer and the DTLS thread prepared when it started are all gone");
         Assert.Equal(0, network.OpenCount);
         Assert.Equal(0, clock.ActiveTimers);
     }
