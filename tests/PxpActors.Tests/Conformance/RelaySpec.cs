@@ -215,22 +215,37 @@ public sealed class RelaySpec
         Assert.Equal(2, (await hub.StatsAsync()).ReadyPeers);
     }
 
-    [Fact]
-    public async Task Closing_a_hub_with_live_relays_must_end_every_session()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // A's nested frames written straight into the relay substream, while the hub goes away
+    public async Task Closing_a_hub_with_live_relays_must_end_every_session(bool overTheConnection)
     {
-        var hub = await TestNode.StartAsync();
+        var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = 0 });
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
         await a.Exchange.ConnectAsync(hub.Address);
         await b.Exchange.ConnectAsync(hub.Address);
         var viaHub = a.Exchange.Peers[0];
         var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
-        await a.Exchange.ConnectAsync(relay.Flow, "relay");
-        await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+        var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
+        var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+        await using var streamA = nested.OpenStream();
+        await using var streamB = atB.OpenStream();
+        // Data keeps flowing A -> B while the hub closes: the writer must fail, not hang.
+        var writing = Task.Run(async () =>
+        {
+            var chunk = new byte[64 * 1024];
+            while (true) await streamA.WriteAsync(chunk);
+        });
+        await streamB.ReadExactlyAsync(new byte[1]); // bytes have made it through the hub
+        var reading = streamB.CopyToAsync(Stream.Null);
 
         await hub.Exchange.CloseAsync().WaitAsync(TestNode.Timeout);
 
         await a.WaitForSessionsAsync(0);
         await b.WaitForSessionsAsync(0);
+        var failure = await Assert.ThrowsAsync<IOException>(() => writing.WaitAsync(TestNode.Timeout));
+        Assert.StartsWith("The PXP connection is closed", failure.Message);
+        await Task.WhenAny(reading).WaitAsync(TestNode.Timeout); // B's reader ends too (with the end or an error)
     }
 }

@@ -343,6 +343,7 @@ public sealed class SubstreamChannel
             lock (_gate) closed = _writesClosed;
             if (closed is not null) throw closed;
             _host.Abort(e);
+            if (e is MultiplexerClosedException) throw; // a nested session's carrier failed: it says why already
             throw new MultiplexerClosedException($"The PXP session's transport failed: {e.Message}", e);
         }
         finally
