@@ -277,14 +277,7 @@ public sealed class SubstreamChannel
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         if (data.IsEmpty) return ValueTask.CompletedTask;
-        DirectRoute? direct;
-        lock (_gate)
-        {
-            ThrowIfWritesOver();
-            direct = _direct;
-            if (direct is not null) direct.WritesInFlight++;
-        }
-        if (direct is not null)
+        if (DirectWriteRoute() is { } direct)
         {
             var segment = MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
             return WriteDirectlyAsync(direct, [segment], cancellationToken);
@@ -301,14 +294,7 @@ public sealed class SubstreamChannel
     /// </summary>
     internal ValueTask WriteAsync(IReadOnlyList<ArraySegment<byte>> segments, CancellationToken cancellationToken = default)
     {
-        DirectRoute? direct;
-        lock (_gate)
-        {
-            ThrowIfWritesOver();
-            direct = _direct;
-            if (direct is not null) direct.WritesInFlight++;
-        }
-        if (direct is not null) return WriteDirectlyAsync(direct, segments, cancellationToken);
+        if (DirectWriteRoute() is { } direct) return WriteDirectlyAsync(direct, segments, cancellationToken);
         var copy = GC.AllocateUninitializedArray<byte>(segments.Sum(segment => segment.Count));
         var at = 0;
         foreach (var segment in segments)
@@ -317,6 +303,20 @@ public sealed class SubstreamChannel
             at += segment.Count;
         }
         return copy.Length == 0 ? ValueTask.CompletedTask : WriteAsync(ByteString.FromBytes(copy), cancellationToken);
+    }
+
+    /// <summary>
+    /// The direct route with this write counted in flight on it, under the lock that checked our direction is open; null
+    /// while writes go through the stage.
+    /// </summary>
+    private DirectRoute? DirectWriteRoute()
+    {
+        lock (_gate)
+        {
+            ThrowIfWritesOver();
+            if (_direct is { } direct) direct.WritesInFlight++;
+            return _direct;
+        }
     }
 
     private void ThrowIfWritesOver()
@@ -440,7 +440,7 @@ public sealed class SubstreamChannel
             {
                 var chunk = _received.Dequeue();
                 // Kept before there was a target: a target that gives chunks back must get pooled ones.
-                if (_forwardsPooledChunks) chunk = Kept(ByteStringSegments.AsMemory(chunk), int.MaxValue);
+                if (_forwardsPooledChunks) chunk = PooledChunk.CopyOf(ByteStringSegments.AsMemory(chunk).Span);
                 backlog.Add(new SubstreamReceived(this, chunk));
             }
             if (_readsFinished || _readFailure is not null) backlog.Add(new SubstreamFinished(this, _readFailure));
@@ -449,13 +449,8 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>A forwarded payload: in a pooled copy if the target gives them back, else as the stage keeps data.</summary>
-    private ByteString Kept(ReadOnlyMemory<byte> payload, int chunkLength)
-    {
-        if (!_forwardsPooledChunks) return MultiplexerStage.Keep(payload, chunkLength);
-        var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.Span.CopyTo(copy);
-        return ByteString.FromBytes(copy, 0, payload.Length);
-    }
+    private ByteString Kept(ReadOnlyMemory<byte> payload, int chunkLength) =>
+        _forwardsPooledChunks ? PooledChunk.CopyOf(payload.Span) : MultiplexerStage.Keep(payload, chunkLength);
 
     private static void Send(object target, object message)
     {

@@ -108,9 +108,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         private void GiveBack(ByteString? chunk)
         {
-            if (!_stage._lendChunks || chunk is null) return;
-            if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(ByteStringSegments.AsMemory(chunk), out var segment))
-                System.Buffers.ArrayPool<byte>.Shared.Return(segment.Array!);
+            if (_stage._lendChunks && chunk is not null) PooledChunk.GiveBack(chunk);
         }
 
         public override void OnDownstreamFinish(Exception cause)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace PxpActors.Streams.Multiplexer;
@@ -57,7 +55,7 @@ public static class SubstreamRelay
                     }
                     finally
                     {
-                        GiveBack(chunk);
+                        PooledChunk.GiveBack(chunk);
                     }
                     from.Release(chunk.Count);
                 }
@@ -76,13 +74,7 @@ public static class SubstreamRelay
         from.CompleteWrites();
         while (handed.TryRead(out var left))
         {
-            if (left is SubstreamReceived received) GiveBack(received.Data);
+            if (left is SubstreamReceived received) PooledChunk.GiveBack(received.Data);
         }
-    }
-
-    private static void GiveBack(Akka.IO.ByteString chunk)
-    {
-        if (MemoryMarshal.TryGetArray(ByteStringSegments.AsMemory(chunk), out var segment))
-            ArrayPool<byte>.Shared.Return(segment.Array!);
     }
 }
