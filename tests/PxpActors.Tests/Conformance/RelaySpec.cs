@@ -73,15 +73,9 @@ public sealed class RelaySpec
         await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = 0 });
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
-        var viaHub = a.Exchange.Peers[0];
-        var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
-        var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
-        Assert.Throws<InvalidOperationException>(() => relay.OpenStream()); // the session has it, either way
-        var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
-        await using var streamA = nested.OpenStream();
-        await using var streamB = atB.OpenStream();
+        var streams = await NestedStreamsThroughAsync(hub, a, b, overTheConnection);
+        await using var streamA = streams.AtA;
+        await using var streamB = streams.AtB;
         // Every chunk on the way lives in a pooled or reused buffer at some point: any reuse too early shows here.
         var fromA = RandomBytes(1, 4 * 1024 * 1024);
         var fromB = RandomBytes(2, 3 * 1024 * 1024);
@@ -92,6 +86,22 @@ public sealed class RelaySpec
 
         Assert.Equal(SHA256.HashData(fromA), SHA256.HashData(atBBytes));
         Assert.Equal(SHA256.HashData(fromB), SHA256.HashData(atABytes));
+    }
+
+    /// <summary>
+    /// A and B join the hub; A relays to B through it and runs a nested session over the relayed Flow, or over the relayed
+    /// connection itself. Returns the application streams of that session at A and at B.
+    /// </summary>
+    private static async Task<(Stream AtA, Stream AtB)> NestedStreamsThroughAsync(TestNode hub, TestNode a, TestNode b, bool overTheConnection)
+    {
+        await a.Exchange.ConnectAsync(hub.Address);
+        await b.Exchange.ConnectAsync(hub.Address);
+        var viaHub = a.Exchange.Peers[0];
+        var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
+        var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
+        Assert.Throws<InvalidOperationException>(() => relay.OpenStream()); // the session has it, either way
+        var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+        return (nested.OpenStream(), atB.OpenStream());
     }
 
     private static byte[] RandomBytes(int seed, int length)
@@ -223,14 +233,9 @@ public sealed class RelaySpec
         var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = 0 });
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
-        var viaHub = a.Exchange.Peers[0];
-        var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
-        var nested = overTheConnection ? await a.Exchange.ConnectAsync(relay) : await a.Exchange.ConnectAsync(relay.Flow, "relay");
-        var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
-        await using var streamA = nested.OpenStream();
-        await using var streamB = atB.OpenStream();
+        var streams = await NestedStreamsThroughAsync(hub, a, b, overTheConnection);
+        await using var streamA = streams.AtA;
+        await using var streamB = streams.AtB;
         // Data keeps flowing A -> B while the hub closes: the writer must fail, not hang.
         var writing = Task.Run(async () =>
         {
