@@ -147,10 +147,10 @@ public sealed class PeerExchange : IAsyncDisposable
 
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
-        // The multiplexer is given the stage's sender, and so copies what it keeps: the stage may lend its read buffers.
+        // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
         var stage = new StreamTransportStage(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
-            cancellationToken);
+        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName)
+            { DirectSender = stage.Sender, Lender = stage.Lender }, cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
@@ -158,8 +158,8 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // As over a socket: the stage lends its chunks and shares its sender with the nested session's channels.
         var stage = new SubstreamChannelStage(carrier, lendChunks: true, shareSender: true);
-        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName) { DirectSender = stage.Sender },
-            cancellationToken);
+        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName)
+            { DirectSender = stage.Sender, Lender = stage.Lender }, cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,

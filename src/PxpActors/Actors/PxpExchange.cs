@@ -28,6 +28,9 @@ public static class PxpExchange
     {
         /// <summary>When the transport is a socket: the sender its stage shares, so data can be sent without the stage.</summary>
         internal FrameSender? DirectSender { get; init; }
+
+        /// <summary>When the transport's stage lends its chunks: where it shows the lease of the chunk last pushed.</summary>
+        internal Streams.ChunkLender? Lender { get; init; }
     }
 
     /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>

@@ -21,8 +21,9 @@ namespace PxpActors.Transports;
 /// <param name="writeTimeout">How long one write may wait for the peer to take data.</param>
 /// <param name="readBufferSize">Most bytes one read takes; under 85,000 so no read array lands on the large-object heap.</param>
 /// <param name="lendReadBuffers">
-/// On a socket, read into pooled arrays that are reused once the next chunk is pulled: for a downstream stage that
-/// copies what it keeps before it pulls again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/>).
+/// On a socket, read into pooled arrays that are reused once the next chunk is pulled, unless a holder of the chunk's
+/// lease (see <see cref="Lender"/>) keeps one: for a downstream stage that copies or leases what it keeps before it pulls
+/// again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/> and <see cref="Lender"/>).
 /// </param>
 public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024,
     bool lendReadBuffers = false)
@@ -43,6 +44,9 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
     /// </summary>
     internal SharedSocketSender? Sender { get; } =
         stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan) : null;
+
+    /// <summary>When read buffers are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
+    internal ChunkLender? Lender { get; } = lendReadBuffers && stream is NetworkStream ? new ChunkLender() : null;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpStreamTransport");
 
@@ -68,8 +72,9 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
         private Action<object> _onCompleted = null!;
         private bool _reading;
-        // The pooled array of the chunk last pushed, when read buffers are lent: back to the pool on the next pull.
-        private byte[]? _lent;
+        // When read buffers are lent: the lease of the read under way, then of the chunk last pushed (let go on the next pull).
+        private ChunkLease? _readLease;
+        private ChunkLease? _lent;
         private bool _writing;
         private bool _writesDone;
 
@@ -170,20 +175,22 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         }
 
         /// <summary>
-        /// A socket read gets an array of what is waiting, handed on as is (lent from the pool, or its own); other
-        /// streams read into a pooled one that is copied from.
+        /// A socket read gets an array of what is waiting, handed on as is (leased from the pool, or its own); other
+        /// streams read into a pooled one that is copied from. One read at a time.
         /// </summary>
-        private byte[] ReadBuffer(int waiting) =>
-            waiting < 0 ? ArrayPool<byte>.Shared.Rent(_stage._readBufferSize)
-            : _stage._lendReadBuffers ? ArrayPool<byte>.Shared.Rent(Math.Min(waiting, _stage._readBufferSize))
-            : GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _stage._readBufferSize)); // only what is read is handed on
-
-        private bool IsPooled(byte[]? buffer) => buffer is not null && (_socket is null || _stage._lendReadBuffers);
+        private byte[] ReadBuffer(int waiting)
+        {
+            if (waiting < 0) return ArrayPool<byte>.Shared.Rent(_stage._readBufferSize);
+            if (!_stage._lendReadBuffers) return GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _stage._readBufferSize)); // only what is read is handed on
+            _readLease = ChunkLease.Rent(Math.Min(waiting, _stage._readBufferSize));
+            return _readLease.Array;
+        }
 
         private void ReturnLent()
         {
             if (_lent is null) return;
-            ArrayPool<byte>.Shared.Return(_lent);
+            _stage.Lender!.Current = null;
+            _lent.Release(); // back to the pool, unless a substream forwards a slice of it
             _lent = null;
         }
 
@@ -221,10 +228,13 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private void OnRead(ReadResult result)
         {
             _reading = false;
-            var pooled = IsPooled(result.Buffer);
+            var lease = _readLease;
+            _readLease = null;
+            var pooledCopy = result.Buffer is not null && _socket is null;
             if (result.Error is not null || result.Read == 0)
             {
-                if (pooled) ArrayPool<byte>.Shared.Return(result.Buffer!);
+                if (pooledCopy) ArrayPool<byte>.Shared.Return(result.Buffer!);
+                lease?.Release();
                 if (result.Error is null)
                 {
                     Complete(_stage._out);
@@ -235,14 +245,14 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
                 return;
             }
             ByteString bytes;
-            if (pooled && _socket is null)
+            if (pooledCopy)
             {
                 bytes = ByteString.CopyFrom(result.Buffer!, 0, result.Read);
                 ArrayPool<byte>.Shared.Return(result.Buffer!);
             }
             else
             {
-                if (pooled) _lent = result.Buffer;
+                if (lease is not null) _lent = _stage.Lender!.Current = lease;
                 bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
             }
             if (!IsClosed(_stage._out)) Push(_stage._out, bytes);

@@ -43,7 +43,7 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
         await ours.ConnectAsync(listener.LocalEndPoint!);
         var peer = await accepting;
         var transport = new StreamTransportStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
-        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender, lentChunks: true))
+        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender, transport.Lender))
             .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)
             .Run(materializer);
         return new SocketMultiplexerPair(mux, transport, peer);

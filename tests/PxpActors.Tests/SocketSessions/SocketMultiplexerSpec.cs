@@ -227,6 +227,43 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     });
 
     [Fact]
+    public Task A_leased_forward_must_hand_large_payloads_on_in_the_read_buffer_itself_held_until_released() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var relay = pair.Mux.OpenChannel("relay:x");
+        await relay.Opened.WaitAsync(Timeout);
+        var handed = new System.Collections.Concurrent.BlockingCollection<object>();
+        relay.ForwardTo(handed.Add, leasedChunks: true);
+        var frames = Enumerable.Range(0, 12)
+            .Select(i => new Frame(0, FrameType.DataFromCreator, Encoding.ASCII.GetBytes($"{i:D4}".PadRight(20_000, (char)('a' + i)))))
+            .Append(new Frame(0, FrameType.DataFromCreator, "tiny"u8.ToArray()))
+            .ToArray();
+        await pair.SendAsync([new Frame(0, FrameType.Open, "relay:x"u8.ToArray()), .. frames, new Frame(0, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty)]);
+
+        // Every chunk is taken (room for more) but none let go of: the transport reads on, into other arrays.
+        var chunks = new List<SubstreamReceived>();
+        while (handed.TryTake(out var message, Timeout) && message is SubstreamReceived received)
+        {
+            chunks.Add(received);
+            relay.Release(received.Data.Count);
+        }
+        Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), chunks.SelectMany(c => c.Data.ToArray()).ToArray());
+
+        // The first payload is the read buffer itself, after the frames before it; the tiny last one a copy of its own.
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(PxpActors.Streams.ByteStringSegments.AsMemory(chunks[0].Data), out var first));
+        Assert.True(first.Offset > 0);
+        Assert.Same(chunks[0].Lease!.Array, first.Array);
+        Assert.True(chunks[^1].Lease!.Array.Length < 64);
+        Assert.All(chunks, chunk => Assert.False(chunk.Lease!.IsReturned));
+
+        foreach (var chunk in chunks) chunk.ReleaseLease();
+        // Once the transport has moved on too, every array is back in the pool.
+        await UntilAsync(() => chunks.All(chunk => chunk.Lease!.IsReturned), "A leased read buffer never went back to the pool");
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
     public Task A_cancelled_read_into_a_buffer_must_lose_nothing_that_arrives_later() => StagesStopAfter(async () =>
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);

@@ -46,14 +46,15 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
 
-        Receive<PxpExchange.AddPeer>(add => StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, add.DirectSender));
+        Receive<PxpExchange.AddPeer>(add =>
+            StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, add.DirectSender, add.Lender));
         Receive<AddRelayedPeer>(add =>
         {
             if (!_settings.AllowIncoming) return;
             // The nested session's channels write into the relay substream themselves, as on a socket.
             var carrier = new SubstreamChannelStage(add.Relay, lendChunks: true, shareSender: true);
             StartSession(Akka.Streams.Dsl.Flow.FromGraph(carrier), "relay", incoming: true, relayed: true, null, carrier.Sender,
-                lendsChunks: true);
+                carrier.Lender);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
@@ -109,7 +110,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
         string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.FrameSender? directSender = null,
-        bool lendsChunks = false)
+        Streams.ChunkLender? lender = null)
     {
         if (_closing)
         {
@@ -117,9 +118,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender,
-            // A socket transport that shares its sender lends its read buffers (PeerExchange makes it so).
-            TransportLendsChunks: lendsChunks || directSender is not null);
+        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender, lender);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self, _materializer).WithDispatcher(SessionDispatcher), $"peer-{_nextPeerNumber}");
         Context.Watch(peer);

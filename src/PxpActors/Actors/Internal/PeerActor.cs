@@ -62,7 +62,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer, exchangeMagic: true, _origin.DirectSender, _origin.TransportLendsChunks))
+        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer, exchangeMagic: true, _origin.DirectSender, _origin.Lender))
             .JoinMaterialized(_origin.Transport, Keep.Left)
             .Run(_materializer);
         var self = Self;

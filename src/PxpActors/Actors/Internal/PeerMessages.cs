@@ -17,7 +17,7 @@ internal sealed record SessionOrigin(
     bool Relayed,
     IActorRef? ConnectRequester,
     FrameSender? DirectSender = null,
-    bool TransportLendsChunks = false);
+    Streams.ChunkLender? Lender = null);
 
 // ---- PeerActor → ExchangeActor ----
 

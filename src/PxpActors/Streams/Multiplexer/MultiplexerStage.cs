@@ -26,12 +26,12 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     private readonly MultiplexerSettings _settings;
     private readonly bool _exchangeMagic;
     private readonly FrameSender? _directSender;
-    private readonly bool _lentChunks;
+    private readonly ChunkLender? _lender;
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
     public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
-        : this(settings, exchangeMagic, directSender: null, lentChunks: false)
+        : this(settings, exchangeMagic, directSender: null, lender: null)
     {
     }
 
@@ -42,13 +42,14 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// a socket, a <see cref="SubstreamChannelStage"/> carrying a nested session): a channel's data frames then go
     /// straight through the sender whenever nothing of that channel is queued here.
     /// </param>
-    /// <param name="lentChunks">
-    /// The transport reuses a chunk's memory once the next one is pulled: every received byte this stage keeps is
-    /// copied out of its chunk first.
+    /// <param name="lender">
+    /// Set when the transport reuses a chunk's memory once the next one is pulled, unless someone holds the chunk's lease:
+    /// every received byte this stage keeps is copied out of its chunk first, but a substream forwarding leased chunks
+    /// may hand a large slice on as it is, holding the lease.
     /// </param>
-    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, bool lentChunks)
+    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender)
     {
-        _lentChunks = lentChunks;
+        _lender = lender;
         _settings = settings;
         _exchangeMagic = exchangeMagic;
         _directSender = directSender;
@@ -108,6 +109,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private Action<object> _onCall = null!;
         private int _localOpen;
         private int _chunkLength;
+        private ChunkLease? _chunkLease;
         private long _elementsPushed;
         // Channels whose queue here ran empty: their writers may send directly once the transport has sent all we pushed.
         private List<SubstreamState>? _goingDirect;
@@ -218,14 +220,19 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 // Transport chunks are never changed once pushed: large payloads can stay slices of them.
                 var bytes = ByteStringSegments.AsMemory(chunk);
                 if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
-                // A lent chunk is reused after the next pull: whatever is kept of it is copied (see Keep).
-                _chunkLength = _stage._lentChunks ? int.MaxValue : bytes.Length;
+                // A lent chunk is reused after the next pull: whatever is kept of it is copied (see Keep), or leased.
+                _chunkLength = _stage._lender is null ? bytes.Length : int.MaxValue;
+                _chunkLease = _stage._lender?.Current;
                 _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)
             {
                 Fail(e);
                 return;
+            }
+            finally
+            {
+                _chunkLease = null; // done with this chunk: only substreams that took a hold on it keep it
             }
             PullTransportIfRoom();
         }
@@ -321,7 +328,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (remote.Owner is { Channel: { } channel } && remote.Buffer.Count == 0)
             {
                 // A channel is the substream's buffer: the bytes go straight there.
-                channel.Deliver(frame.Payload, _chunkLength);
+                channel.Deliver(frame.Payload, _chunkLength, _chunkLease);
                 if (channel.IsOverBound()) _overfull.Add(remote);
                 return;
             }

@@ -37,7 +37,7 @@ public sealed class SubstreamChannel
     private TaskCompletionSource? _writeWaiter;
     // An actor (IActorRef) or a running stage's async callback (Action<object>) that is handed every chunk.
     private object? _forwardTo;
-    private bool _forwardsPooledChunks;
+    private bool _forwardsLeasedChunks;
     private bool? _registered;
     private Exception? _refusal;
     private TaskCompletionSource? _openedWaiter;
@@ -420,13 +420,14 @@ public sealed class SubstreamChannel
     public void ForwardTo(IActorRef target) => Forward(target);
 
     /// <summary>
-    /// As <see cref="ForwardTo(IActorRef)"/>, to a running stage's async callback. With <paramref name="pooledChunks"/>
-    /// each chunk is a copy in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which the stage
-    /// gives back once it is done with it.
+    /// As <see cref="ForwardTo(IActorRef)"/>, to a running stage's async callback. With <paramref name="leasedChunks"/>
+    /// each chunk comes with a <see cref="SubstreamReceived.Lease"/> on the rented array it is in, which the target
+    /// releases once done with it: a large slice of a leased transport chunk is handed on as it is, anything else in a
+    /// pooled copy.
     /// </summary>
-    internal void ForwardTo(Action<object> callback, bool pooledChunks = false)
+    internal void ForwardTo(Action<object> callback, bool leasedChunks = false)
     {
-        lock (_gate) _forwardsPooledChunks = pooledChunks;
+        lock (_gate) _forwardsLeasedChunks = leasedChunks;
         Forward(callback);
     }
 
@@ -439,18 +440,30 @@ public sealed class SubstreamChannel
             while (_received is { Count: > 0 })
             {
                 var chunk = _received.Dequeue();
-                // Kept before there was a target: a target that gives chunks back must get pooled ones.
-                if (_forwardsPooledChunks) chunk = PooledChunk.CopyOf(ByteStringSegments.AsMemory(chunk).Span);
-                backlog.Add(new SubstreamReceived(this, chunk));
+                // Kept before there was a target: a target that releases leases must get leased chunks.
+                backlog.Add(_forwardsLeasedChunks ? LeasedCopy(ByteStringSegments.AsMemory(chunk).Span) : new SubstreamReceived(this, chunk));
             }
             if (_readsFinished || _readFailure is not null) backlog.Add(new SubstreamFinished(this, _readFailure));
         }
         foreach (var message in backlog) Send(target, message);
     }
 
-    /// <summary>A forwarded payload: in a pooled copy if the target gives them back, else as the stage keeps data.</summary>
-    private ByteString Kept(ReadOnlyMemory<byte> payload, int chunkLength) =>
-        _forwardsPooledChunks ? PooledChunk.CopyOf(payload.Span) : MultiplexerStage.Keep(payload, chunkLength);
+    /// <summary>
+    /// A forwarded payload: to a target of leased chunks, a slice held through <paramref name="lease"/> when that is worth it,
+    /// else a leased copy; to others, as the stage keeps data.
+    /// </summary>
+    private SubstreamReceived Forwarded(ReadOnlyMemory<byte> payload, int chunkLength, ChunkLease? lease)
+    {
+        if (!_forwardsLeasedChunks) return new SubstreamReceived(this, MultiplexerStage.Keep(payload, chunkLength));
+        if (lease is null || !lease.IsWorthSharing(payload.Length) || !MemoryMarshal.TryGetArray(payload, out var slice)
+            || slice.Array != lease.Array)
+            return LeasedCopy(payload.Span);
+        lease.Retain();
+        return new SubstreamReceived(this, ByteString.FromBytes(slice.Array!, slice.Offset, slice.Count)) { Lease = lease };
+    }
+
+    private SubstreamReceived LeasedCopy(ReadOnlySpan<byte> bytes) =>
+        new(this, ChunkLease.CopyOf(bytes, out var lease)) { Lease = lease };
 
     private static void Send(object target, object message)
     {
@@ -489,16 +502,19 @@ public sealed class SubstreamChannel
         }
     }
 
-    internal void Deliver(ByteString chunk) => Deliver(ByteStringSegments.AsMemory(chunk), chunk, 0);
+    /// <summary>Takes a chunk the stage kept (its own array).</summary>
+    internal void Deliver(ByteString chunk) => Deliver(ByteStringSegments.AsMemory(chunk), chunk, 0, null);
 
     /// <summary>
     /// Takes <paramref name="payload"/>, a slice of a transport chunk of <paramref name="chunkLength"/> bytes that is
-    /// never changed: copied into pooled blocks for a reader into buffers, else kept as a ByteString (see
-    /// <see cref="MultiplexerStage.Keep"/>).
+    /// never changed (<see cref="int.MaxValue"/>: lent, reused once the stage pulls again, unless held through
+    /// <paramref name="lease"/>): copied into pooled blocks for a reader into buffers, forwarded as
+    /// <see cref="Forwarded"/> says, else kept as a ByteString (see <see cref="MultiplexerStage.Keep"/>).
     /// </summary>
-    internal void Deliver(ReadOnlyMemory<byte> payload, int chunkLength) => Deliver(payload, null, chunkLength);
+    internal void Deliver(ReadOnlyMemory<byte> payload, int chunkLength, ChunkLease? lease = null) =>
+        Deliver(payload, null, chunkLength, lease);
 
-    private void Deliver(ReadOnlyMemory<byte> payload, ByteString? chunk, int chunkLength)
+    private void Deliver(ReadOnlyMemory<byte> payload, ByteString? chunk, int chunkLength, ChunkLease? lease)
     {
         object? target;
         (TaskCompletionSource?, TaskCompletionSource<int>?) waiters = default;
@@ -522,7 +538,12 @@ public sealed class SubstreamChannel
             }
             _untaken += payload.Length;
         }
-        if (target is not null) Send(target, new SubstreamReceived(this, chunk ?? Kept(payload, chunkLength)));
+        if (target is not null)
+        {
+            Send(target, chunk is not null && !_forwardsLeasedChunks
+                ? new SubstreamReceived(this, chunk)
+                : Forwarded(payload, chunkLength, lease));
+        }
         Wake(waiters, intoWaitingBuffer);
     }
 

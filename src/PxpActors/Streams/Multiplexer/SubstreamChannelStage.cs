@@ -13,8 +13,9 @@ namespace PxpActors.Streams.Multiplexer;
 /// </summary>
 /// <param name="channel">The substream.</param>
 /// <param name="lendChunks">
-/// Push what the peer sends in pooled arrays that are reused once the next chunk is pulled: only for a downstream
-/// that copies what it keeps before it pulls again (a session's multiplexer told its chunks are lent).
+/// Push what the peer sends in leased arrays that are reused once the next chunk is pulled, unless a holder of the
+/// chunk's lease (see <see cref="Lender"/>) keeps one: only for a downstream that copies or leases what it keeps before
+/// it pulls again (a session's multiplexer given <see cref="Lender"/>).
 /// </param>
 /// <param name="shareSender">
 /// Carrying a nested session whose multiplexer is given <see cref="Sender"/>: its channels may then write their data
@@ -23,10 +24,12 @@ namespace PxpActors.Streams.Multiplexer;
 internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
-    private readonly bool _lendChunks = lendChunks;
 
     /// <summary>The sender shared with a nested session's direct writers, when asked for. For one materialization.</summary>
     internal SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel) : null;
+
+    /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
+    internal ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;
 
     private readonly Inlet<ByteString> _in = new("SubstreamChannel.in");
     private readonly Outlet<ByteString> _out = new("SubstreamChannel.out");
@@ -44,14 +47,14 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         private readonly SubstreamChannelStage _stage;
         private readonly SubstreamChannel _channel;
         private readonly SubstreamFrameSender? _sender;
-        private readonly Queue<ByteString> _received = new();
+        private readonly Queue<SubstreamReceived> _received = new();
         private Action<object> _onEvent = null!;
         private bool _peerFinished;
         private Exception? _peerFailure;
         private bool _writing;
         private bool _inputDone;
-        // The pooled chunk last pushed, when chunks are lent: back to the pool on the next pull.
-        private ByteString? _lent;
+        // The lease of the chunk last pushed, when chunks are lent: let go on the next pull.
+        private ChunkLease? _lent;
 
         public Logic(SubstreamChannelStage stage, SubstreamChannel channel) : base(stage.Shape)
         {
@@ -65,15 +68,15 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         public override void PreStart()
         {
             _onEvent = GetAsyncCallback<object>(OnEvent);
-            _channel.ForwardTo(_onEvent, pooledChunks: _stage._lendChunks);
+            _channel.ForwardTo(_onEvent, leasedChunks: _stage.Lender is not null);
             Pull(_stage._in);
         }
 
         public override void PostStop()
         {
             _sender?.Close("The PXP session is closed");
-            GiveBack(_lent);
-            while (_received.TryDequeue(out var chunk)) GiveBack(chunk);
+            ReleaseLent();
+            while (_received.TryDequeue(out var chunk)) chunk.ReleaseLease();
             _channel.StopReading();
             _channel.CompleteWrites();
         }
@@ -83,7 +86,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
             switch (e)
             {
                 case SubstreamReceived received:
-                    _received.Enqueue(received.Data);
+                    _received.Enqueue(received);
                     Deliver();
                     break;
                 case SubstreamFinished finished:
@@ -101,19 +104,21 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
         public override void OnPull()
         {
-            GiveBack(_lent); // pulled again: the chunk before is done with
-            _lent = null;
+            ReleaseLent(); // pulled again: the chunk before is done with
             Deliver();
         }
 
-        private void GiveBack(ByteString? chunk)
+        private void ReleaseLent()
         {
-            if (_stage._lendChunks && chunk is not null) PooledChunk.GiveBack(chunk);
+            if (_lent is null) return;
+            _stage.Lender!.Current = null;
+            _lent.Release();
+            _lent = null;
         }
 
         public override void OnDownstreamFinish(Exception cause)
         {
-            while (_received.TryDequeue(out var chunk)) GiveBack(chunk);
+            while (_received.TryDequeue(out var chunk)) chunk.ReleaseLease();
             _channel.StopReading();
             if (IsClosed(_stage._in)) CompleteStage();
         }
@@ -125,9 +130,9 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
             {
                 if (!IsAvailable(_stage._out)) return;
                 var chunk = _received.Dequeue();
-                Push(_stage._out, chunk);
-                if (_stage._lendChunks) _lent = chunk;
-                _channel.Release(chunk.Count);
+                if (_stage.Lender is { } lender) _lent = lender.Current = chunk.Lease;
+                Push(_stage._out, chunk.Data);
+                _channel.Release(chunk.Data.Count);
             }
             else if (_peerFinished)
             {

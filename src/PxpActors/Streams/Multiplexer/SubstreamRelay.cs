@@ -4,9 +4,9 @@ namespace PxpActors.Streams.Multiplexer;
 
 /// <summary>
 /// Two substreams of different sessions relayed to each other without a graph. Per direction, the source's
-/// multiplexer hands each chunk over in a pooled copy (made once, from the transport's buffer), and a loop writes
-/// that copy to the other substream (straight onto its socket when that substream sends directly) and gives it
-/// back: one copy per chunk, no buffer held while the relay is idle. The source's own bound is the backpressure:
+/// multiplexer hands each chunk over leased (a slice of the transport's read buffer, or a pooled copy of a small one),
+/// and a loop writes it to the other substream (straight onto its socket when that substream sends directly) and
+/// releases it: a large chunk is never copied, and no buffer is held while the relay is idle. The source's own bound is the backpressure:
 /// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
 /// ends both directions.
 /// </summary>
@@ -30,7 +30,7 @@ public static class SubstreamRelay
     private static Channel<object> HandOver(SubstreamChannel source)
     {
         var handed = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-        source.ForwardTo(message => handed.Writer.TryWrite(message), pooledChunks: true);
+        source.ForwardTo(message => handed.Writer.TryWrite(message), leasedChunks: true);
         return handed;
     }
 
@@ -48,16 +48,16 @@ public static class SubstreamRelay
                         to.CompleteWrites(); // half-close: the other direction goes on
                         return;
                     }
-                    var chunk = ((SubstreamReceived)message).Data;
+                    var received = (SubstreamReceived)message;
                     try
                     {
-                        await to.WriteAsync(ByteStringSegments.AsMemory(chunk)).ConfigureAwait(false);
+                        await to.WriteAsync(ByteStringSegments.AsMemory(received.Data)).ConfigureAwait(false);
                     }
                     finally
                     {
-                        PooledChunk.GiveBack(chunk);
+                        received.ReleaseLease();
                     }
-                    from.Release(chunk.Count);
+                    from.Release(received.Data.Count);
                 }
             }
             // Stopped because the other direction failed.
@@ -74,7 +74,7 @@ public static class SubstreamRelay
         from.CompleteWrites();
         while (handed.TryRead(out var left))
         {
-            if (left is SubstreamReceived received) PooledChunk.GiveBack(received.Data);
+            if (left is SubstreamReceived received) received.ReleaseLease();
         }
     }
 }
