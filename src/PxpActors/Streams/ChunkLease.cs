@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using Akka.IO;
 
 namespace PxpActors.Streams;
@@ -37,6 +39,14 @@ internal sealed class ChunkLease
     /// least a quarter of it, so what a substream's bound lets wait never keeps more than four times as much alive.
     /// </summary>
     public bool IsWorthSharing(int length) => length * 4L >= Array.Length;
+
+    /// <summary>
+    /// Whether <paramref name="payload"/> lies in <paramref name="lease"/>'s array and is worth holding it for (see
+    /// <see cref="IsWorthSharing"/>); <paramref name="slice"/> is where, if so.
+    /// </summary>
+    public static bool TryShare([NotNullWhen(true)] ChunkLease? lease, ReadOnlyMemory<byte> payload, out ArraySegment<byte> slice) =>
+        MemoryMarshal.TryGetArray(payload, out slice) && lease is not null && slice.Array == lease.Array
+        && lease.IsWorthSharing(slice.Count);
 
     /// <summary>One more holder. Only a holder may add one: the array is then still leased.</summary>
     public void Retain() => Interlocked.Increment(ref _holders);

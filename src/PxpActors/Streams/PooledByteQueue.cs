@@ -1,57 +1,69 @@
-using System.Buffers;
-
 namespace PxpActors.Streams;
 
 /// <summary>
-/// A FIFO of bytes kept in blocks rented from <see cref="ArrayPool{T}.Shared"/>: appended bytes are copied in,
-/// read bytes copied out, and a block goes back to the pool as soon as it is read empty. A stream's received
-/// bytes wait here instead of in the transport's chunks, so what is in flight never lives long enough to cost
-/// the garbage collector, and an idle queue holds no memory. Not thread-safe.
+/// A FIFO of bytes in pooled arrays: small appends are copied into blocks of its own, rented from the pool; a large
+/// slice of a leased chunk is kept as it is, holding the lease. Reads copy out, and an array is let go of as soon as it
+/// is read empty. A stream's received bytes wait here rather than in chunks the garbage collector would have to move,
+/// a byte that arrived in a leased read buffer is copied once (into the reader's buffer), and an idle queue holds no
+/// memory. Not thread-safe.
 /// </summary>
 internal sealed class PooledByteQueue
 {
-    private const int BlockSize = 64 * 1024;
+    // Small enough that a block begun just before a leased slice wastes little, large enough to rent rarely.
+    private const int BlockSize = 16 * 1024;
 
-    private readonly Queue<byte[]> _blocks = new();
-    private byte[]? _tail;
-    private int _tailFilled;
+    private readonly Queue<Segment> _segments = new();
+    // Our own block being filled: the last segment; null when the last one is a leased slice, or there is none.
+    private Segment? _tail;
     private int _headRead;
 
     /// <summary>Bytes appended and not yet read.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Copies <paramref name="bytes"/> in.</summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty)
         {
-            if (_tail is null || _tailFilled == _tail.Length)
+            if (_tail is null || _tail.Length == _tail.Lease.Array.Length)
             {
-                _tail = ArrayPool<byte>.Shared.Rent(BlockSize);
-                _tailFilled = 0;
-                _blocks.Enqueue(_tail);
+                _tail = new Segment(ChunkLease.Rent(BlockSize), 0, 0);
+                _segments.Enqueue(_tail);
             }
-            var take = Math.Min(bytes.Length, _tail.Length - _tailFilled);
-            bytes[..take].CopyTo(_tail.AsSpan(_tailFilled));
-            _tailFilled += take;
+            var take = Math.Min(bytes.Length, _tail.Lease.Array.Length - _tail.Length);
+            bytes[..take].CopyTo(_tail.Lease.Array.AsSpan(_tail.Length));
+            _tail.Length += take;
             Count += take;
             bytes = bytes[take..];
         }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="slice"/>, which lies in <paramref name="lease"/>'s array, without copying it: holds the
+    /// lease until the slice is read.
+    /// </summary>
+    public void Append(ArraySegment<byte> slice, ChunkLease lease)
+    {
+        if (slice.Count == 0) return;
+        lease.Retain();
+        _segments.Enqueue(new Segment(lease, slice.Offset, slice.Count));
+        _tail = null; // later bytes go after the slice
+        Count += slice.Count;
     }
 
     /// <summary>Moves up to <paramref name="destination"/>'s length of the oldest bytes into it; returns how many.</summary>
     public int ReadInto(Span<byte> destination)
     {
         var copied = 0;
-        while (copied < destination.Length && _blocks.TryPeek(out var head))
+        while (copied < destination.Length && _segments.TryPeek(out var head))
         {
-            var end = head == _tail ? _tailFilled : head.Length;
-            var take = Math.Min(destination.Length - copied, end - _headRead);
-            head.AsSpan(_headRead, take).CopyTo(destination[copied..]);
+            var take = Math.Min(destination.Length - copied, head.Length - _headRead);
+            head.Lease.Array.AsSpan(head.Start + _headRead, take).CopyTo(destination[copied..]);
             copied += take;
             _headRead += take;
-            if (_headRead < end) break; // the destination is full
+            if (_headRead < head.Length) break; // the destination is full
             if (head == _tail) break; // everything is read: cleared below
-            ArrayPool<byte>.Shared.Return(_blocks.Dequeue());
+            _segments.Dequeue().Lease.Release();
             _headRead = 0;
         }
         Count -= copied;
@@ -59,13 +71,20 @@ internal sealed class PooledByteQueue
         return copied;
     }
 
-    /// <summary>Gives every block back.</summary>
+    /// <summary>Lets go of every array.</summary>
     public void Clear()
     {
-        while (_blocks.TryDequeue(out var block)) ArrayPool<byte>.Shared.Return(block);
+        while (_segments.TryDequeue(out var segment)) segment.Lease.Release();
         _tail = null;
-        _tailFilled = 0;
         _headRead = 0;
         Count = 0;
+    }
+
+    /// <summary>Bytes [Start, Start + Length) of a leased array; the length of our own block grows as it fills.</summary>
+    private sealed class Segment(ChunkLease lease, int start, int length)
+    {
+        public ChunkLease Lease { get; } = lease;
+        public int Start { get; } = start;
+        public int Length { get; set; } = length;
     }
 }

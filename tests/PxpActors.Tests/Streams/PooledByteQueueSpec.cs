@@ -33,6 +33,64 @@ public sealed class PooledByteQueueSpec
         Assert.Equal(0, queue.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Leased_slices_must_come_out_in_order_between_copied_bytes_and_be_let_go_of_once_read(int seed)
+    {
+        var random = new Random(seed);
+        var queue = new PooledByteQueue();
+        var written = new List<byte>();
+        var read = new List<byte>();
+        var leases = new List<ChunkLease>();
+        var buffer = new byte[100_000];
+
+        for (var round = 0; round < 300; round++)
+        {
+            if (random.Next(2) == 0)
+            {
+                // A chunk as a transport leases it: the queue holds a slice, the transport lets go of its own hold at once.
+                var lease = ChunkLease.Rent(random.Next(1, 64 * 1024));
+                random.NextBytes(lease.Array);
+                var start = random.Next(0, lease.Array.Length / 4);
+                var slice = new ArraySegment<byte>(lease.Array, start, random.Next(0, lease.Array.Length - start));
+                queue.Append(slice, lease);
+                written.AddRange(slice);
+                lease.Release();
+                leases.Add(lease);
+            }
+            else
+            {
+                var small = new byte[random.Next(0, 3_000)];
+                random.NextBytes(small);
+                queue.Append(small);
+                written.AddRange(small);
+            }
+            var n = queue.ReadInto(buffer.AsSpan(0, random.Next(1, buffer.Length)));
+            read.AddRange(buffer.AsSpan(0, n).ToArray());
+            Assert.Equal(written.Count - read.Count, queue.Count);
+        }
+        int last;
+        while ((last = queue.ReadInto(buffer)) > 0) read.AddRange(buffer.AsSpan(0, last).ToArray());
+
+        Assert.Equal(written, read);
+        Assert.All(leases, lease => Assert.True(lease.IsReturned));
+    }
+
+    [Fact]
+    public void Clear_must_let_go_of_the_leased_slices_it_holds()
+    {
+        var queue = new PooledByteQueue();
+        var lease = ChunkLease.Rent(1024);
+        queue.Append(new ArraySegment<byte>(lease.Array, 10, 500), lease);
+        queue.Append([1, 2, 3]);
+
+        queue.Clear();
+        Assert.False(lease.IsReturned); // the transport's own hold remains
+        lease.Release();
+        Assert.True(lease.IsReturned);
+    }
+
     [Fact]
     public void A_read_into_an_empty_destination_or_from_an_empty_queue_must_move_nothing()
     {

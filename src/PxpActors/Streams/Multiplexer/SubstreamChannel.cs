@@ -455,9 +455,7 @@ public sealed class SubstreamChannel
     private SubstreamReceived Forwarded(ReadOnlyMemory<byte> payload, int chunkLength, ChunkLease? lease)
     {
         if (!_forwardsLeasedChunks) return new SubstreamReceived(this, MultiplexerStage.Keep(payload, chunkLength));
-        if (lease is null || !lease.IsWorthSharing(payload.Length) || !MemoryMarshal.TryGetArray(payload, out var slice)
-            || slice.Array != lease.Array)
-            return LeasedCopy(payload.Span);
+        if (!ChunkLease.TryShare(lease, payload, out var slice)) return LeasedCopy(payload.Span);
         lease.Retain();
         return new SubstreamReceived(this, ByteString.FromBytes(slice.Array!, slice.Offset, slice.Count)) { Lease = lease };
     }
@@ -532,7 +530,7 @@ public sealed class SubstreamChannel
                     payload.Span[..intoWaitingBuffer].CopyTo(_bufferWaiter.Buffer.Span);
                     payload = payload[intoWaitingBuffer..];
                 }
-                if (_receivedBytes is not null) _receivedBytes.Append(payload.Span);
+                if (_receivedBytes is not null) Queue(payload, lease);
                 else (_received ??= new Queue<ByteString>()).Enqueue(chunk ?? MultiplexerStage.Keep(payload, chunkLength));
                 waiters = TakeReadWaiters();
             }
@@ -545,6 +543,16 @@ public sealed class SubstreamChannel
                 : Forwarded(payload, chunkLength, lease));
         }
         Wake(waiters, intoWaitingBuffer);
+    }
+
+    /// <summary>
+    /// Keeps received bytes for a reader into buffers (under the lock): a large slice of a leased chunk as it is, holding
+    /// the lease, so that it is copied only once, into the reader's buffer; anything else copied into pooled blocks.
+    /// </summary>
+    private void Queue(ReadOnlyMemory<byte> payload, ChunkLease? lease)
+    {
+        if (ChunkLease.TryShare(lease, payload, out var slice)) _receivedBytes!.Append(slice, lease);
+        else _receivedBytes!.Append(payload.Span);
     }
 
     /// <summary>The peer's direction is over: ended normally (null) or reset / session failure.</summary>
