@@ -12,10 +12,16 @@ namespace PxpActors.Transports;
 /// </summary>
 internal abstract class FrameSender
 {
+    // A large write goes out in sends of several frames, so a relay's batch or a big application write costs few
+    // system calls; a send stays small enough that other writers and the stage wait for it only briefly.
+    private const int MaxGatheredFrames = 8;
+    private const int MaxGatheredBytes = 256 * 1024;
+    private const int HeaderRoom = 2 * Varint.MaxLength;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     // Used only by a direct sender holding the gate; made by the first (most sessions never have one).
     private List<ArraySegment<byte>>? _segments;
-    private byte[]? _header;
+    private byte[]? _headers;
     private long _elementsSent;
     private volatile string? _closedBecause;
 
@@ -36,10 +42,10 @@ internal abstract class FrameSender
     /// <summary>
     /// Sends the bytes of <paramref name="payload"/>'s buffers, in order, as data frames of at most
     /// <paramref name="maxFramePayload"/> bytes (give or take the multiplexer's slack) on our channel
-    /// <paramref name="channel"/>, each frame its header and payload in one send (no copy). Completes once what
-    /// carries the frames took them all: the caller may then reuse its buffers.
+    /// <paramref name="channel"/>, whole frames (headers and payloads) gathered into each send, with no copy. Completes
+    /// once what carries the frames took them all: the caller may then reuse its buffers.
     /// </summary>
-    /// <param name="channelClosed">Asked before each frame: once true, nothing more is sent (the channel's number may be reused).</param>
+    /// <param name="channelClosed">Asked before each send: once true, nothing more is sent (the channel's number may be reused).</param>
     internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
         Func<bool> channelClosed, CancellationToken cancellationToken)
     {
@@ -47,29 +53,37 @@ internal abstract class FrameSender
         try
         {
             var segments = _segments ??= new List<ArraySegment<byte>>(4);
-            var header = _header ??= new byte[2 * Varint.MaxLength];
+            var headers = _headers ??= new byte[MaxGatheredFrames * HeaderRoom];
             var left = payload.Sum(segment => (long)segment.Count);
             var (index, offset) = (0, 0);
             while (left > 0)
             {
                 if (_closedBecause is { } reason) throw new IOException(reason);
                 if (channelClosed()) throw new IOException("The substream was closed during the write");
-                var frameLength = MultiplexerSettings.NextSendFramePayload(left, maxFramePayload);
-                var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
-                headerLength += Varint.Write((uint)frameLength, header.AsSpan(headerLength));
                 segments.Clear();
-                segments.Add(new ArraySegment<byte>(header, 0, headerLength));
-                for (var needed = frameLength; needed > 0;)
+                var (frames, gathered) = (0, 0L);
+                do
                 {
-                    var segment = payload[index];
-                    var take = Math.Min(needed, segment.Count - offset);
-                    if (take > 0) segments.Add(segment.Slice(offset, take));
-                    needed -= take;
-                    offset += take;
-                    if (offset == segment.Count) (index, offset) = (index + 1, 0);
+                    var frameLength = MultiplexerSettings.NextSendFramePayload(left, maxFramePayload);
+                    var header = headers.AsSpan(frames * HeaderRoom, HeaderRoom);
+                    var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
+                    headerLength += Varint.Write((uint)frameLength, header[headerLength..]);
+                    segments.Add(new ArraySegment<byte>(headers, frames * HeaderRoom, headerLength));
+                    for (var needed = frameLength; needed > 0;)
+                    {
+                        var segment = payload[index];
+                        var take = Math.Min(needed, segment.Count - offset);
+                        if (take > 0) segments.Add(segment.Slice(offset, take));
+                        needed -= take;
+                        offset += take;
+                        if (offset == segment.Count) (index, offset) = (index + 1, 0);
+                    }
+                    left -= frameLength;
+                    gathered += frameLength;
+                    frames++;
                 }
-                left -= frameLength;
-                await SendFrameAsync(segments, cancellationToken).ConfigureAwait(false);
+                while (left > 0 && frames < MaxGatheredFrames && gathered < MaxGatheredBytes);
+                await SendFramesAsync(segments, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -79,8 +93,8 @@ internal abstract class FrameSender
     }
 
     /// <summary>
-    /// One whole frame, its buffers in order; the caller holds the gate. Completes once they may be reused: the list
-    /// and the header buffer are refilled for the next frame.
+    /// Whole frames, their buffers in order, as one write; the caller holds the gate. Completes once they may be reused:
+    /// the list and the header buffers are refilled for the next send.
     /// </summary>
-    protected abstract ValueTask SendFrameAsync(List<ArraySegment<byte>> frame, CancellationToken cancellationToken);
+    protected abstract ValueTask SendFramesAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken);
 }

@@ -18,9 +18,9 @@ internal sealed class SharedSocketSender : FrameSender
         _writeTimeout = writeTimeout;
     }
 
-    protected override async ValueTask SendFrameAsync(List<ArraySegment<byte>> frame, CancellationToken cancellationToken)
+    protected override async ValueTask SendFramesAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken)
     {
-        var send = _socket.SendAsync(frame, SocketFlags.None); // the list is read until the send completes
+        var send = _socket.SendAsync(frames, SocketFlags.None); // the list is read until the send completes
         if (!send.IsCompletedSuccessfully) await WaitForSendAsync(send).ConfigureAwait(false);
     }
 

@@ -19,20 +19,24 @@ namespace PxpActors.Transports;
 /// </summary>
 /// <param name="stream">The transport.</param>
 /// <param name="writeTimeout">How long one write may wait for the peer to take data.</param>
-/// <param name="readBufferSize">Most bytes one read takes; under 85,000 so no read array lands on the large-object heap.</param>
+/// <param name="readBufferSize">
+/// Most bytes one read takes. By default 64 KiB, under 85,000 so no array a read hands on lands on the large-object heap;
+/// 256 KiB when read buffers are lent (pooled arrays, never collected): a busy connection then costs fewer reads, and a
+/// relay forwards several frames per read.
+/// </param>
 /// <param name="lendReadBuffers">
 /// On a socket, read into pooled arrays that are reused once the next chunk is pulled, unless a holder of the chunk's
 /// lease (see <see cref="Lender"/>) keeps one: for a downstream stage that copies or leases what it keeps before it pulls
 /// again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/> and <see cref="Lender"/>).
 /// </param>
-public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int readBufferSize = 64 * 1024,
+public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int? readBufferSize = null,
     bool lendReadBuffers = false)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Stream _transport = stream;
     private readonly TimeSpan _writeTimeout = writeTimeout ?? Timeout.InfiniteTimeSpan;
-    private readonly int _readBufferSize = readBufferSize;
     private readonly bool _lendReadBuffers = lendReadBuffers && stream is NetworkStream;
+    private readonly int _readBufferSize = readBufferSize ?? (lendReadBuffers && stream is NetworkStream ? 256 * 1024 : 64 * 1024);
     private readonly Inlet<ByteString> _in = new("StreamTransport.in");
     private readonly Outlet<ByteString> _out = new("StreamTransport.out");
 

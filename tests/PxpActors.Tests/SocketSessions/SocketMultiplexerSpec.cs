@@ -76,6 +76,29 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     });
 
     [Fact]
+    public Task A_direct_write_of_many_frames_must_go_out_whole_and_in_order_over_several_gathered_sends() => StagesStopAfter(async () =>
+    {
+        await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
+        var data = await DirectChannelAsync(pair, "data:x");
+        // 64 frames of 16 KiB and a last one of 1 byte: more frames, and more bytes, than one send gathers.
+        var payload = new byte[64 * 16 * 1024 + 1];
+        new Random(3).NextBytes(payload);
+
+        await data.WriteAsync(payload.AsMemory()).AsTask().WaitAsync(Timeout);
+        data.CompleteWrites();
+
+        var frames = await pair.FramesUntilAsync(f => f is { Channel: 0, Type: FrameType.EndFromCreator }, Timeout);
+        var dataFrames = frames.Where(f => f is { Channel: 0, Type: FrameType.DataFromCreator }).Skip(1).ToList(); // after "first"
+        Assert.Equal(64, dataFrames.Count);
+        Assert.All(dataFrames[..63], f => Assert.Equal(16 * 1024, f.Payload.Length));
+        Assert.Equal(16 * 1024 + 1, dataFrames[^1].Payload.Length); // the last byte rides in the slack
+        Assert.Equal(payload, dataFrames.SelectMany(f => f.Payload.ToArray()).ToArray());
+
+        pair.Mux.Close();
+        await pair.Mux.Completion.WaitAsync(Timeout);
+    });
+
+    [Fact]
     public Task A_direct_write_over_the_frame_limit_by_at_most_the_slack_must_go_out_as_one_frame() => StagesStopAfter(async () =>
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
@@ -234,8 +257,9 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         await relay.Opened.WaitAsync(Timeout);
         var handed = new System.Collections.Concurrent.BlockingCollection<object>();
         relay.ForwardTo(handed.Add, leasedChunks: true);
-        var frames = Enumerable.Range(0, 12)
-            .Select(i => new Frame(0, FrameType.DataFromCreator, Encoding.ASCII.GetBytes($"{i:D4}".PadRight(20_000, (char)('a' + i)))))
+        // Payloads of more than a quarter of the largest read buffer, so each is worth leasing wherever reads cut it.
+        var frames = Enumerable.Range(0, 5)
+            .Select(i => new Frame(0, FrameType.DataFromCreator, Encoding.ASCII.GetBytes($"{i:D4}".PadRight(70_000, (char)('a' + i)))))
             .Append(new Frame(0, FrameType.DataFromCreator, "tiny"u8.ToArray()))
             .ToArray();
         await pair.SendAsync([new Frame(0, FrameType.Open, "relay:x"u8.ToArray()), .. frames, new Frame(0, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty)]);

@@ -288,7 +288,7 @@ public sealed class SubstreamChannel
     }
 
     /// <summary>
-    /// Sends the bytes of <paramref name="segments"/>, in order, as one write (a nested session's frame): straight
+    /// Sends the bytes of <paramref name="segments"/>, in order, as one write (a nested session's frames, a relay's batch): straight
     /// from them onto the socket when the stage has allowed that, else through one copy handed to the stage. The
     /// caller may reuse the buffers, and the list, once this completes.
     /// </summary>

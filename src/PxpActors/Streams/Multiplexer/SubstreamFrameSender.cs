@@ -4,12 +4,12 @@ namespace PxpActors.Streams.Multiplexer;
 
 /// <summary>
 /// The frame sender of a nested session, one that runs over another session's substream (a relayed session): each
-/// frame is one write to that substream, which goes straight onto the outer socket as well when the substream sends
+/// send of frames is one write to that substream, which goes straight onto the outer socket as well when the substream sends
 /// directly. An application write on the nested session then reaches the socket from the writer's own buffer,
 /// wrapped in both sessions' headers, with no copy and no stage in between.
 /// </summary>
 internal sealed class SubstreamFrameSender(SubstreamChannel carrier) : FrameSender
 {
-    protected override ValueTask SendFrameAsync(List<ArraySegment<byte>> frame, CancellationToken cancellationToken) =>
-        carrier.WriteAsync(frame, cancellationToken);
+    protected override ValueTask SendFramesAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken) =>
+        carrier.WriteAsync(frames, cancellationToken);
 }
