@@ -1,4 +1,5 @@
 using System.Text;
+using Akka.Actor;
 using PxpActors.Actors;
 
 namespace PxpActors.Tests.Facade;
@@ -36,6 +37,19 @@ public sealed class PeerExchangeTcpSpec : IAsyncLifetime
         Assert.Single(_client.Peers);
         Assert.False(_client.Peers[0].Incoming);
         Assert.True(_client.Peers[0].AcceptsIncoming);
+    }
+
+    [Fact]
+    public async Task Session_actors_must_run_on_the_session_dispatcher_with_the_session_mailbox()
+    {
+        var address = await _server.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        await _client.ConnectAsync(address);
+
+        // The client's only session: a child of its exchange actor.
+        var session = await new ActorSelection(_client.Actor, "peer-1").ResolveOne(TimeSpan.FromSeconds(3));
+        var cell = Assert.IsType<ActorCell>(Assert.IsAssignableFrom<ActorRefWithCell>(session).Underlying);
+        Assert.Equal("pxp.session-dispatcher", cell.Dispatcher.Id);
+        Assert.IsType<SessionMailbox.MessageQueue>(cell.Mailbox!.MessageQueue);
     }
 
     private static async Task<string> ReadText(Stream stream, int length)

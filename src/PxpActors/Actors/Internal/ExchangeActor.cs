@@ -22,6 +22,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private const string SessionDispatcher = "pxp.session-dispatcher";
+    // Made once: WithDispatcher per session would build a deployment (and parse an empty config) every time.
+    private static readonly Deploy SessionDeploy = Props.Empty.Deploy.WithDispatcher(SessionDispatcher);
     // One materializer for every session (one each would add a supervisor actor per session); session
     // streams run where session actors do.
     private readonly IMaterializer _materializer;
@@ -120,7 +122,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender, lender);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var peer = Context.ActorOf(Props.Create<PeerActor>(_settings, origin, Self, _materializer).WithDispatcher(SessionDispatcher), $"peer-{_nextPeerNumber}");
+        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer);
+        var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
     }
