@@ -5,6 +5,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Actors;
+using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
@@ -148,25 +149,23 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var stage = new StreamTransportStage(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName)
-            { DirectSender = stage.Sender, Lender = stage.Lender }, cancellationToken);
+        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken)
     {
         // As over a socket: the stage lends its chunks and shares its sender with the nested session's channels.
-        var stage = new SubstreamChannelStage(carrier, lendChunks: true, shareSender: true);
-        return AddPeerAsync(new PxpExchange.AddPeer(Flow.FromGraph(stage), incoming, transportName)
-            { DirectSender = stage.Sender, Lender = stage.Lender }, cancellationToken);
+        var transport = new SubstreamChannelBinding(carrier, lendChunks: true, shareSender: true);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
         string transportName, CancellationToken cancellationToken) =>
         AddPeerAsync(new PxpExchange.AddPeer(transport, incoming, transportName), cancellationToken);
 
-    private async Task<PxpConnection> AddPeerAsync(PxpExchange.AddPeer add, CancellationToken cancellationToken)
+    private async Task<PxpConnection> AddPeerAsync(object add, CancellationToken cancellationToken)
     {
         if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
         var connected = await AskAsync<PxpExchange.Connected>(add, cancellationToken).ConfigureAwait(false);

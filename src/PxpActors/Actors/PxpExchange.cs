@@ -5,7 +5,6 @@ using Akka.Streams.Dsl;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
 
-using PxpActors.Transports;
 
 namespace PxpActors.Actors;
 
@@ -24,14 +23,7 @@ public static class PxpExchange
     // ---- requests ----
 
     /// <summary>Adds a peer over a duplex byte flow. Reply: <see cref="Connected"/> once the application connection is open.</summary>
-    public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName)
-    {
-        /// <summary>When the transport is a socket: the sender its stage shares, so data can be sent without the stage.</summary>
-        internal FrameSender? DirectSender { get; init; }
-
-        /// <summary>When the transport's stage lends its chunks: where it shows the lease of the chunk last pushed.</summary>
-        internal Streams.ChunkLender? Lender { get; init; }
-    }
+    public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName);
 
     /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
     public sealed record GetNewPeer;

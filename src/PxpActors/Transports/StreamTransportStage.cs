@@ -14,47 +14,44 @@ namespace PxpActors.Transports;
 /// <see cref="NetworkStream"/> it works on the socket itself: it waits with zero-byte reads, so an idle
 /// connection holds no receive buffer, reads exactly what is waiting into an array it hands on without
 /// copying, and sends an element's buffers with one gathering send, without copying them either. A write
-/// that the peer does not take within <c>writeTimeout</c> fails the transport: a peer that never reads
+/// that the peer does not take within the write timeout fails the transport: a peer that never reads
 /// cannot hold us forever. On a socket, every send goes through <see cref="Sender"/>, which writers may share.
+/// What it runs on is its <see cref="StreamTransportBinding"/>: its own, or, for a stage of a blueprint (see
+/// <see cref="Unbound"/>), the one given as an attribute when the graph is materialized.
 /// </summary>
-/// <param name="stream">The transport.</param>
-/// <param name="writeTimeout">How long one write may wait for the peer to take data.</param>
-/// <param name="readBufferSize">
-/// Most bytes one read takes. By default 64 KiB, under 85,000 so no array a read hands on lands on the large-object heap;
-/// 256 KiB when read buffers are lent (pooled arrays, never collected): a busy connection then costs fewer reads, and a
-/// relay forwards several frames per read.
-/// </param>
-/// <param name="lendReadBuffers">
-/// On a socket, read into pooled arrays that are reused once the next chunk is pulled, unless a holder of the chunk's
-/// lease (see <see cref="Lender"/>) keeps one: for a downstream stage that copies or leases what it keeps before it pulls
-/// again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/> and <see cref="Lender"/>).
-/// </param>
-public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int? readBufferSize = null,
-    bool lendReadBuffers = false)
-    : GraphStage<FlowShape<ByteString, ByteString>>
+public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, ByteString>>
 {
-    private readonly Stream _transport = stream;
-    private readonly TimeSpan _writeTimeout = writeTimeout ?? Timeout.InfiniteTimeSpan;
-    private readonly bool _lendReadBuffers = lendReadBuffers && stream is NetworkStream;
-    private readonly int _readBufferSize = readBufferSize ?? (lendReadBuffers && stream is NetworkStream ? 256 * 1024 : 64 * 1024);
+    private readonly StreamTransportBinding? _binding;
     private readonly Inlet<ByteString> _in = new("StreamTransport.in");
     private readonly Outlet<ByteString> _out = new("StreamTransport.out");
 
+    /// <param name="stream">The transport.</param>
+    /// <param name="writeTimeout">How long one write may wait for the peer to take data.</param>
+    /// <param name="readBufferSize">Most bytes one read takes (see <see cref="StreamTransportBinding"/>).</param>
+    /// <param name="lendReadBuffers">Lend read buffers on a socket (see <see cref="StreamTransportBinding"/>).</param>
+    public StreamTransportStage(Stream stream, TimeSpan? writeTimeout = null, int? readBufferSize = null, bool lendReadBuffers = false)
+        : this(new StreamTransportBinding(stream, writeTimeout, readBufferSize, lendReadBuffers))
+    {
+    }
+
+    private StreamTransportStage(StreamTransportBinding? binding) => _binding = binding;
+
+    /// <summary>A stage for a blueprint graph: each materialization is bound to its stream by a <see cref="StreamTransportBinding"/> attribute.</summary>
+    internal static StreamTransportStage Unbound() => new(binding: null);
+
     public override FlowShape<ByteString, ByteString> Shape => new(_in, _out);
 
-    /// <summary>
-    /// On a socket, the sender this stage writes through, which a multiplexer's data writers may use too (see
-    /// <see cref="SharedSocketSender"/>); null for other streams. This stage is for one materialization.
-    /// </summary>
-    internal SharedSocketSender? Sender { get; } =
-        stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan) : null;
+    /// <summary>The sender this stage writes through on a socket (see <see cref="StreamTransportBinding.Sender"/>). For one materialization.</summary>
+    internal FrameSender? Sender => _binding?.Sender;
 
-    /// <summary>When read buffers are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
-    internal ChunkLender? Lender { get; } = lendReadBuffers && stream is NetworkStream ? new ChunkLender() : null;
+    /// <summary>When read buffers are lent: the lease of the chunk last pushed (see <see cref="StreamTransportBinding.Lender"/>).</summary>
+    internal ChunkLender? Lender => _binding?.Lender;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpStreamTransport");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, _binding ?? inheritedAttributes.GetAttribute<StreamTransportBinding>()
+            ?? throw new InvalidOperationException("A blueprint's transport stage was materialized without a StreamTransportBinding"));
 
     private sealed record ReadResult(int Read, byte[]? Buffer, Exception? Error);
 
@@ -66,6 +63,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly StreamTransportStage _stage;
+        private readonly StreamTransportBinding _binding;
         private readonly Stream _stream;
         private readonly Socket? _socket;
         private readonly SharedSocketSender? _sender;
@@ -82,12 +80,13 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         private bool _writing;
         private bool _writesDone;
 
-        public Logic(StreamTransportStage stage) : base(stage.Shape)
+        public Logic(StreamTransportStage stage, StreamTransportBinding binding) : base(stage.Shape)
         {
             _stage = stage;
-            _stream = stage._transport;
+            _binding = binding;
+            _stream = binding.Stream;
             _socket = (_stream as NetworkStream)?.Socket;
-            _sender = stage.Sender;
+            _sender = (SharedSocketSender?)binding.Sender;
             SetHandler(stage._out, this);
             SetHandler(stage._in, this);
         }
@@ -184,16 +183,16 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
         /// </summary>
         private byte[] ReadBuffer(int waiting)
         {
-            if (waiting < 0) return ArrayPool<byte>.Shared.Rent(_stage._readBufferSize);
-            if (!_stage._lendReadBuffers) return GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _stage._readBufferSize)); // only what is read is handed on
-            _readLease = ChunkLease.Rent(Math.Min(waiting, _stage._readBufferSize));
+            if (waiting < 0) return ArrayPool<byte>.Shared.Rent(_binding.ReadBufferSize);
+            if (!_binding.LendReadBuffers) return GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _binding.ReadBufferSize)); // only what is read is handed on
+            _readLease = ChunkLease.Rent(Math.Min(waiting, _binding.ReadBufferSize));
             return _readLease.Array;
         }
 
         private void ReturnLent()
         {
             if (_lent is null) return;
-            _stage.Lender!.Current = null;
+            _binding.Lender!.Current = null;
             _lent.Release(); // back to the pool, unless a substream forwards a slice of it
             _lent = null;
         }
@@ -256,7 +255,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             }
             else
             {
-                if (lease is not null) _lent = _stage.Lender!.Current = lease;
+                if (lease is not null) _lent = _binding.Lender!.Current = lease;
                 bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
             }
             if (!IsClosed(_stage._out)) Push(_stage._out, bytes);
@@ -275,7 +274,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             var buffer = ArrayPool<byte>.Shared.Rent(element.Count);
             element.CopyTo(buffer, 0, element.Count);
             _writeDeadline ??= new CancellationTokenSource();
-            if (_stage._writeTimeout != Timeout.InfiniteTimeSpan) _writeDeadline.CancelAfter(_stage._writeTimeout);
+            if (_binding.WriteTimeout != Timeout.InfiniteTimeSpan) _writeDeadline.CancelAfter(_binding.WriteTimeout);
             ValueTask write;
             try
             {
@@ -336,7 +335,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
             Exception? error = null;
             try
             {
-                await pending.WaitAsync(_stage._writeTimeout, _stop.Token).ConfigureAwait(false);
+                await pending.WaitAsync(_binding.WriteTimeout, _stop.Token).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -410,7 +409,7 @@ public sealed class StreamTransportStage(Stream stream, TimeSpan? writeTimeout =
 
         private Exception WriteFailure(Exception e) =>
             e is OperationCanceledException && !_stop.IsCancellationRequested
-                ? new TimeoutException($"the peer took no data for {_stage._writeTimeout.TotalSeconds:0.###} s (it is not reading)")
+                ? new TimeoutException($"the peer took no data for {_binding.WriteTimeout.TotalSeconds:0.###} s (it is not reading)")
                 : e;
 
         private void OnWritten(Exception? error)

@@ -40,6 +40,26 @@ public sealed class PeerExchangeTcpSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_over_tcp_must_send_application_data_straight_onto_the_socket()
+    {
+        var accepted = new TaskCompletionSource<PxpConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Connected += c => accepted.TrySetResult(c);
+        var address = await _server.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        var outgoing = (await _client.ConnectAsync(address)).ClaimChannel();
+        await using var serverStream = (await accepted.Task.WaitAsync(TimeSpan.FromSeconds(3))).OpenStream();
+
+        // The session's graph, run from its blueprint, shares the socket's sender with the multiplexer: once the stage has
+        // sent what it queued, the application stream's frames bypass it.
+        await outgoing.WriteAsync("one"u8.ToArray().AsMemory());
+        Assert.Equal("one", await ReadText(serverStream, 3));
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (!outgoing.SendsDirectly && DateTime.UtcNow < deadline) await Task.Yield();
+        Assert.True(outgoing.SendsDirectly);
+        await outgoing.WriteAsync("two"u8.ToArray().AsMemory());
+        Assert.Equal("two", await ReadText(serverStream, 3));
+    }
+
+    [Fact]
     public async Task Session_actors_must_run_on_the_session_dispatcher_with_the_session_mailbox()
     {
         var address = await _server.ListenAsync(new Uri("tcp://127.0.0.1:0"));

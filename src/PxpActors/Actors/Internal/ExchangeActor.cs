@@ -27,6 +27,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     // One materializer for every session (one each would add a supervisor actor per session); session
     // streams run where session actors do.
     private readonly IMaterializer _materializer;
+    private readonly SessionGraphs _graphs;
     private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
     private readonly CandidateTable _candidates;
     private readonly HashSet<IActorRef> _subscribers = [];
@@ -47,16 +48,18 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             Context.System.Settings.InjectTopLevelFallback(PxpConfig.Reference);
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
+        _graphs = new SessionGraphs(settings.Multiplexer);
 
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, add.DirectSender, add.Lender));
+            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Sender));
+        Receive<AddBoundPeer>(add =>
+            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Sender));
         Receive<AddRelayedPeer>(add =>
         {
             if (!_settings.AllowIncoming) return;
             // The nested session's channels write into the relay substream themselves, as on a socket.
-            var carrier = new SubstreamChannelStage(add.Relay, lendChunks: true, shareSender: true);
-            StartSession(Akka.Streams.Dsl.Flow.FromGraph(carrier), "relay", incoming: true, relayed: true, null, carrier.Sender,
-                carrier.Lender);
+            var carrier = new SubstreamChannelBinding(add.Relay, lendChunks: true, shareSender: true);
+            StartSession(carrier, transport: null, "relay", incoming: true, relayed: true, null);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
@@ -110,9 +113,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     // ---- sessions ----
 
-    private void StartSession(Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, Transports.FrameSender? directSender = null,
-        Streams.ChunkLender? lender = null)
+    private void StartSession(Transports.TransportBinding? binding,
+        Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
+        string transportName, bool incoming, bool relayed, IActorRef? requester)
     {
         if (_closing)
         {
@@ -120,9 +123,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, transport, transportName, incoming, relayed, requester, directSender, lender);
+        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer);
+        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;

@@ -35,6 +35,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly Dictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
     private readonly RequestRateLimiter _rateLimiter;
     private readonly IMaterializer _materializer;
+    private readonly SessionGraphs _graphs;
     private readonly LineDecoder _lines;
     private readonly Action<ReadOnlyMemory<byte>> _onLine;
     private IMultiplexer _mux = null!;
@@ -47,12 +48,13 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private int _openRelays;
     private bool _stopping;
 
-    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer)
+    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs)
     {
         _settings = settings;
         _origin = origin;
         _exchange = exchange;
         _materializer = materializer;
+        _graphs = graphs;
         _rateLimiter = new RequestRateLimiter(settings.MaxIncomingRequestsPerSecond);
         _lines = new LineDecoder(settings.MaxRpcLine);
         _onLine = OnRpcLine;
@@ -62,9 +64,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        _mux = Flow.FromGraph(new MultiplexerStage(_settings.Multiplexer, exchangeMagic: true, _origin.DirectSender, _origin.Lender))
-            .JoinMaterialized(_origin.Transport, Keep.Left)
-            .Run(_materializer);
+        _mux = _origin.Binding is { } binding
+            ? _graphs.Run(binding, _materializer)
+            : _graphs.Run(_origin.Transport!, _materializer);
         var self = Self;
         _mux.Completion.ContinueWith(
             t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),

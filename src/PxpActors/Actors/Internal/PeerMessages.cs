@@ -9,15 +9,15 @@ using PxpActors.Transports;
 namespace PxpActors.Actors.Internal;
 
 /// <summary>How a PeerActor's session came to be.</summary>
+/// <remarks>The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).</remarks>
 internal sealed record SessionOrigin(
     string PeerId,
-    Flow<ByteString, ByteString, NotUsed> Transport,
+    TransportBinding? Binding,
+    Flow<ByteString, ByteString, NotUsed>? Transport,
     string TransportName,
     bool Incoming,
     bool Relayed,
-    IActorRef? ConnectRequester,
-    FrameSender? DirectSender = null,
-    Streams.ChunkLender? Lender = null);
+    IActorRef? ConnectRequester);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -40,6 +40,9 @@ internal sealed record CandidateResolved(string Nonce, string CandidateId, IActo
 
 /// <summary>A relayed incoming session arrived on "relay:id": the exchange adds it as a peer.</summary>
 internal sealed record AddRelayedPeer(SubstreamChannel Relay);
+
+/// <summary>Adds a peer over a socket stream or a relayed connection, bound into a session blueprint. Reply: <see cref="PxpExchange.Connected"/>.</summary>
+internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName);
 
 /// <summary>An upgrade signal arrived on a relayed session.</summary>
 internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.Text.Json.JsonElement Signal);

@@ -27,6 +27,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     private readonly bool _exchangeMagic;
     private readonly FrameSender? _directSender;
     private readonly ChunkLender? _lender;
+    private readonly bool _bindsToTransport;
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
@@ -48,13 +49,27 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// may hand a large slice on as it is, holding the lease.
     /// </param>
     internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender)
+        : this(settings, exchangeMagic, directSender, lender, bindsToTransport: false)
+    {
+    }
+
+    private MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender,
+        bool bindsToTransport)
     {
         _lender = lender;
         _settings = settings;
         _exchangeMagic = exchangeMagic;
         _directSender = directSender;
+        _bindsToTransport = bindsToTransport;
         Shape = new FlowShape<ByteString, ByteString>(In, Out);
     }
+
+    /// <summary>
+    /// A stage for a blueprint graph: each materialization takes the sender and lender of the transport it is joined to
+    /// from the <see cref="TransportBinding"/> attribute that binds that transport.
+    /// </summary>
+    internal static MultiplexerStage BoundToTransport(MultiplexerSettings settings, bool exchangeMagic) =>
+        new(settings, exchangeMagic, directSender: null, lender: null, bindsToTransport: true);
 
     public Inlet<ByteString> In { get; } = new("Multiplexer.in");
 
@@ -67,7 +82,15 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     public override ILogicAndMaterializedValue<IMultiplexer> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes);
-        return new LogicAndMaterializedValue<IMultiplexer>(new Logic(this, handle), handle);
+        var logic = _bindsToTransport ? BoundLogic(handle, inheritedAttributes) : new Logic(this, handle, _directSender, _lender);
+        return new LogicAndMaterializedValue<IMultiplexer>(logic, handle);
+    }
+
+    private Logic BoundLogic(MultiplexerHandle handle, Attributes inheritedAttributes)
+    {
+        var transport = inheritedAttributes.GetAttribute<TransportBinding>()
+            ?? throw new InvalidOperationException("A blueprint's multiplexer was materialized without a TransportBinding");
+        return new Logic(this, handle, transport.Sender, transport.Lender);
     }
 
     /// <summary>
@@ -94,6 +117,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     {
         private readonly MultiplexerStage _stage;
         private readonly MultiplexerHandle _handle;
+        private readonly FrameSender? _directSender;
+        private readonly ChunkLender? _lender;
         private readonly MultiplexerSettings _settings;
         private readonly FrameDecoder _decoder;
         private readonly Action<Frame> _onFrame;
@@ -146,10 +171,12 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             public bool GoingDirect { get; set; }
         }
 
-        public Logic(MultiplexerStage stage, MultiplexerHandle handle) : base(stage.Shape)
+        public Logic(MultiplexerStage stage, MultiplexerHandle handle, FrameSender? directSender, ChunkLender? lender) : base(stage.Shape)
         {
             _stage = stage;
             _handle = handle;
+            _directSender = directSender;
+            _lender = lender;
             _settings = stage._settings;
             _decoder = new FrameDecoder(_settings.MaxFramePayload, splitData: true);
             _onFrame = OnFrame;
@@ -221,8 +248,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 var bytes = ByteStringSegments.AsMemory(chunk);
                 if (_magic is { IsComplete: false }) bytes = bytes[_magic.Consume(bytes.Span)..];
                 // A lent chunk is reused after the next pull: whatever is kept of it is copied (see Keep), or leased.
-                _chunkLength = _stage._lender is null ? bytes.Length : int.MaxValue;
-                _chunkLease = _stage._lender?.Current;
+                _chunkLength = _lender is null ? bytes.Length : int.MaxValue;
+                _chunkLease = _lender?.Current;
                 _decoder.Decode(bytes, _onFrame);
             }
             catch (PxpProtocolException e)
@@ -665,7 +692,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 state.QueuedForSend = false;
                 if (state.WriterDone) QueueEnd(state);
                 else if (state.Writer is { } writer) writer.Pull();
-                else if (_stage._directSender is not null && !state.Control && !state.GoingDirect)
+                else if (_directSender is not null && !state.Control && !state.GoingDirect)
                 {
                     state.GoingDirect = true;
                     (_goingDirect ??= []).Add(state);
@@ -687,7 +714,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private void HandOverToDirectWriters()
         {
             if (_goingDirect is not { Count: > 0 } || _controlFrames.Count > 0 || _readyToSend.Count > 0 || _closing) return;
-            var sender = _stage._directSender!;
+            var sender = _directSender!;
             if (sender.ElementsSent != _elementsPushed) return;
             foreach (var state in _goingDirect)
             {

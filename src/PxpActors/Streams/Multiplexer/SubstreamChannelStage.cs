@@ -11,25 +11,26 @@ namespace PxpActors.Streams.Multiplexer;
 /// directions are independent, as the channel's are: completing the input ends ours with an end frame,
 /// cancelling the output stops reading.
 /// </summary>
-/// <param name="channel">The substream.</param>
-/// <param name="lendChunks">
-/// Push what the peer sends in leased arrays that are reused once the next chunk is pulled, unless a holder of the
-/// chunk's lease (see <see cref="Lender"/>) keeps one: only for a downstream that copies or leases what it keeps before
-/// it pulls again (a session's multiplexer given <see cref="Lender"/>).
-/// </param>
-/// <param name="shareSender">
-/// Carrying a nested session whose multiplexer is given <see cref="Sender"/>: its channels may then write their data
-/// frames into the substream themselves, and this stage writes its elements under the same sender.
-/// </param>
-internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
-    : GraphStage<FlowShape<ByteString, ByteString>>
+/// <remarks>
+/// What it carries is its <see cref="SubstreamChannelBinding"/>: its own, or, for a stage of a blueprint (see
+/// <see cref="Unbound"/>), the one given as an attribute when the graph is materialized.
+/// </remarks>
+internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, ByteString>>
 {
+    private readonly SubstreamChannelBinding? _binding;
 
-    /// <summary>The sender shared with a nested session's direct writers, when asked for. For one materialization.</summary>
-    internal SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel) : null;
+    /// <param name="channel">The substream.</param>
+    /// <param name="lendChunks">Lend the chunks pushed (see <see cref="SubstreamChannelBinding"/>).</param>
+    /// <param name="shareSender">Share a sender with a nested session (see <see cref="SubstreamChannelBinding"/>).</param>
+    public SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
+        : this(new SubstreamChannelBinding(channel, lendChunks, shareSender))
+    {
+    }
 
-    /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
-    internal ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;
+    private SubstreamChannelStage(SubstreamChannelBinding? binding) => _binding = binding;
+
+    /// <summary>A stage for a blueprint graph: each materialization is bound to its substream by a <see cref="SubstreamChannelBinding"/> attribute.</summary>
+    internal static SubstreamChannelStage Unbound() => new(binding: null);
 
     private readonly Inlet<ByteString> _in = new("SubstreamChannel.in");
     private readonly Outlet<ByteString> _out = new("SubstreamChannel.out");
@@ -38,13 +39,16 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpChannel");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, channel);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, _binding ?? inheritedAttributes.GetAttribute<SubstreamChannelBinding>()
+            ?? throw new InvalidOperationException("A blueprint's substream stage was materialized without a SubstreamChannelBinding"));
 
     private sealed record Written(Exception? Error);
 
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly SubstreamChannelStage _stage;
+        private readonly ChunkLender? _lender;
         private readonly SubstreamChannel _channel;
         private readonly SubstreamFrameSender? _sender;
         private readonly Queue<SubstreamReceived> _received = new();
@@ -56,11 +60,12 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         // The lease of the chunk last pushed, when chunks are lent: let go on the next pull.
         private ChunkLease? _lent;
 
-        public Logic(SubstreamChannelStage stage, SubstreamChannel channel) : base(stage.Shape)
+        public Logic(SubstreamChannelStage stage, SubstreamChannelBinding binding) : base(stage.Shape)
         {
             _stage = stage;
-            _channel = channel;
-            _sender = stage.Sender;
+            _channel = binding.Channel;
+            _sender = binding.Sender;
+            _lender = binding.Lender;
             SetHandler(stage._in, this);
             SetHandler(stage._out, this);
         }
@@ -68,7 +73,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         public override void PreStart()
         {
             _onEvent = GetAsyncCallback<object>(OnEvent);
-            _channel.ForwardTo(_onEvent, leasedChunks: _stage.Lender is not null);
+            _channel.ForwardTo(_onEvent, leasedChunks: _lender is not null);
             Pull(_stage._in);
         }
 
@@ -111,7 +116,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
         private void ReleaseLent()
         {
             if (_lent is null) return;
-            _stage.Lender!.Current = null;
+            _lender!.Current = null;
             _lent.Release();
             _lent = null;
         }
@@ -130,7 +135,7 @@ internal sealed class SubstreamChannelStage(SubstreamChannel channel, bool lendC
             {
                 if (!IsAvailable(_stage._out)) return;
                 var chunk = _received.Dequeue();
-                if (_stage.Lender is { } lender) _lent = lender.Current = chunk.Lease;
+                if (_lender is { } lender) _lent = lender.Current = chunk.Lease;
                 Push(_stage._out, chunk.Data);
                 _channel.Release(chunk.Data.Count);
             }

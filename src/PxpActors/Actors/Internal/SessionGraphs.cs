@@ -1,0 +1,51 @@
+using Akka;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Streams.Multiplexer;
+using PxpActors.Transports;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// The graph of a session (its multiplexer joined to its transport), for one exchange. Over a socket or a relay substream
+/// it is fused once, here, and each session binds that blueprint to its own transport through an attribute: fusing a
+/// graph costs more than the rest of materializing it, and a node opens a session per peer. Immutable, so every session
+/// actor of the exchange may use it.
+/// </summary>
+internal sealed class SessionGraphs
+{
+    private readonly MultiplexerSettings _settings;
+    private readonly IRunnableGraph<IMultiplexer> _overStream;
+    private readonly IRunnableGraph<IMultiplexer> _overSubstream;
+
+    public SessionGraphs(MultiplexerSettings settings)
+    {
+        _settings = settings;
+        _overStream = Blueprint(StreamTransportStage.Unbound());
+        _overSubstream = Blueprint(SubstreamChannelStage.Unbound());
+    }
+
+    /// <summary>Runs a session over the stream or substream <paramref name="binding"/> binds.</summary>
+    public IMultiplexer Run(TransportBinding binding, IMaterializer materializer)
+    {
+        var blueprint = binding switch
+        {
+            StreamTransportBinding => _overStream,
+            SubstreamChannelBinding => _overSubstream,
+            _ => throw new ArgumentException($"No session blueprint for a {binding.GetType().Name}", nameof(binding)),
+        };
+        return blueprint.WithAttributes(new Attributes(binding)).Run(materializer);
+    }
+
+    /// <summary>Runs a session over any byte flow (fused when it is materialized, as any graph).</summary>
+    public IMultiplexer Run(Flow<ByteString, ByteString, NotUsed> transport, IMaterializer materializer) =>
+        Flow.FromGraph(new MultiplexerStage(_settings, exchangeMagic: true))
+            .JoinMaterialized(transport, Keep.Left)
+            .Run(materializer);
+
+    private IRunnableGraph<IMultiplexer> Blueprint(IGraph<FlowShape<ByteString, ByteString>, NotUsed> transport) =>
+        RunnableGraph.FromGraph(Fusing.Aggressive(
+            Flow.FromGraph(MultiplexerStage.BoundToTransport(_settings, exchangeMagic: true))
+                .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)));
+}

@@ -1,0 +1,29 @@
+using PxpActors.Transports;
+
+namespace PxpActors.Streams.Multiplexer;
+
+/// <summary>
+/// The substream a <see cref="SubstreamChannelStage"/> carries a nested session over, and what it shares with that
+/// session's multiplexer: for one session (see <see cref="TransportBinding"/>).
+/// </summary>
+/// <param name="channel">The substream.</param>
+/// <param name="lendChunks">
+/// Push what the peer sends in leased arrays that are reused once the next chunk is pulled, unless a holder of the
+/// chunk's lease (see <see cref="Lender"/>) keeps one: only for a downstream that copies or leases what it keeps before
+/// it pulls again (a session's multiplexer given <see cref="Lender"/>).
+/// </param>
+/// <param name="shareSender">
+/// Carrying a nested session whose multiplexer is given <see cref="Sender"/>: its channels may then write their data
+/// frames into the substream themselves, and the stage writes its elements under the same sender.
+/// </param>
+internal sealed class SubstreamChannelBinding(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
+    : TransportBinding
+{
+    public SubstreamChannel Channel { get; } = channel;
+
+    /// <summary>The sender shared with a nested session's direct writers, when asked for.</summary>
+    internal override SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel) : null;
+
+    /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
+    internal override ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;
+}

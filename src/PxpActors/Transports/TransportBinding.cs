@@ -1,0 +1,18 @@
+using Akka.Streams;
+using PxpActors.Streams;
+
+namespace PxpActors.Transports;
+
+/// <summary>
+/// What one session's transport stage runs on, and what it shares with the multiplexer joined to it. Given as an
+/// attribute when a session's graph is materialized from a blueprint fused once (fusing costs more than the rest of
+/// a materialization), it binds the blueprint's stages to that session. One per session.
+/// </summary>
+public abstract class TransportBinding : Attributes.IAttribute
+{
+    /// <summary>The sender the transport shares with the multiplexer's direct writers, if it has one.</summary>
+    internal abstract FrameSender? Sender { get; }
+
+    /// <summary>Where the transport shows the lease of the chunk it pushed last, if it lends its chunks.</summary>
+    internal abstract ChunkLender? Lender { get; }
+}
