@@ -71,7 +71,8 @@ public static class HandshakeBenchmark
 
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
-            var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
+            var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration(),
+                Allocated: GC.GetTotalAllocatedBytes(precise: true));
             var latencies = new List<double>(profile.HandshakeSamples);
             for (var i = 0; i < profile.HandshakeSamples; i++)
             {
@@ -82,7 +83,8 @@ public static class HandshakeBenchmark
             self.Refresh();
             var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
             var gc = $"GC during the timed loop: {GC.CollectionCount(0) - gcBefore.Gen0} gen0, {GC.CollectionCount(1) - gcBefore.Gen1} gen1, " +
-                $"{GC.CollectionCount(2) - gcBefore.Gen2} gen2 collections, {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:0.#} ms paused";
+                $"{GC.CollectionCount(2) - gcBefore.Gen2} gen2 collections, {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:0.#} ms paused; " +
+                $"{(GC.GetTotalAllocatedBytes(precise: true) - gcBefore.Allocated) / 1024.0 / profile.HandshakeSamples:0.#} KiB allocated per connect (both ends)";
             return new Handshakes(latencies, cpuMs / profile.HandshakeSamples, warmup, gc);
         }
         finally
