@@ -19,11 +19,9 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
 {
     private readonly SubstreamChannelBinding? _binding;
 
-    /// <param name="channel">The substream.</param>
-    /// <param name="lendChunks">Lend the chunks pushed (see <see cref="SubstreamChannelBinding"/>).</param>
-    /// <param name="shareSender">Share a sender with a nested session (see <see cref="SubstreamChannelBinding"/>).</param>
-    public SubstreamChannelStage(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
-        : this(new SubstreamChannelBinding(channel, lendChunks, shareSender))
+    /// <summary>A stage of its own on <paramref name="channel"/>, which neither lends its chunks nor shares a sender.</summary>
+    public SubstreamChannelStage(SubstreamChannel channel)
+        : this(new SubstreamChannelBinding(channel))
     {
     }
 
