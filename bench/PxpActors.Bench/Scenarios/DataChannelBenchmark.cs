@@ -30,6 +30,10 @@ public static class DataChannelBenchmark
     private const int RoundTripWarmup = 20;
     private const int MemoryConnections = 20;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    // Warm-up rounds go on until one compiles fewer methods than this (a few dozen still come from the driver's
+    // replies at steady state), at most MaxWarmups of them.
+    private const int SettledCompiles = 50;
+    private const int MaxWarmups = 15;
 
     /// <summary>One measurement's per-round figures, and the baseline's from the same rounds.</summary>
     private sealed class Series
@@ -71,13 +75,14 @@ public static class DataChannelBenchmark
         var oursRoundTrip = new Series();
         var mixedRoundTrip = new Series();
         SampleSummary? lastOursRtt = null, lastMixedRtt = null;
+        var warmups = 0;
 
         var (offerer, answerer, sending, receiving) = await DataChannelLinks.OursToOursAsync().ConfigureAwait(false);
         await using (offerer)
         await using (answerer)
         {
-            await OursToOursTransferAsync(sending, receiving, payload.AsMemory(0, payload.Length / 4), null).ConfigureAwait(false); // warm-up
-            await using var mixed = unavailable is null ? await MixedLink.OpenAsync(payload).ConfigureAwait(false) : null;
+            await using var mixed = unavailable is null ? await MixedLink.OpenAsync().ConfigureAwait(false) : null;
+            warmups = await WarmUpAsync(sending, receiving, mixed, payload.AsMemory(0, payload.Length / 4)).ConfigureAwait(false);
             await using var node = unavailable is null ? await StartBaselineAsync(bytes).ConfigureAwait(false) : null;
             for (var round = 0; round < rounds; round++)
             {
@@ -116,7 +121,8 @@ public static class DataChannelBenchmark
         }
         var perConnection = await MemoryPerConnectionAsync().ConfigureAwait(false);
 
-        var size = $"{bytes >> 20} MiB one way in {MessageSize >> 10} KiB messages, SHA-256 checked, after an untimed quarter";
+        var size = $"{bytes >> 20} MiB one way in {MessageSize >> 10} KiB messages, SHA-256 checked, after {warmups} untimed " +
+            "rounds of a quarter of it each way (until the .NET JIT settled)";
         var missing = unavailable is null ? "" : $"; libwebrtc not measured ({unavailable})";
         var baselineName = unavailable is null ? BaselineName : "-";
         var echoes = $"median of per-round medians of {RoundTrips} echoes (after {RoundTripWarmup} untimed)";
@@ -260,7 +266,32 @@ public static class DataChannelBenchmark
         }
     }
 
-    /// <summary>Our PeerConnection offering to libwebrtc (the TestSupport driver), one open channel, warmed up both ways.</summary>
+    /// <summary>
+    /// Untimed transfers of <paramref name="quarter"/>, ours to ours and, when libwebrtc is there, each way between ours and
+    /// it, until a round compiles hardly any new method. Our stack is managed code that tiered compilation goes on
+    /// optimizing for tens of megabytes (one such round left the first timed rounds at two to three times the steady CPU
+    /// per MB), while libwebrtc is native: timed rounds compare steady states. Returns the rounds it took.
+    /// </summary>
+    private static async Task<int> WarmUpAsync(IWebRtcDataChannel sending, IWebRtcDataChannel receiving, MixedLink? mixed,
+        ReadOnlyMemory<byte> quarter)
+    {
+        var quarterHash = Convert.ToHexStringLower(SHA256.HashData(quarter.Span));
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var round = 1; ; round++)
+        {
+            await OursToOursTransferAsync(sending, receiving, quarter, null).ConfigureAwait(false);
+            if (mixed is not null)
+            {
+                await mixed.OursToLibwebrtcAsync(quarter, quarterHash).ConfigureAwait(false);
+                await mixed.LibwebrtcToOursAsync(quarter.Length).ConfigureAwait(false);
+            }
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now - compiled < SettledCompiles || round == MaxWarmups) return round;
+            compiled = now;
+        }
+    }
+
+    /// <summary>Our PeerConnection offering to libwebrtc (the TestSupport driver), one open channel.</summary>
     private sealed class MixedLink : IAsyncDisposable
     {
         private readonly WrtcPeer _libwebrtc;
@@ -276,17 +307,13 @@ public static class DataChannelBenchmark
             _stream = channel.AsStream();
         }
 
-        public static async Task<MixedLink> OpenAsync(byte[] payload)
+        public static async Task<MixedLink> OpenAsync()
         {
             var libwebrtc = await WrtcPeer.StartAsync(WrtcRole.Answerer).ConfigureAwait(false);
             var ours = new PeerConnection(DataChannelLinks.Options(initiator: true));
             try
             {
-                var link = new MixedLink(libwebrtc, ours, await DataChannelLinks.OursToLibwebrtcAsync(ours, libwebrtc).ConfigureAwait(false));
-                var quarter = payload.AsMemory(0, payload.Length / 4);
-                await link.OursToLibwebrtcAsync(quarter, Convert.ToHexStringLower(SHA256.HashData(quarter.Span))).ConfigureAwait(false);
-                await link.LibwebrtcToOursAsync(quarter.Length).ConfigureAwait(false);
-                return link;
+                return new MixedLink(libwebrtc, ours, await DataChannelLinks.OursToLibwebrtcAsync(ours, libwebrtc).ConfigureAwait(false));
             }
             catch
             {
