@@ -3,7 +3,10 @@ namespace PxpActors.Streams.Multiplexer;
 /// <summary>The bounds of one multiplexer: everything a peer can make it hold.</summary>
 /// <param name="MaxFramePayload">Largest frame payload accepted from the peer; a larger one closes the session.</param>
 /// <param name="MaxSubstreams">Channels open at once, ours and the peer's together.</param>
-/// <param name="SubstreamBufferBytes">Bytes buffered for one substream before the transport is no longer read.</param>
+/// <param name="SubstreamBufferBytes">
+/// Bytes buffered for one substream before the transport is no longer read. Large payloads wait as leased slices of the
+/// transport's read buffers, each keeping at most four times its size alive (see <see cref="ChunkLease.IsWorthSharing"/>).
+/// </param>
 /// <param name="MaxSendFramePayload">
 /// Writes larger than this are split, so substreams interleave fairly; one that is larger by at most
 /// <see cref="SendFrameSlack"/> bytes is not (see <see cref="NextSendFramePayload"/>).
