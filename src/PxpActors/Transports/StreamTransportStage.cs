@@ -74,9 +74,8 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
         private Action<object> _onCompleted = null!;
         private bool _reading;
-        // When read buffers are lent: the lease of the read under way, then of the chunk last pushed (let go on the next pull).
+        // When read buffers are lent: the lease of the read under way (then lent with the chunk pushed, see ChunkLender).
         private ChunkLease? _readLease;
-        private ChunkLease? _lent;
         private bool _writing;
         private bool _writesDone;
 
@@ -118,7 +117,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
 
         public override void PostStop()
         {
-            ReturnLent();
+            _binding.Lender?.EndLoan();
             _sender?.Close("The PXP session is closed");
             _stop.Cancel();
             _writeDeadline?.Cancel();
@@ -135,7 +134,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         {
             if (_reading) return;
             _reading = true;
-            ReturnLent(); // pulled again: the chunk before is done with
+            _binding.Lender?.EndLoan(); // pulled again: the chunk before is done with
             int waiting;
             if (_socket is null) waiting = -1;
             else if ((waiting = BytesWaiting()) == 0)
@@ -187,14 +186,6 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             if (!_binding.LendReadBuffers) return GC.AllocateUninitializedArray<byte>(Math.Min(waiting, _binding.ReadBufferSize)); // only what is read is handed on
             _readLease = ChunkLease.Rent(Math.Min(waiting, _binding.ReadBufferSize));
             return _readLease.Array;
-        }
-
-        private void ReturnLent()
-        {
-            if (_lent is null) return;
-            _binding.Lender!.Current = null;
-            _lent.Release(); // back to the pool, unless a substream forwards a slice of it
-            _lent = null;
         }
 
         /// <summary>An idle socket waits with a zero-byte read, so it holds no receive buffer meanwhile.</summary>
@@ -255,7 +246,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             }
             else
             {
-                if (lease is not null) _lent = _binding.Lender!.Current = lease;
+                if (lease is not null) _binding.Lender!.Lend(lease);
                 bytes = ByteString.FromBytes(result.Buffer!, 0, result.Read);
             }
             if (!IsClosed(_stage._out)) Push(_stage._out, bytes);

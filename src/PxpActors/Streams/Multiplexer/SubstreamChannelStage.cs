@@ -55,8 +55,6 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
         private Exception? _peerFailure;
         private bool _writing;
         private bool _inputDone;
-        // The lease of the chunk last pushed, when chunks are lent: let go on the next pull.
-        private ChunkLease? _lent;
 
         public Logic(SubstreamChannelStage stage, SubstreamChannelBinding binding) : base(stage.Shape)
         {
@@ -78,7 +76,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
         public override void PostStop()
         {
             _sender?.Close("The PXP session is closed");
-            ReleaseLent();
+            _lender?.EndLoan();
             while (_received.TryDequeue(out var chunk)) chunk.ReleaseLease();
             _channel.StopReading();
             _channel.CompleteWrites();
@@ -107,16 +105,8 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
 
         public override void OnPull()
         {
-            ReleaseLent(); // pulled again: the chunk before is done with
+            _lender?.EndLoan(); // pulled again: the chunk before is done with
             Deliver();
-        }
-
-        private void ReleaseLent()
-        {
-            if (_lent is null) return;
-            _lender!.Current = null;
-            _lent.Release();
-            _lent = null;
         }
 
         public override void OnDownstreamFinish(Exception cause)
@@ -133,7 +123,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
             {
                 if (!IsAvailable(_stage._out)) return;
                 var chunk = _received.Dequeue();
-                if (_lender is { } lender) _lent = lender.Current = chunk.Lease;
+                _lender?.Lend(chunk.Lease);
                 Push(_stage._out, chunk.Data);
                 _channel.Release(chunk.Data.Count);
             }
