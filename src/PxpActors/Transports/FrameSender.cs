@@ -40,6 +40,37 @@ internal abstract class FrameSender
     internal void Close(string reason) => _closedBecause ??= reason;
 
     /// <summary>
+    /// Ends sending between two frames, never in the middle of another sender's: holding the sender, closes it with
+    /// <paramref name="reason"/> and runs <paramref name="end"/> (a half-close, an end frame). Done at once on the caller's
+    /// thread when the sender is free (a failure then throws here), else once it is (the task says how that went).
+    /// </summary>
+    internal Task CloseBetweenFramesAsync(string reason, Action end, CancellationToken cancellationToken = default)
+    {
+        if (!TryEnter()) return CloseWhenFreeAsync(reason, end, cancellationToken);
+        CloseHolding(reason, end);
+        return Task.CompletedTask;
+    }
+
+    private async Task CloseWhenFreeAsync(string reason, Action end, CancellationToken cancellationToken)
+    {
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
+        CloseHolding(reason, end);
+    }
+
+    private void CloseHolding(string reason, Action end)
+    {
+        try
+        {
+            Close(reason);
+            end();
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
     /// Sends the bytes of <paramref name="payload"/>'s buffers, in order, as data frames of at most
     /// <paramref name="maxFramePayload"/> bytes (give or take the multiplexer's slack) on our channel
     /// <paramref name="channel"/>, whole frames (headers and payloads) gathered into each send, with no copy. Completes

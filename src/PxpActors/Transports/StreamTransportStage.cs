@@ -431,10 +431,12 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             {
                 switch (_stream)
                 {
-                    case NetworkStream when !_sender!.TryEnter():
-                        _ = ShutdownWhenFreeAsync();
+                    case NetworkStream:
+                        var shutdown = _sender!.CloseBetweenFramesAsync("The PXP session has ended its side of the connection",
+                            () => _socket!.Shutdown(SocketShutdown.Send), _stop.Token);
+                        if (shutdown.IsCompleted) break;
+                        _ = ReportShutdownAsync(shutdown);
                         return;
-                    case NetworkStream: ShutdownHoldingSender(); break;
                     case IHalfClosable halfClosable: halfClosable.CompleteWrites(); break;
                     default: CompleteStage(); return;
                 }
@@ -447,27 +449,13 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             StopIfDone();
         }
 
-        /// <summary>Half-closes the socket between two frames, never in the middle of another sender's.</summary>
-        private void ShutdownHoldingSender()
-        {
-            try
-            {
-                _sender!.Close("The PXP session has ended its side of the connection");
-                _socket!.Shutdown(SocketShutdown.Send);
-            }
-            finally
-            {
-                _sender!.Exit();
-            }
-        }
-
-        private async Task ShutdownWhenFreeAsync()
+        /// <summary>A half-close that waited for another sender's frame: the stage hears how it went.</summary>
+        private async Task ReportShutdownAsync(Task shutdown)
         {
             Exception? error = null;
             try
             {
-                await _sender!.EnterAsync(_stop.Token).ConfigureAwait(false);
-                ShutdownHoldingSender();
+                await shutdown.ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -220,30 +220,10 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
 
         private void EndInput()
         {
+            // Our end frame goes between two of the nested session's frames, never into one.
             if (_sender is null) _channel.CompleteWrites();
-            else if (_sender.TryEnter()) EndHoldingSender();
-            else _ = EndWhenFreeAsync();
+            else _ = _sender.CloseBetweenFramesAsync("The PXP session has ended its side of the connection", _channel.CompleteWrites);
             if (IsClosed(_stage._out)) CompleteStage();
-        }
-
-        /// <summary>Ends our direction between two frames, never in the middle of a nested channel's.</summary>
-        private void EndHoldingSender()
-        {
-            try
-            {
-                _sender!.Close("The PXP session has ended its side of the connection");
-                _channel.CompleteWrites();
-            }
-            finally
-            {
-                _sender!.Exit();
-            }
-        }
-
-        private async Task EndWhenFreeAsync()
-        {
-            await _sender!.EnterAsync().ConfigureAwait(false);
-            EndHoldingSender();
         }
     }
 }
