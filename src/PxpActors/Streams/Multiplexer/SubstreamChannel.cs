@@ -274,18 +274,10 @@ public sealed class SubstreamChannel
     /// Sends the bytes of <paramref name="data"/>, which the caller may reuse once this completes: straight from
     /// it onto the socket when the stage has allowed that, else through a copy handed to the stage.
     /// </summary>
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
-    {
-        if (data.IsEmpty) return ValueTask.CompletedTask;
-        if (DirectWriteRoute() is { } direct)
-        {
-            var segment = MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray());
-            return WriteDirectlyAsync(direct, [segment], cancellationToken);
-        }
-        var copy = GC.AllocateUninitializedArray<byte>(data.Length);
-        data.Span.CopyTo(copy);
-        return WriteAsync(ByteString.FromBytes(copy), cancellationToken);
-    }
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        data.IsEmpty
+            ? ValueTask.CompletedTask
+            : WriteAsync([MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray())], cancellationToken);
 
     /// <summary>
     /// Sends the bytes of <paramref name="segments"/>, in order, as one write (a nested session's frames, a relay's batch): straight
