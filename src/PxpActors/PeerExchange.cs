@@ -154,12 +154,8 @@ public sealed class PeerExchange : IAsyncDisposable
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
-        CancellationToken cancellationToken)
-    {
-        // As over a socket: the stage lends its chunks and shares its sender with the nested session's channels.
-        var transport = new SubstreamChannelBinding(carrier, lendChunks: true, shareSender: true);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName), cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName), cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
         string transportName, CancellationToken cancellationToken) =>

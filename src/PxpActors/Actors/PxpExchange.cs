@@ -5,7 +5,6 @@ using Akka.Streams.Dsl;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
 
-
 namespace PxpActors.Actors;
 
 /// <summary>

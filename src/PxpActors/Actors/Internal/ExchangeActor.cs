@@ -57,9 +57,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<AddRelayedPeer>(add =>
         {
             if (!_settings.AllowIncoming) return;
-            // The nested session's channels write into the relay substream themselves, as on a socket.
-            var carrier = new SubstreamChannelBinding(add.Relay, lendChunks: true, shareSender: true);
-            StartSession(carrier, transport: null, "relay", incoming: true, relayed: true, null);
+            StartSession(SubstreamChannelBinding.CarryingSession(add.Relay), transport: null, "relay", incoming: true, relayed: true, null);
         });
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>

@@ -19,6 +19,12 @@ namespace PxpActors.Streams.Multiplexer;
 internal sealed class SubstreamChannelBinding(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
     : TransportBinding
 {
+    /// <summary>
+    /// For a session run over <paramref name="channel"/> (a relayed one): the stage lends its chunks and shares its sender,
+    /// so the session's channels write their frames into the substream themselves, as they would onto a socket.
+    /// </summary>
+    public static SubstreamChannelBinding CarryingSession(SubstreamChannel channel) => new(channel, lendChunks: true, shareSender: true);
+
     public SubstreamChannel Channel { get; } = channel;
 
     /// <summary>The sender shared with a nested session's direct writers, when asked for.</summary>
