@@ -12,22 +12,14 @@ public sealed class PooledByteQueueSpec
     {
         var random = new Random(seed);
         var queue = new PooledByteQueue();
-        var written = new List<byte>();
-        var read = new List<byte>();
-        var buffer = new byte[200_000];
 
-        for (var round = 0; round < 300; round++)
+        var (written, read) = AppendAndReadOut(queue, random, readBufferSize: 200_000, written =>
         {
             var chunk = new byte[random.Next(0, 150_000)];
             random.NextBytes(chunk);
             queue.Append(chunk);
             written.AddRange(chunk);
-            var n = queue.ReadInto(buffer.AsSpan(0, random.Next(1, buffer.Length)));
-            read.AddRange(buffer.AsSpan(0, n).ToArray());
-            Assert.Equal(written.Count - read.Count, queue.Count);
-        }
-        int last;
-        while ((last = queue.ReadInto(buffer)) > 0) read.AddRange(buffer.AsSpan(0, last).ToArray());
+        });
 
         Assert.Equal(written, read);
         Assert.Equal(0, queue.Count);
@@ -40,12 +32,9 @@ public sealed class PooledByteQueueSpec
     {
         var random = new Random(seed);
         var queue = new PooledByteQueue();
-        var written = new List<byte>();
-        var read = new List<byte>();
         var leases = new List<ChunkLease>();
-        var buffer = new byte[100_000];
 
-        for (var round = 0; round < 300; round++)
+        var (written, read) = AppendAndReadOut(queue, random, readBufferSize: 100_000, written =>
         {
             if (random.Next(2) == 0)
             {
@@ -66,15 +55,32 @@ public sealed class PooledByteQueueSpec
                 queue.Append(small);
                 written.AddRange(small);
             }
+        });
+
+        Assert.Equal(written, read);
+        Assert.All(leases, lease => Assert.True(lease.IsReturned));
+    }
+
+    /// <summary>
+    /// 300 rounds of one append (which adds what it appended to the list it is given) and a read of a random size, the
+    /// count checked after each; then the rest read out.
+    /// </summary>
+    private static (List<byte> Written, List<byte> Read) AppendAndReadOut(PooledByteQueue queue, Random random,
+        int readBufferSize, Action<List<byte>> appendOne)
+    {
+        var written = new List<byte>();
+        var read = new List<byte>();
+        var buffer = new byte[readBufferSize];
+        for (var round = 0; round < 300; round++)
+        {
+            appendOne(written);
             var n = queue.ReadInto(buffer.AsSpan(0, random.Next(1, buffer.Length)));
             read.AddRange(buffer.AsSpan(0, n).ToArray());
             Assert.Equal(written.Count - read.Count, queue.Count);
         }
         int last;
         while ((last = queue.ReadInto(buffer)) > 0) read.AddRange(buffer.AsSpan(0, last).ToArray());
-
-        Assert.Equal(written, read);
-        Assert.All(leases, lease => Assert.True(lease.IsReturned));
+        return (written, read);
     }
 
     [Fact]
