@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using PxpActors.Actors;
+using PxpActors.Tests.Support;
 
 namespace PxpActors.Tests.Facade;
 
@@ -52,9 +53,8 @@ public sealed class PeerExchangeTcpSpec : IAsyncLifetime
         // sent what it queued, the application stream's frames bypass it.
         await outgoing.WriteAsync("one"u8.ToArray().AsMemory());
         Assert.Equal("one", await ReadText(serverStream, 3));
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        while (!outgoing.SendsDirectly && DateTime.UtcNow < deadline) await Task.Yield();
-        Assert.True(outgoing.SendsDirectly);
+        await Condition.UntilAsync(() => outgoing.SendsDirectly, "The application stream never started sending directly",
+            TimeSpan.FromSeconds(3));
         await outgoing.WriteAsync("two"u8.ToArray().AsMemory());
         Assert.Equal("two", await ReadText(serverStream, 3));
     }

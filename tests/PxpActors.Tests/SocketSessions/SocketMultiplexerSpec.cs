@@ -3,6 +3,7 @@ using Akka.IO;
 using PxpActors.Protocol.Framing;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Tests.Streams;
+using PxpActors.Tests.Support;
 using Xunit.Abstractions;
 
 namespace PxpActors.Tests.SocketSessions;
@@ -29,15 +30,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     }
 
     /// <summary>Waits for a state the stage reaches on its own thread.</summary>
-    private static async Task UntilAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure);
-            await Task.Yield();
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition, string failure) => Condition.UntilAsync(condition, failure, Timeout);
 
     private static byte[] Payloads(IEnumerable<Frame> frames, uint channel) =>
         frames.Where(f => f.Channel == channel && f.Type == FrameType.DataFromCreator).SelectMany(f => f.Payload.ToArray()).ToArray();
