@@ -276,8 +276,7 @@ public static class DataChannelBenchmark
         ReadOnlyMemory<byte> quarter)
     {
         var quarterHash = Convert.ToHexStringLower(SHA256.HashData(quarter.Span));
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        for (var round = 1; ; round++)
+        return await JitWarmup.UntilSettledAsync(async () =>
         {
             await OursToOursTransferAsync(sending, receiving, quarter, null).ConfigureAwait(false);
             if (mixed is not null)
@@ -285,10 +284,7 @@ public static class DataChannelBenchmark
                 await mixed.OursToLibwebrtcAsync(quarter, quarterHash).ConfigureAwait(false);
                 await mixed.LibwebrtcToOursAsync(quarter.Length).ConfigureAwait(false);
             }
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now - compiled < SettledCompiles || round == MaxWarmups) return round;
-            compiled = now;
-        }
+        }, maxBatches: MaxWarmups, settledCompiles: SettledCompiles).ConfigureAwait(false);
     }
 
     /// <summary>Our PeerConnection offering to libwebrtc (the TestSupport driver), one open channel.</summary>

@@ -94,24 +94,15 @@ public static class HandshakeBenchmark
         }
     }
 
-    /// <summary>
-    /// Handshakes until a whole batch compiles no new method: tiered compilation promotes hot code to
-    /// optimized code only after a while, on a background thread whose CPU would otherwise be counted here.
-    /// </summary>
+    /// <summary>At least <paramref name="atLeast"/> handshakes, then batches of them until one compiles no new method.</summary>
     private static async Task<int> WarmUpAsync(PeerExchange client, Uri address, int atLeast)
     {
-        var done = 0;
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (done < MaxWarmup)
+        var batches = await JitWarmup.UntilSettledAsync(async () =>
         {
             for (var i = 0; i < WarmupBatch; i++)
                 await client.ConnectAsync(address).WaitAsync(StepTimeout).ConfigureAwait(false);
-            done += WarmupBatch;
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled && done >= atLeast) break;
-            compiled = now;
-        }
-        return done;
+        }, maxBatches: (MaxWarmup + WarmupBatch - 1) / WarmupBatch, minBatches: (atLeast + WarmupBatch - 1) / WarmupBatch).ConfigureAwait(false);
+        return batches * WarmupBatch;
     }
 
     private static async Task<List<double>> MeasureRawConnectAsync(BenchProfile profile)

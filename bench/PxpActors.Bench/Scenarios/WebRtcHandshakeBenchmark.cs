@@ -156,11 +156,7 @@ public static class WebRtcHandshakeBenchmark
         }
     }
 
-    /// <summary>
-    /// The pair's minimum of untimed handshakes, then batches of them until one compiled no new method: tiered
-    /// compilation promotes hot code to optimized code only after a while, on a background thread whose CPU
-    /// competes with the handshakes on a small machine.
-    /// </summary>
+    /// <summary>The pair's minimum of untimed handshakes, then batches of them until one compiled no new method.</summary>
     private static async Task WarmUpAsync(Pair pair)
     {
         while (pair.WarmedUp < pair.Warmup)
@@ -168,16 +164,12 @@ public static class WebRtcHandshakeBenchmark
             await pair.Handshake().ConfigureAwait(false);
             pair.WarmedUp++;
         }
-        if (pair.Warmup == 0) return;
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (pair.WarmedUp < pair.MaxWarmup)
+        if (pair.Warmup == 0 || pair.WarmedUp >= pair.MaxWarmup) return;
+        await JitWarmup.UntilSettledAsync(async () =>
         {
             for (var i = 0; i < pair.WarmupBatch; i++) await pair.Handshake().ConfigureAwait(false);
             pair.WarmedUp += pair.WarmupBatch;
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled) return;
-            compiled = now;
-        }
+        }, maxBatches: (pair.MaxWarmup - pair.WarmedUp + pair.WarmupBatch - 1) / pair.WarmupBatch).ConfigureAwait(false);
     }
 
     /// <summary>The target line: our median against the baseline's, met at a ratio of at most 1.</summary>
