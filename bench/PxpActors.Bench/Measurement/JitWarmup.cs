@@ -9,18 +9,25 @@ namespace PxpActors.Bench.Measurement;
 public static class JitWarmup
 {
     /// <summary>
-    /// Runs <paramref name="batch"/> until one run of it compiles fewer than <paramref name="settledCompiles"/> new methods
-    /// (none, by default) and at least <paramref name="minBatches"/> have run, or <paramref name="maxBatches"/> have.
-    /// Returns how many ran.
+    /// Runs <paramref name="batch"/> until <paramref name="quietInARow"/> runs of it in a row each compile fewer than
+    /// <paramref name="settledCompiles"/> new methods (none, by default) and at least <paramref name="minBatches"/> have
+    /// run, or <paramref name="maxBatches"/> have. Returns how many ran.
     /// </summary>
-    public static async Task<int> UntilSettledAsync(Func<Task> batch, int maxBatches, int minBatches = 1, int settledCompiles = 1)
+    /// <remarks>
+    /// One quiet run proves little where promotions come in waves: the runtime counts calls only once no new code has
+    /// been compiled for a while, so a workload that keeps touching new code goes quiet between waves of promotions.
+    /// </remarks>
+    public static async Task<int> UntilSettledAsync(Func<Task> batch, int maxBatches, int minBatches = 1, int settledCompiles = 1,
+        int quietInARow = 1)
     {
         var compiled = JitInfo.GetCompiledMethodCount();
+        var quiet = 0;
         for (var done = 1; ; done++)
         {
             await batch().ConfigureAwait(false);
             var now = JitInfo.GetCompiledMethodCount();
-            if ((now - compiled < settledCompiles && done >= minBatches) || done >= maxBatches) return done;
+            quiet = now - compiled < settledCompiles ? quiet + 1 : 0;
+            if ((quiet >= quietInARow && done >= minBatches) || done >= maxBatches) return done;
             compiled = now;
         }
     }
