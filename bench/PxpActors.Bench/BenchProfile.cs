@@ -3,7 +3,7 @@ namespace PxpActors.Bench;
 /// <summary>How much to measure: the full run stays near 4 minutes on 2 cores, --quick near 30 s.</summary>
 /// <param name="TransferWarmup">Length of the untimed transfer that warms each path up.</param>
 /// <param name="TransferDuration">Length of one timed transfer (time-boxed, not a fixed size).</param>
-/// <param name="TransferRepetitions">Timed transfers per path, alternating with the baseline.</param>
+/// <param name="TransferRepetitions">Timed transfers per path, alternating with the baseline, each judged against its neighbour.</param>
 /// <param name="HandshakeSamples">Timed handshakes per implementation.</param>
 /// <param name="HandshakeWarmup">Untimed handshakes before them, at least; more in batches until the .NET JIT has settled.</param>
 /// <param name="HandshakeWarmupMax">Untimed handshakes at most, settled or not (the JIT here settles after some 10,000).</param>
@@ -33,11 +33,11 @@ public sealed record BenchProfile(
 
     // 2,000 JS peers rather than 10,000 keep the full run near 3 minutes; the table names the peer
     // count behind each per-peer figure.
-    public static BenchProfile Full { get; } = new("full", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5), 5,
+    public static BenchProfile Full { get; } = new("full", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.5), 20,
         HandshakeSamples: 200, HandshakeWarmup: 20, HandshakeWarmupMax: 20_000, MemoryPeers: 10_000, MemoryWarmupPeers: 200, JsMemoryPeers: 2_000,
         WebRtcHandshakeSamples: 20, WebRtcHandshakeWarmup: 150);
 
-    public static BenchProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.4), 2,
+    public static BenchProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.25), 4,
         HandshakeSamples: 50, HandshakeWarmup: 10, HandshakeWarmupMax: 2_000, MemoryPeers: 1_000, MemoryWarmupPeers: 100, JsMemoryPeers: 500,
         WebRtcHandshakeSamples: 5, WebRtcHandshakeWarmup: 40);
 }
