@@ -35,7 +35,7 @@ public sealed record BenchProfile(
     // count behind each per-peer figure.
     public static BenchProfile Full { get; } = new("full", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.5), 20,
         HandshakeSamples: 200, HandshakeWarmup: 20, HandshakeWarmupMax: 20_000, MemoryPeers: 10_000, MemoryWarmupPeers: 200, JsMemoryPeers: 2_000,
-        WebRtcHandshakeSamples: 20, WebRtcHandshakeWarmup: 150);
+        WebRtcHandshakeSamples: 60, WebRtcHandshakeWarmup: 150);
 
     public static BenchProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.25), 4,
         HandshakeSamples: 50, HandshakeWarmup: 10, HandshakeWarmupMax: 2_000, MemoryPeers: 1_000, MemoryWarmupPeers: 100, JsMemoryPeers: 500,
