@@ -1,6 +1,6 @@
 namespace PxpActors.Bench;
 
-/// <summary>How much to measure: the full run stays near 3 minutes on 2 cores, --quick near 30 s.</summary>
+/// <summary>How much to measure: the full run stays near 3 minutes on 2 cores, --quick under a minute.</summary>
 /// <param name="TransferWarmup">Length of the untimed transfer that warms each path up.</param>
 /// <param name="TransferDuration">Length of one timed transfer (time-boxed, not a fixed size).</param>
 /// <param name="TransferRepetitions">Timed transfers per path, alternating with the baseline, each judged against its neighbour.</param>
