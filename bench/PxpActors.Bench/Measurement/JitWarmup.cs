@@ -8,8 +8,11 @@ namespace PxpActors.Bench.Measurement;
 /// </summary>
 public static class JitWarmup
 {
+    // Quiet runs in a row that count as settled: one quiet run proves little (see UntilSettledAsync).
+    private const int QuietInARow = 3;
+
     /// <summary>
-    /// Runs <paramref name="batch"/> until <paramref name="quietInARow"/> runs of it in a row each compile fewer than
+    /// Runs <paramref name="batch"/> until three runs of it in a row each compile fewer than
     /// <paramref name="settledCompiles"/> new methods (none, by default) and at least <paramref name="minBatches"/> have
     /// run, or <paramref name="maxBatches"/> have. Returns how many ran.
     /// </summary>
@@ -17,8 +20,7 @@ public static class JitWarmup
     /// One quiet run proves little where promotions come in waves: the runtime counts calls only once no new code has
     /// been compiled for a while, so a workload that keeps touching new code goes quiet between waves of promotions.
     /// </remarks>
-    public static async Task<int> UntilSettledAsync(Func<Task> batch, int maxBatches, int minBatches = 1, int settledCompiles = 1,
-        int quietInARow = 1)
+    public static async Task<int> UntilSettledAsync(Func<Task> batch, int maxBatches, int minBatches = 1, int settledCompiles = 1)
     {
         var compiled = JitInfo.GetCompiledMethodCount();
         var quiet = 0;
@@ -27,7 +29,7 @@ public static class JitWarmup
             await batch().ConfigureAwait(false);
             var now = JitInfo.GetCompiledMethodCount();
             quiet = now - compiled < settledCompiles ? quiet + 1 : 0;
-            if ((quiet >= quietInARow && done >= minBatches) || done >= maxBatches) return done;
+            if ((quiet >= QuietInARow && done >= minBatches) || done >= maxBatches) return done;
             compiled = now;
         }
     }

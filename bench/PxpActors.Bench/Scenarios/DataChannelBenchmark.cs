@@ -30,10 +30,9 @@ public static class DataChannelBenchmark
     private const int RoundTripWarmup = 20;
     private const int MemoryConnections = 20;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    // Warm-up rounds go on until QuietWarmups in a row each compile fewer methods than this (a few dozen still come
+    // Warm-up rounds go on until three in a row each compile fewer methods than this (a few dozen still come
     // from the driver's replies at steady state), at most MaxWarmups of them.
     private const int SettledCompiles = 50;
-    private const int QuietWarmups = 3;
     private const int MaxWarmups = 40;
 
     /// <summary>One measurement's per-round figures, and the baseline's from the same rounds.</summary>
@@ -285,7 +284,7 @@ public static class DataChannelBenchmark
                 await mixed.OursToLibwebrtcAsync(quarter, quarterHash).ConfigureAwait(false);
                 await mixed.LibwebrtcToOursAsync(quarter.Length).ConfigureAwait(false);
             }
-        }, maxBatches: MaxWarmups, settledCompiles: SettledCompiles, quietInARow: QuietWarmups).ConfigureAwait(false);
+        }, maxBatches: MaxWarmups, settledCompiles: SettledCompiles).ConfigureAwait(false);
     }
 
     /// <summary>Our PeerConnection offering to libwebrtc (the TestSupport driver), one open channel.</summary>

@@ -23,7 +23,6 @@ public static class HandshakeBenchmark
     private const int WarmupBatch = 200;
     // Settled: three batches in a row that compile fewer than ten methods each (a rare path may still come up).
     private const int SettledCompiles = 10;
-    private const int QuietBatches = 3;
     private const int HandshakesPerWarmupPair = 2000;
 
     private sealed record Handshakes(List<double> LatenciesMs, double CpuMsPerHandshake, int Warmup, string? During = null);
@@ -112,7 +111,7 @@ public static class HandshakeBenchmark
                 onPair += WarmupBatch;
             }, maxBatches: (profile.HandshakeWarmupMax + WarmupBatch - 1) / WarmupBatch,
                 minBatches: (profile.HandshakeWarmup + WarmupBatch - 1) / WarmupBatch,
-                settledCompiles: SettledCompiles, quietInARow: QuietBatches).ConfigureAwait(false);
+                settledCompiles: SettledCompiles).ConfigureAwait(false);
             return batches * WarmupBatch;
         }
         finally

@@ -38,10 +38,8 @@ public static class WebRtcHandshakeBenchmark
 
     // Tiered compilation goes on promoting BouncyCastle's hot code for several hundred handshakes (a
     // batch then still compiles a few hundred methods, and the median is nearly twice the settled one);
-    // a long-running node is past that, so timing starts when a whole batch compiled nothing, or at these caps.
+    // a long-running node is past that, so timing starts when three batches in a row compiled nothing, or at these caps.
     private const int MaxOursWarmup = 2_000;
-    // Settled: this many batches in a row compile no new method (one quiet batch can come between waves of promotions).
-    private const int QuietBatches = 3;
     private const int MaxLibwebrtcWarmup = 60;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -171,7 +169,7 @@ public static class WebRtcHandshakeBenchmark
         {
             for (var i = 0; i < pair.WarmupBatch; i++) await pair.Handshake().ConfigureAwait(false);
             pair.WarmedUp += pair.WarmupBatch;
-        }, maxBatches: (pair.MaxWarmup - pair.WarmedUp + pair.WarmupBatch - 1) / pair.WarmupBatch, quietInARow: QuietBatches).ConfigureAwait(false);
+        }, maxBatches: (pair.MaxWarmup - pair.WarmedUp + pair.WarmupBatch - 1) / pair.WarmupBatch).ConfigureAwait(false);
     }
 
     /// <summary>The target line: our median against the baseline's, met at a ratio of at most 1.</summary>
