@@ -6,7 +6,17 @@ namespace PxpActors.Host;
 /// <summary>Runs one node as the command line asked, until it is told to stop.</summary>
 internal sealed class NodeHost(HostOptions options, HostOutput output)
 {
-    private readonly List<Task> _connections = [];
+    // Application connections being served; each leaves the set when it ends, so a long-lived host keeps nothing per closed one.
+    private readonly HashSet<Task> _serving = [];
+
+    /// <summary>Application connections being served now.</summary>
+    internal int ServingConnections
+    {
+        get
+        {
+            lock (_serving) return _serving.Count;
+        }
+    }
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -19,10 +29,7 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
         exchange.PeerRemoved += _ => output.Disconnect(exchange.Peers.Count);
         exchange.PeerError += (_, error) => output.Error(error.Message);
         exchange.Error += error => output.Error(error.Message);
-        exchange.Connected += connection =>
-        {
-            lock (_connections) _connections.Add(ServeAsync(exchange, connection, stop));
-        };
+        exchange.Connected += connection => Track(ServeAsync(connection, stop));
 
         try
         {
@@ -45,14 +52,23 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
         {
             await exchange.CloseAsync();
             Task[] serving;
-            lock (_connections) serving = [.. _connections];
+            lock (_serving) serving = [.. _serving];
             await Task.WhenAll(serving);
             output.Closed();
         }
     }
 
+    private void Track(Task serving)
+    {
+        lock (_serving) _serving.Add(serving);
+        serving.ContinueWith(done =>
+        {
+            lock (_serving) _serving.Remove(done);
+        }, TaskScheduler.Default);
+    }
+
     /// <summary>One application connection: --send once, then report (and with --echo return) what arrives.</summary>
-    private async Task ServeAsync(PeerExchange exchange, PxpConnection connection, CancellationToken stop)
+    private async Task ServeAsync(PxpConnection connection, CancellationToken stop)
     {
         output.Connect(connection.Transport, connection.Incoming);
         await using var stream = connection.OpenStream();

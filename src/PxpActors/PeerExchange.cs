@@ -107,8 +107,8 @@ public sealed class PeerExchange : IAsyncDisposable
     public async Task<Uri> ListenAsync(Uri address, CancellationToken cancellationToken = default)
     {
         var transport = TransportFor(address);
-        var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme), cancellationToken)
-            .ConfigureAwait(false);
+        var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme),
+            error => Error?.Invoke(error), cancellationToken).ConfigureAwait(false);
         lock (_listeners) _listeners.Add(listener);
         return listener.LocalAddress;
     }
@@ -150,7 +150,7 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
         var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName), cancellationToken);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, RemoteAddress(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
@@ -178,6 +178,21 @@ public sealed class PeerExchange : IAsyncDisposable
         {
             // The session's own failure is already reported through PeerError; this only covers the handoff.
             if (e is not (PxpRequestException or Protocol.PxpProtocolException)) Error?.Invoke(e);
+        }
+    }
+
+    /// <summary>The peer's IP address, for the per-address limit, when the stream is a socket.</summary>
+    private static System.Net.IPAddress? RemoteAddress(Stream stream)
+    {
+        try
+        {
+            return stream is System.Net.Sockets.NetworkStream { Socket.RemoteEndPoint: System.Net.IPEndPoint endPoint }
+                ? endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address
+                : null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // closed already: the session will end at once anyway
         }
     }
 

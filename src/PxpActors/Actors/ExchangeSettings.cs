@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 
 namespace PxpActors.Actors;
@@ -18,7 +19,8 @@ public sealed record ExchangeSettings(
     int RelayBytesPerSecond,
     int MaxRelaysPerPeer,
     int MaxRpcLine,
-    MultiplexerSettings Multiplexer)
+    MultiplexerSettings Multiplexer,
+    ResourceLimits Limits)
 {
     /// <summary>The defaults of hocon/reference.conf.</summary>
     public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
@@ -47,6 +49,8 @@ public sealed record ExchangeSettings(
                 MaxSubstreams: mux.GetInt("max-substreams"),
                 SubstreamBufferBytes: (int)(mux.GetByteSize("substream-buffer") ?? 256 << 10),
                 MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
-                MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames")));
+                MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames"),
+                SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20),
+            Limits: ResourceLimits.Create(pxp.GetConfig("limits")));
     }
 }

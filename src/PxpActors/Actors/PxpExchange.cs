@@ -65,7 +65,26 @@ public static class PxpExchange
     /// <param name="ReadyPeers">Sessions whose handshake finished.</param>
     /// <param name="Candidates">Candidate ids currently remembered.</param>
     /// <param name="Streams">Running stream actors: one per session, one per throttled relay.</param>
-    public sealed record Stats(int Sessions, int ReadyPeers, int Candidates, int Streams);
+    /// <param name="Resources">What is in use of the node's budget (pxp.limits), and what it refused.</param>
+    public sealed record Stats(int Sessions, int ReadyPeers, int Candidates, int Streams, ResourceUsage Resources);
+
+    /// <param name="Connections">Sessions over a transport (not relayed).</param>
+    /// <param name="ConnectionCap">The connection limit in force: max-connections, fitted under the open-file limit.</param>
+    /// <param name="PendingHandshakes">Sessions that have not finished their handshake.</param>
+    /// <param name="RelayedSessions">Sessions carried over relay substreams.</param>
+    /// <param name="Relays">Relays this node serves as the hub.</param>
+    /// <param name="Substreams">Substreams open across all sessions.</param>
+    /// <param name="BufferedBytes">Received bytes held for readers that have not taken them.</param>
+    /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
+    public sealed record ResourceUsage(
+        int Connections,
+        int ConnectionCap,
+        int PendingHandshakes,
+        int RelayedSessions,
+        int Relays,
+        long Substreams,
+        long BufferedBytes,
+        IReadOnlyDictionary<string, long> Refusals);
 
     // ---- events (sent to subscribers) ----
 

@@ -11,7 +11,12 @@ public interface ITransport
 
     Task<Stream> ConnectAsync(Uri address, CancellationToken cancellationToken = default);
 
-    Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, CancellationToken cancellationToken = default);
+    /// <param name="onError">
+    /// Told of every connection the listener failed to accept (a <see cref="ListenerException"/>): it retries after a
+    /// passing error, and stops after a fatal one.
+    /// </param>
+    Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, Action<ListenerException>? onError = null,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>A running listener; disposing it stops accepting (connections already accepted stay open).</summary>

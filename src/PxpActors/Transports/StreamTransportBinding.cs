@@ -39,4 +39,6 @@ public sealed class StreamTransportBinding(Stream stream, TimeSpan? writeTimeout
 
     /// <summary>When read buffers are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
     internal override ChunkLender? Lender { get; } = lendReadBuffers && stream is NetworkStream ? new ChunkLender() : null;
+
+    internal override void Discard() => Stream.Dispose();
 }

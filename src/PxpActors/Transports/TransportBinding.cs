@@ -15,4 +15,7 @@ public abstract class TransportBinding : Attributes.IAttribute
 
     /// <summary>Where the transport shows the lease of the chunk it pushed last, if it lends its chunks.</summary>
     internal abstract ChunkLender? Lender { get; }
+
+    /// <summary>The session was refused before it ran: release the transport (close the socket, end the substream).</summary>
+    internal abstract void Discard();
 }

@@ -22,6 +22,8 @@ public sealed class RawPxpPeer : IAsyncDisposable
     private readonly Channel<(string Substream, byte[] Data)> _data = Channel.CreateUnbounded<(string, byte[])>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<uint, string> _remoteNames = [];
+    // Channels the node opened toward us and has not ended or reset yet (read under the lock: the reader thread writes).
+    private readonly Dictionary<uint, string> _openFromNode = [];
     private readonly Task? _reader;
     private long _nonce;
 
@@ -111,6 +113,15 @@ public sealed class RawPxpPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>The names of the substreams the node opened toward us and has not ended (or reset) yet.</summary>
+    public IReadOnlyList<string> OpenSubstreamsFromNode()
+    {
+        lock (_openFromNode) return _openFromNode.Values.ToList();
+    }
+
+    /// <summary>How many substreams the node has opened toward us so far, ended or not.</summary>
+    public int SubstreamsOpenedByNode { get; private set; }
+
     public async Task WaitClosedAsync(TimeSpan? timeout = null) => await Closed.WaitAsync(timeout ?? DefaultTimeout);
 
     private async Task ReadLoop()
@@ -147,6 +158,11 @@ public sealed class RawPxpPeer : IAsyncDisposable
         {
             case FrameType.Open:
                 _remoteNames[frame.Channel] = Encoding.UTF8.GetString(frame.Payload.Span);
+                lock (_openFromNode) _openFromNode[frame.Channel] = _remoteNames[frame.Channel];
+                SubstreamsOpenedByNode++;
+                break;
+            case FrameType.EndFromCreator or FrameType.ErrorFromCreator:
+                lock (_openFromNode) _openFromNode.Remove(frame.Channel);
                 break;
             case FrameType.DataFromCreator when _remoteNames.GetValueOrDefault(frame.Channel) == "pxp":
                 lines.Decode(frame.Payload.Span, line => _messages.Writer.TryWrite(RpcCodec.Decode(line)));

@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Implementation;
 using PxpActors.Protocol.Rpc;
+using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 
 namespace PxpActors.Actors.Internal;
@@ -30,6 +32,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly SessionGraphs _graphs;
     private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
     private readonly CandidateTable _candidates;
+    private readonly NodeResources _resources;
+    private readonly ExchangeBudget _budget;
+    // Relayed sessions and the session that carries each (it counts them against its peer's limit).
+    private readonly Dictionary<IActorRef, IActorRef> _carriers = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
     private ImmutableList<PeerInfo> _readyList = ImmutableList<PeerInfo>.Empty;
@@ -48,17 +54,29 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             Context.System.Settings.InjectTopLevelFallback(PxpConfig.Reference);
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
-        _graphs = new SessionGraphs(settings.Multiplexer);
+        _resources = new NodeResources(settings.Limits);
+        _budget = new ExchangeBudget(settings.Limits);
+        _graphs = new SessionGraphs(settings.Multiplexer, _resources);
 
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Sender));
+            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, address: null));
         Receive<AddBoundPeer>(add =>
-            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Sender));
+            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Sender, add.RemoteAddress));
         Receive<AddRelayedPeer>(add =>
         {
-            if (!_settings.AllowIncoming) return;
-            StartSession(SubstreamChannelBinding.CarryingSession(add.Relay), transport: null, "relay", incoming: true, relayed: true, null);
+            var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
+            var session = _settings.AllowIncoming
+                ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, address: null)
+                : null;
+            if (session is null)
+            {
+                binding.Discard();
+                Sender.Tell(CarriedSessionEnded.Instance);
+            }
+            else _carriers[session] = Sender;
         });
+        Receive<RelayReleased>(_ => _budget.ReleaseRelay(Sender));
+        Receive<LimitReached>(limit => _budget.CountRefusal(limit.Limit));
         Receive<PeerReady>(OnPeerReady);
         Receive<ConnectionReady>(ready =>
         {
@@ -75,7 +93,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
         Receive<PxpExchange.GetStats>(_ =>
         {
-            var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0);
+            var resources = new PxpExchange.ResourceUsage(_budget.Connections, _budget.ConnectionCap, _budget.PendingHandshakes,
+                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, Refusals());
+            var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0, resources);
             // Session streams are not our children but the materializer's: ask it how many run.
             ((ActorMaterializer)_materializer).Supervisor
                 .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, _settings.RequestTimeout)
@@ -111,14 +131,23 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     // ---- sessions ----
 
-    private void StartSession(Transports.TransportBinding? binding,
+    /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
+    private IActorRef? StartSession(Transports.TransportBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, IPAddress? address)
     {
         if (_closing)
         {
             requester?.Tell(new Status.Failure(new MultiplexerClosedException("The exchange is closed")));
-            return;
+            if (!relayed) Discard(binding, transport);
+            return null;
+        }
+        if (_budget.RefuseSession(relayed, incoming, address) is { } refusal)
+        {
+            _log.Warning("PXP session over {0}{1} refused: {2}", transportName, address is null ? "" : $" from {address}", refusal);
+            requester?.Tell(new Status.Failure(new PxpRequestException(refusal)));
+            if (!relayed) Discard(binding, transport);
+            return null;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester);
@@ -127,12 +156,34 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
+        _budget.Admit(peer, relayed, incoming, address);
+        return peer;
+    }
+
+    /// <summary>A refused session's transport is released: its socket closed, or a flow run empty so it can close.</summary>
+    private void Discard(Transports.TransportBinding? binding,
+        Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport)
+    {
+        binding?.Discard();
+        if (transport is not null)
+            Akka.Streams.Dsl.Source.Empty<Akka.IO.ByteString>().Via(transport).RunWith(Akka.Streams.Dsl.Sink.Ignore<Akka.IO.ByteString>(), _materializer);
+    }
+
+    private IReadOnlyDictionary<string, long> Refusals()
+    {
+        var refusals = new Dictionary<string, long>(_budget.Refusals);
+        var stage = _resources.StageRefusals;
+        if (stage.Substreams > 0) refusals["substreams"] = stage.Substreams;
+        if (stage.SessionBuffer > 0) refusals["session-buffer"] = stage.SessionBuffer;
+        if (stage.NodeBuffer > 0) refusals["node-buffer"] = stage.NodeBuffer;
+        return refusals;
     }
 
     private void OnPeerReady(PeerReady ready)
     {
         if (!_sessions.ContainsKey(Sender)) return;
         _sessions[Sender] = ready.Info;
+        _budget.Ready(Sender);
         _readyList = _readyList.Add(ready.Info); // structural sharing: no copy of the whole table per change
         PeersChanged();
         Publish(new PxpExchange.PeerAdded(ready.Info, _readyList.Count));
@@ -142,6 +193,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
+        _budget.Remove(terminated.ActorRef);
+        if (_carriers.Remove(terminated.ActorRef, out var carrier)) carrier.Tell(CarriedSessionEnded.Instance);
         _candidates.RemovePeer(terminated.ActorRef);
         if (info is not null)
         {
@@ -211,6 +264,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         {
             Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, null, null,
                 $"Candidate {resolve.CandidateId} does not accept incoming connections"));
+            return;
+        }
+        if (_budget.TakeRelay(Sender) is { } refusal)
+        {
+            Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, null, null, refusal));
             return;
         }
         Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, entry.Target, entry.Custom, null));

@@ -45,7 +45,14 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private bool _dataStreamOpen;
     private bool _connectionReported;
     private bool _rpcStreamLive;
-    private int _openRelays;
+    // Candidate ids this peer has relays for, opening or open: one relay per id, and at most max-relays-per-peer.
+    // Relayed sessions our peer carries to us (its "incoming" requests), opening or running.
+    private int _carriedSessions;
+    private readonly HashSet<string> _relayIds = new(StringComparer.Ordinal);
+    // Relays whose halves are still opening, by request nonce: if we stop first, their halves are closed once open.
+    private readonly Dictionary<string, Task<(RelayHalves? Halves, string? Error)>> _relaysOpening = new(StringComparer.Ordinal);
+    // Relays piping, by candidate id, with the candidate's session when it is one of ours.
+    private readonly Dictionary<string, (RelayHalves Halves, IActorRef? Target)> _relaysRunning = new(StringComparer.Ordinal);
     private bool _stopping;
 
     public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs)
@@ -84,6 +91,14 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _mux?.Abort(new MultiplexerClosedException("The PXP session is closed"));
+        // The asker is gone before its relays finished opening: whatever half opens has nobody to pipe it.
+        var materializer = _materializer;
+        foreach (var opening in _relaysOpening.Values)
+            opening.ContinueWith(t => t.Result.Halves?.Close(materializer), TaskContinuationOptions.ExecuteSynchronously);
+        _relaysOpening.Clear();
+        // Relays running through us end with the asker's session, on the candidate's side too (not only half-closed).
+        foreach (var (halves, _) in _relaysRunning.Values) halves.Close(materializer);
+        _relaysRunning.Clear();
         foreach (var pending in _pending.Values)
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException("The PXP session closed before the reply")));
         _pending.Clear();
@@ -109,7 +124,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             case CandidatesOffered offered: OnCandidatesOffered(offered); break;
             case CandidateResolved resolved: OnCandidateResolved(resolved); break;
             case RelayHalfOpened opened: OnRelayHalfOpened(opened); break;
-            case RelayPipeEnded: _openRelays--; break;
+            case RelayPipeEnded ended: RelayEnded(ended.CandidateId); break;
+            case CarriedSessionEnded: _carriedSessions--; break;
+            case Terminated terminated: OnCandidateSessionStopped(terminated.ActorRef); break;
             default: Common(message); break;
         }
     }
@@ -203,7 +220,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
                 Fail(new PxpProtocolException($"Peer sent \"{message.Command}\" before hello"));
                 break;
             case GetPeers getPeers: OnGetPeers(getPeers); break;
-            case Relay relay: _exchange.Tell(new ResolveCandidate(relay.Nonce, relay.CandidateId)); break;
+            case Relay relay: OnRelay(relay); break;
             case Incoming incoming: OnIncoming(incoming); break;
             case Connect connect: OnConnect(connect); break;
             case Upgrade upgrade: OnUpgrade(upgrade); break;
@@ -293,83 +310,107 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     // ---- relay: we are the hub ----
 
+    /// <summary>
+    /// The peer asks us to relay to a candidate. Refused here, before anything is opened toward the candidate, when
+    /// the same candidate id is already being relayed for this peer (its "relay:id" substream is taken) or the peer
+    /// has its limit of relays open; otherwise the id is reserved until the relay ends or fails.
+    /// </summary>
+    private void OnRelay(Relay relay)
+    {
+        if (_relayIds.Contains(relay.CandidateId))
+        {
+            Reply(relay.Nonce, Replies.Error($"Candidate {relay.CandidateId} is already being relayed for this peer"));
+            return;
+        }
+        if (_relayIds.Count >= _settings.MaxRelaysPerPeer)
+        {
+            Reply(relay.Nonce, Replies.Error($"Too many relays open through this node (limit {_settings.MaxRelaysPerPeer})"));
+            return;
+        }
+        _relayIds.Add(relay.CandidateId);
+        _exchange.Tell(new ResolveCandidate(relay.Nonce, relay.CandidateId));
+    }
+
     private void OnCandidateResolved(CandidateResolved resolved)
     {
         if (resolved.Error is not null)
         {
+            _relayIds.Remove(resolved.CandidateId);
             Reply(resolved.Nonce, Replies.Error(resolved.Error));
             return;
         }
-        if (_openRelays >= _settings.MaxRelaysPerPeer)
-        {
-            Reply(resolved.Nonce, Replies.Error($"Too many relays open through this node (limit {_settings.MaxRelaysPerPeer})"));
-            return;
-        }
-        _openRelays++;
-        var self = Self;
         // The candidate's own request timeout answers first, with the clearer reason.
         var timeout = _settings.RequestTimeout + TimeSpan.FromSeconds(1);
         var source = _mux.OpenChannel($"relay:{resolved.CandidateId}");
-        var sourceTask = OpenedAsync(source);
         var toPeer = resolved.Target is { } target ? OpenIncomingAsync(target, timeout) : null;
         var toCustom = toPeer is null ? resolved.Custom!.Open() : null;
-        Task.WhenAll(sourceTask, toPeer ?? (Task)toCustom!).ContinueWith(t => t.IsCompletedSuccessfully
-                ? new RelayHalfOpened(resolved.Nonce, sourceTask.Result, toPeer?.Result, toCustom?.Result, null)
-                : Unopened(sourceTask) ?? new RelayHalfOpened(resolved.Nonce, null, null, null,
-                    t.Exception?.GetBaseException().Message ?? "relay was cancelled"))
-            .PipeTo(self);
-    }
-
-    private static async Task<SubstreamChannel> OpenedAsync(SubstreamChannel channel)
-    {
-        await channel.Opened.ConfigureAwait(false);
-        return channel;
+        var opening = RelayHalves.OpenAsync(source, toPeer, toCustom, _materializer);
+        _relaysOpening[resolved.Nonce] = opening;
+        opening.PipeTo(Self, success: result =>
+            new RelayHalfOpened(resolved.Nonce, resolved.CandidateId, resolved.Target, result.Halves, result.Error));
     }
 
     private static async Task<SubstreamChannel> OpenIncomingAsync(IActorRef target, TimeSpan timeout) =>
         (await target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout)).Stream;
 
-    /// <summary>The asker's half of a relay whose other half failed is closed again; returns null for the caller's ?? chain.</summary>
-    private static RelayHalfOpened? Unopened(Task<SubstreamChannel> source)
-    {
-        if (!source.IsCompletedSuccessfully) return null;
-        source.Result.CompleteWrites();
-        source.Result.StopReading();
-        return null;
-    }
-
     private void OnRelayHalfOpened(RelayHalfOpened opened)
     {
-        if (opened.Error is not null || opened.Source is null || opened is { Destination: null, DestinationChannel: null })
+        _relaysOpening.Remove(opened.Nonce);
+        if (opened.Halves is not { } halves)
         {
-            _openRelays--;
+            RelayEnded(opened.CandidateId);
             Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
+            return;
+        }
+        if (_stopping)
+        {
+            halves.Close(_materializer);
+            RelayEnded(opened.CandidateId);
             return;
         }
         // Reply first: the asker registers relay:<id> on the reply, and control frames go out ahead of data.
         Reply(opened.Nonce, Replies.Ok);
-        StartRelayPipe(opened);
+        _relaysRunning[opened.CandidateId] = (halves, opened.Target);
+        // A candidate session that ends abruptly leaves the asker's half open until the asker ends it: close it ourselves.
+        if (opened.Target is { } candidate) Context.Watch(candidate);
+        StartRelayPipe(opened.CandidateId, halves);
     }
 
-    private void StartRelayPipe(RelayHalfOpened opened)
+    /// <summary>A candidate session we relay to has stopped: its relays end on the asker's side too.</summary>
+    private void OnCandidateSessionStopped(IActorRef candidate)
+    {
+        foreach (var (halves, _) in _relaysRunning.Values.Where(r => candidate.Equals(r.Target)).ToList())
+            halves.Close(_materializer);
+    }
+
+    private void StartRelayPipe(string candidateId, RelayHalves halves)
     {
         var self = Self;
-        if (_settings.RelayBytesPerSecond <= 0 && opened.DestinationChannel is { } destination)
+        var ended = new RelayPipeEnded(candidateId);
+        if (_settings.RelayBytesPerSecond <= 0 && halves.DestinationChannel is { } destination)
         {
             // Unthrottled between two of our sessions: channel to channel, no graph in between.
-            SubstreamRelay.RunAsync(opened.Source!, destination)
-                .ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
+            SubstreamRelay.RunAsync(halves.Source, destination)
+                .ContinueWith(_ => self.Tell(ended), TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
         // Each direction throttled; when either side ends, the other ends with it.
-        var relayed = SubstreamChannelFlow.Incoming(opened.Source!)
+        var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
-            .Via(opened.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : opened.Destination!)
+            .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .WatchTermination(Keep.Right)
-            .To(SubstreamChannelFlow.Outgoing(opened.Source!))
+            .To(SubstreamChannelFlow.Outgoing(halves.Source))
             .Run(_materializer);
-        relayed.ContinueWith(_ => self.Tell(RelayPipeEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
+        relayed.ContinueWith(_ => self.Tell(ended), TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>A relay for <paramref name="candidateId"/> is over (or never started): its id and its slots are free again.</summary>
+    private void RelayEnded(string candidateId)
+    {
+        _relayIds.Remove(candidateId);
+        _relaysRunning.Remove(candidateId);
+        _exchange.Tell(new RelayReleased());
     }
 
     /// <summary>The hub asks this session's peer to take a relayed session on "relay:relayId".</summary>
@@ -401,6 +442,14 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             Reply(incoming.Nonce, Replies.Error("This node does not accept incoming connections"));
             return;
         }
+        if (_carriedSessions >= _settings.Limits.MaxIncomingRelaysPerPeer)
+        {
+            _exchange.Tell(new LimitReached("incoming-relays-per-peer"));
+            Reply(incoming.Nonce, Replies.Error(
+                $"Refused: this peer carries its limit of {_settings.Limits.MaxIncomingRelaysPerPeer} relayed sessions to us (pxp.limits)"));
+            return;
+        }
+        _carriedSessions++; // until the exchange says the session it becomes has ended
         _pending[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
         OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce);
     }
@@ -455,11 +504,16 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnSubstreamOpened(SubstreamFor opened)
     {
-        if (!_pending.TryGetValue(opened.Nonce, out var pending)) return;
+        if (!_pending.TryGetValue(opened.Nonce, out var pending))
+        {
+            opened.Stream?.Close(); // its request is over already: nobody will use it
+            return;
+        }
         if (opened.Stream is null)
         {
             _pending.Remove(opened.Nonce);
             var error = opened.Error?.Message ?? "substream could not be opened";
+            if (pending.Kind == RequestKind.AcceptIncoming) _carriedSessions--;
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(error)));
             if (pending.Kind is RequestKind.AcceptConnect or RequestKind.AcceptIncoming)
                 Reply(opened.Nonce, Replies.Error(error));
@@ -495,6 +549,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _pending.Remove(request.Nonce);
         if (_pending.Count >= _settings.MaxPendingRequests)
         {
+            pending.Stream?.Close();
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(
                 $"Too many requests waiting for replies (limit {_settings.MaxPendingRequests})")));
             return;
@@ -525,6 +580,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
                 var status = Replies.ReadStatus(response.Args);
                 if (!status.IsSuccess)
                 {
+                    pending.Stream?.Close(); // refused: the substream opened for it carries nothing
                     var error = new PxpRequestException(status.Error!);
                     pending.ReplyTo?.Tell(new Status.Failure(error));
                     if (pending.Kind == RequestKind.Connect)
@@ -543,6 +599,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void OnRequestTimedOut(RequestTimedOut timedOut)
     {
         if (!_pending.Remove(timedOut.Nonce, out var pending)) return;
+        pending.Stream?.Close();
         var error = new PxpRequestException(
             $"No reply to \"{timedOut.Command}\" within {_settings.RequestTimeout.TotalSeconds:0.###} s");
         pending.ReplyTo?.Tell(new Status.Failure(error));
@@ -600,17 +657,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
 
-    private sealed record RelayHalfOpened(
-        string Nonce,
-        SubstreamChannel? Source,
-        SubstreamChannel? DestinationChannel,
-        Flow<ByteString, ByteString, Akka.NotUsed>? Destination,
-        string? Error);
+    private sealed record RelayHalfOpened(string Nonce, string CandidateId, IActorRef? Target, RelayHalves? Halves, string? Error);
 
-    private sealed record RelayPipeEnded
-    {
-        public static RelayPipeEnded Instance { get; } = new();
-    }
+    private sealed record RelayPipeEnded(string CandidateId);
 
     private sealed record TransportEnded(Exception? Error);
 

@@ -41,8 +41,17 @@ internal sealed record CandidateResolved(string Nonce, string CandidateId, IActo
 /// <summary>A relayed incoming session arrived on "relay:id": the exchange adds it as a peer.</summary>
 internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
-/// <summary>Adds a peer over a socket stream or a relayed connection, bound into a session blueprint. Reply: <see cref="PxpExchange.Connected"/>.</summary>
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName);
+/// <summary>
+/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteAddress"/>
+/// is the peer's IP address when the transport has one. Reply: <see cref="PxpExchange.Connected"/>.
+/// </summary>
+internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null);
+
+/// <summary>A relay this session served as the hub is over: the node's relay count goes down.</summary>
+internal sealed record RelayReleased;
+
+/// <summary>A session refused its peer's request at a limit of its own: counted in the node's refusals.</summary>
+internal sealed record LimitReached(string Limit);
 
 /// <summary>An upgrade signal arrived on a relayed session.</summary>
 internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.Text.Json.JsonElement Signal);
@@ -62,6 +71,12 @@ internal sealed record RelayOpened(SubstreamChannel Stream);
 
 /// <summary>We are the hub: tell this session's peer that a relay arrives on "relay:relayId". Reply: <see cref="RelayOpened"/>.</summary>
 internal sealed record OpenIncomingRelay(string RelayId);
+
+/// <summary>A relayed session this session carried (an "incoming" from its peer) has ended, or was refused.</summary>
+internal sealed record CarriedSessionEnded
+{
+    public static CarriedSessionEnded Instance { get; } = new();
+}
 
 /// <summary>Close the session gracefully.</summary>
 internal sealed record CloseSession

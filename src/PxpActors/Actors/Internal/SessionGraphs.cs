@@ -2,6 +2,7 @@ using Akka;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
 
@@ -16,12 +17,14 @@ namespace PxpActors.Actors.Internal;
 internal sealed class SessionGraphs
 {
     private readonly MultiplexerSettings _settings;
+    private readonly NodeResources _resources;
     private readonly IRunnableGraph<IMultiplexer> _overStream;
     private readonly IRunnableGraph<IMultiplexer> _overSubstream;
 
-    public SessionGraphs(MultiplexerSettings settings)
+    public SessionGraphs(MultiplexerSettings settings, NodeResources resources)
     {
         _settings = settings;
+        _resources = resources;
         _overStream = Blueprint(StreamTransportStage.Unbound());
         _overSubstream = Blueprint(SubstreamChannelStage.Unbound());
     }
@@ -40,12 +43,12 @@ internal sealed class SessionGraphs
 
     /// <summary>Runs a session over any byte flow (fused when it is materialized, as any graph).</summary>
     public IMultiplexer Run(Flow<ByteString, ByteString, NotUsed> transport, IMaterializer materializer) =>
-        Flow.FromGraph(new MultiplexerStage(_settings, exchangeMagic: true))
+        Flow.FromGraph(new MultiplexerStage(_settings, exchangeMagic: true, _resources))
             .JoinMaterialized(transport, Keep.Left)
             .Run(materializer);
 
     private IRunnableGraph<IMultiplexer> Blueprint(IGraph<FlowShape<ByteString, ByteString>, NotUsed> transport) =>
         RunnableGraph.FromGraph(Fusing.Aggressive(
-            Flow.FromGraph(MultiplexerStage.BoundToTransport(_settings, exchangeMagic: true))
+            Flow.FromGraph(MultiplexerStage.BoundToTransport(_settings, exchangeMagic: true, _resources))
                 .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)));
 }

@@ -1,4 +1,5 @@
 using Akka.IO;
+using PxpActors.Resources;
 
 namespace PxpActors.Streams.Multiplexer;
 
@@ -6,8 +7,11 @@ namespace PxpActors.Streams.Multiplexer;
 /// Thread-safe front of a multiplexer's logic: calls, the channels' included, become one async callback
 /// into the stage, so they arrive in the order they were made (an open before the first write on it).
 /// </summary>
-internal sealed class MultiplexerHandle(int channelWindow) : IMultiplexer, ISubstreamChannelHost
+internal sealed class MultiplexerHandle(int channelWindow, SessionBuffer budget) : IMultiplexer, ISubstreamChannelHost
 {
+    /// <summary>What the session holds for its readers, charged to the node's budget.</summary>
+    public SessionBuffer Budget { get; } = budget;
+
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<OpenRequest> _pendingOpens = [];
     private readonly List<object> _beforeStart = [];
@@ -41,7 +45,7 @@ internal sealed class MultiplexerHandle(int channelWindow) : IMultiplexer, ISubs
 
     public SubstreamChannel OpenChannel(string name, bool control = false)
     {
-        var channel = new SubstreamChannel(name, this, channelWindow);
+        var channel = new SubstreamChannel(name, this, channelWindow, Budget);
         Request(new OpenRequest(name, null, channel, control));
         return channel;
     }

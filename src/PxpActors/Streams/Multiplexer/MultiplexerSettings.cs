@@ -11,6 +11,10 @@ namespace PxpActors.Streams.Multiplexer;
 /// Writes larger than this are split, so substreams interleave fairly; one that is larger by at most
 /// <see cref="SendFrameSlack"/> bytes is not (see <see cref="NextSendFramePayload"/>).
 /// </param>
+/// <param name="SessionBufferBytes">
+/// Received bytes the session holds for readers that have not taken them, all substreams together (each also has its
+/// own bound). A peer that takes it past this is sending what it knows nobody reads, and the session fails.
+/// </param>
 /// <param name="MaxQueuedControlFrames">
 /// Frames of control substreams (RPC) waiting for the transport; past it the peer is not reading and the session fails.
 /// </param>
@@ -19,7 +23,8 @@ public sealed record MultiplexerSettings(
     int MaxSubstreams = 1024,
     int SubstreamBufferBytes = 256 * 1024,
     int MaxSendFramePayload = 64 * 1024,
-    int MaxQueuedControlFrames = 256)
+    int MaxQueuedControlFrames = 256,
+    long SessionBufferBytes = 16 * 1024 * 1024)
 {
     public static MultiplexerSettings Default { get; } = new();
 

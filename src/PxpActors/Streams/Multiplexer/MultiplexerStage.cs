@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Stage;
 using PxpActors.Protocol;
 using PxpActors.Protocol.Framing;
+using PxpActors.Resources;
 using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
@@ -28,11 +29,13 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     private readonly FrameSender? _directSender;
     private readonly ChunkLender? _lender;
     private readonly bool _bindsToTransport;
+    private readonly NodeResources _resources;
 
     /// <param name="settings">The bounds.</param>
     /// <param name="exchangeMagic">Send the PXP magic first and check the peer's.</param>
-    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false)
-        : this(settings, exchangeMagic, directSender: null, lender: null)
+    /// <param name="resources">The node-wide budget its sessions share; by default none.</param>
+    public MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic = false, NodeResources? resources = null)
+        : this(settings, exchangeMagic, directSender: null, lender: null, resources)
     {
     }
 
@@ -48,14 +51,16 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// every received byte this stage keeps is copied out of its chunk first, but a substream forwarding leased chunks
     /// may hand a large slice on as it is, holding the lease.
     /// </param>
-    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender)
-        : this(settings, exchangeMagic, directSender, lender, bindsToTransport: false)
+    internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender,
+        NodeResources? resources = null)
+        : this(settings, exchangeMagic, directSender, lender, bindsToTransport: false, resources)
     {
     }
 
     private MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender,
-        bool bindsToTransport)
+        bool bindsToTransport, NodeResources? resources)
     {
+        _resources = resources ?? NodeResources.Unlimited();
         _lender = lender;
         _settings = settings;
         _exchangeMagic = exchangeMagic;
@@ -68,8 +73,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// A stage for a blueprint graph: each materialization takes the sender and lender of the transport it is joined to
     /// from the <see cref="TransportBinding"/> attribute that binds that transport.
     /// </summary>
-    internal static MultiplexerStage BoundToTransport(MultiplexerSettings settings, bool exchangeMagic) =>
-        new(settings, exchangeMagic, directSender: null, lender: null, bindsToTransport: true);
+    internal static MultiplexerStage BoundToTransport(MultiplexerSettings settings, bool exchangeMagic, NodeResources resources) =>
+        new(settings, exchangeMagic, directSender: null, lender: null, bindsToTransport: true, resources);
 
     public Inlet<ByteString> In { get; } = new("Multiplexer.in");
 
@@ -81,7 +86,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
 
     public override ILogicAndMaterializedValue<IMultiplexer> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes);
+        var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes, new SessionBuffer(_resources, _settings.SessionBufferBytes));
         var logic = _bindsToTransport ? BoundLogic(handle, inheritedAttributes) : new Logic(this, handle, _directSender, _lender);
         return new LogicAndMaterializedValue<IMultiplexer>(logic, handle);
     }
@@ -130,6 +135,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private readonly List<SubstreamState?> _localSlots = [];
         private readonly HashSet<RemoteChannel> _overfull = [];
         private readonly MagicMatcher? _magic;
+        private readonly SessionBuffer _budget;
+        // Substreams of this session counted in the node's budget: open names, and opens held until claimed.
+        private int _substreamsCounted;
         // One async callback for every call from outside: each costs a few hundred bytes per session.
         private Action<object> _onCall = null!;
         private int _localOpen;
@@ -178,6 +186,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _directSender = directSender;
             _lender = lender;
             _settings = stage._settings;
+            _budget = handle.Budget;
             _decoder = new FrameDecoder(_settings.MaxFramePayload, splitData: true);
             _onFrame = OnFrame;
             if (stage._exchangeMagic)
@@ -214,6 +223,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                     channel.CloseWrites(new MultiplexerClosedException("The PXP session is closed", _failure));
                 }
             }
+            _budget.Node.AddSubstreams(-_substreamsCounted);
+            _substreamsCounted = 0;
+            _budget.Close();
             _handle.Stopped(_failure);
         }
 
@@ -317,6 +329,9 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 throw new PxpProtocolException($"Peer opened channel {frame.Channel} again while it was still open");
             if (OpenChannelCount >= _settings.MaxSubstreams)
                 throw new PxpProtocolException($"Peer opened more than {_settings.MaxSubstreams} substreams");
+            if (!_budget.Node.HasRoomForSubstream())
+                throw new PxpProtocolException(
+                    $"Peer opened a substream past this node's limit of {_budget.Node.Limits.MaxSubstreams} substreams open across all sessions");
 
             var remote = new RemoteChannel(frame.Channel, name);
             if (_byName.TryGetValue(name, out var owner))
@@ -330,6 +345,44 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 throw new PxpProtocolException($"Peer opened a second channel named \"{name}\"");
             }
             _remote.Add(frame.Channel, remote);
+            CountSubstreams();
+        }
+
+        /// <summary>Brings this session's share of the node's substream count up to date.</summary>
+        private void CountSubstreams()
+        {
+            var now = _byName.Count + _unclaimed.Count;
+            _budget.Node.AddSubstreams(now - _substreamsCounted);
+            _substreamsCounted = now;
+        }
+
+        /// <summary>Received bytes the stage keeps (negative: handed on or dropped), charged to the session's and node's budget.</summary>
+        private void Hold(RemoteChannel remote, long bytes)
+        {
+            remote.BufferedBytes += bytes;
+            _budget.Add(bytes);
+        }
+
+        private void DropHeld(RemoteChannel remote) => Hold(remote, -remote.BufferedBytes);
+
+        /// <summary>
+        /// After the peer's data was kept: a session holding more than its budget is sent data nobody reads, and fails; one
+        /// whose data takes the node past its budget is refused (the newest claimant), so the node's memory stays bounded.
+        /// </summary>
+        private void CheckBudget()
+        {
+            if (_budget.IsOverLimit)
+            {
+                _budget.Node.CountSessionBufferRefusal();
+                throw new PxpProtocolException(
+                    $"Peer sent {_budget.Held} bytes that are not read yet, past this session's limit of {_budget.Limit}");
+            }
+            if (_budget.Node.IsOverBufferBudget)
+            {
+                _budget.Node.CountNodeBufferRefusal();
+                throw new PxpProtocolException(
+                    $"This node holds its limit of {_budget.Node.Limits.NodeBufferBytes} received bytes not read yet: the session sending more is closed");
+            }
         }
 
         private static string DecodeName(ReadOnlySpan<byte> bytes)
@@ -357,12 +410,14 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 // A channel is the substream's buffer: the bytes go straight there.
                 channel.Deliver(frame.Payload, _chunkLength, _chunkLease);
                 if (channel.IsOverBound()) _overfull.Add(remote);
+                CheckBudget();
                 return;
             }
             remote.Buffer.Enqueue(Keep(frame.Payload, _chunkLength));
-            remote.BufferedBytes += frame.Payload.Length;
+            Hold(remote, frame.Payload.Length);
             if (remote.BufferedBytes > _settings.SubstreamBufferBytes) _overfull.Add(remote);
             Deliver(remote);
+            CheckBudget();
         }
 
         private void OnReset(Frame frame)
@@ -375,6 +430,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             _overfull.Remove(remote);
             if (_unclaimed.GetValueOrDefault(remote.Name) == remote) _unclaimed.Remove(remote.Name);
             remote.Buffer.Clear();
+            DropHeld(remote);
             remote.Ended = true;
             if (remote.Owner is { } owner && !owner.ReaderDone)
             {
@@ -384,6 +440,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 owner.Channel?.FinishReads(reset);
                 ForgetIfFinished(owner);
             }
+            CountSubstreams();
         }
 
         private RemoteChannel RemoteOf(Frame frame) =>
@@ -438,7 +495,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             {
                 // A channel is the substream's buffer: all of it goes there, and its bound is the stage's.
                 while (remote.Buffer.TryDequeue(out var chunk)) channel.Deliver(chunk);
-                remote.BufferedBytes = 0;
+                DropHeld(remote); // the channel holds it now, and charged it
                 if (channel.IsOverBound()) _overfull.Add(remote);
                 else if (_overfull.Remove(remote)) PullTransportIfRoom();
             }
@@ -456,7 +513,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         private ByteString TakeBuffered(RemoteChannel remote)
         {
             var next = remote.Buffer.Dequeue();
-            remote.BufferedBytes -= next.Count;
+            Hold(remote, -next.Count);
             if (remote.BufferedBytes <= _settings.SubstreamBufferBytes && _overfull.Remove(remote))
                 PullTransportIfRoom();
             return next;
@@ -468,7 +525,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             if (state.Remote is { } remote)
             {
                 remote.Buffer.Clear();
-                remote.BufferedBytes = 0;
+                DropHeld(remote);
                 if (_overfull.Remove(remote)) PullTransportIfRoom();
             }
             ForgetIfFinished(state);
@@ -496,6 +553,12 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                     $"Cannot open substream \"{name}\": {_settings.MaxSubstreams} substreams are open"));
                 return;
             }
+            if (!_budget.Node.HasRoomForSubstream())
+            {
+                request.Fail(new InvalidOperationException(
+                    $"Cannot open substream \"{name}\": this node has its limit of {_budget.Node.Limits.MaxSubstreams} substreams open"));
+                return;
+            }
 
             var state = new SubstreamState(name, new LocalChannel(AllocateSlot()));
             _localSlots[(int)state.Local.Number] = state;
@@ -509,6 +572,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 channel.StageState = state;
                 channel.MarkOpened();
                 if (_unclaimed.Remove(name, out var held)) Attach(state, held);
+                CountSubstreams();
                 return;
             }
 
@@ -521,6 +585,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             writer.Pull();
 
             if (_unclaimed.Remove(name, out var early)) Attach(state, early);
+            CountSubstreams();
             request.ForGraph!.TrySetResult(new Substream(
                 name,
                 Akka.Streams.Dsl.Source.FromGraph(reader.Source),
@@ -762,6 +827,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             {
                 _byName.Remove(state.Name);
                 if (state.Channel is { } channel) channel.StageState = null;
+                CountSubstreams();
             }
         }
 

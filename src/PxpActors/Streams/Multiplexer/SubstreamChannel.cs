@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.IO;
+using PxpActors.Resources;
 using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
@@ -21,6 +22,8 @@ public sealed class SubstreamChannel
     private readonly object _gate = new();
     private readonly ISubstreamChannelHost _host;
     private readonly int _window;
+    // What is received and not yet taken is charged here too: the session's and the node's budget.
+    private readonly SessionBuffer _budget;
     private Queue<ByteString>? _received;
     // Set by the first read into a caller's buffer: from then on received bytes are copied into pooled blocks.
     private PooledByteQueue? _receivedBytes;
@@ -44,11 +47,12 @@ public sealed class SubstreamChannel
     // Set by the stage once our frames may go straight onto the socket (see SendDirectly).
     private DirectRoute? _direct;
 
-    internal SubstreamChannel(string name, ISubstreamChannelHost host, int window)
+    internal SubstreamChannel(string name, ISubstreamChannelHost host, int window, SessionBuffer budget)
     {
         Name = name;
         _host = host;
         _window = window;
+        _budget = budget;
     }
 
     public string Name { get; }
@@ -388,6 +392,17 @@ public sealed class SubstreamChannel
         _host.CompleteWrites(this);
     }
 
+    /// <summary>Done with the substream both ways: ends our direction (an end frame) and drops what the peer still sends.</summary>
+    public void Close()
+    {
+        CompleteWrites();
+        object? target;
+        lock (_gate) target = _readsFinished || _readFailure is not null ? null : _forwardTo;
+        StopReading();
+        // A reader handed every chunk (an actor, a stage, a relay pump) learns here that nothing more comes.
+        if (target is not null) Send(target, new SubstreamFinished(this, null));
+    }
+
     /// <summary>We read no more: what the peer still sends on this substream is dropped.</summary>
     public void StopReading()
     {
@@ -398,6 +413,8 @@ public sealed class SubstreamChannel
             _readsFinished = true;
             _received = null;
             _receivedBytes?.Clear();
+            _budget.Add(-_untaken);
+            _untaken = 0; // a forwarded chunk released from now on takes nothing off (see Taken)
             waiters = TakeReadWaiters();
         }
         Wake(waiters); // a pending read returns the end
@@ -468,7 +485,9 @@ public sealed class SubstreamChannel
     {
         lock (_gate)
         {
+            bytes = (int)Math.Min(bytes, _untaken);
             _untaken -= bytes;
+            _budget.Add(-bytes);
             // Wake the stage only once half the buffer is free, not once per chunk taken.
             if (!_hostWaitsForRoom || _untaken > _window / 2) return;
             _hostWaitsForRoom = false;
@@ -527,6 +546,7 @@ public sealed class SubstreamChannel
                 waiters = TakeReadWaiters();
             }
             _untaken += payload.Length;
+            _budget.Add(payload.Length);
         }
         if (target is not null)
         {

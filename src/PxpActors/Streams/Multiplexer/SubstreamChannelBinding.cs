@@ -32,4 +32,6 @@ internal sealed class SubstreamChannelBinding(SubstreamChannel channel, bool len
 
     /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
     internal override ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;
+
+    internal override void Discard() => Channel.Close();
 }

@@ -28,7 +28,7 @@ public sealed class TcpTransport : ITransport
         return new NetworkStream(socket, ownsSocket: true);
     }
 
-    public Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted,
+    public Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, Action<ListenerException>? onError = null,
         CancellationToken cancellationToken = default)
     {
         RequireScheme(address);
@@ -44,7 +44,7 @@ public sealed class TcpTransport : ITransport
             socket.Dispose();
             throw;
         }
-        return Task.FromResult<ITransportListener>(new Listener(socket, onAccepted));
+        return Task.FromResult<ITransportListener>(new Listener(socket, onAccepted, onError));
     }
 
     private static void RequireScheme(Uri address)
@@ -55,13 +55,19 @@ public sealed class TcpTransport : ITransport
 
     private sealed class Listener : ITransportListener
     {
+        // After a passing accept error: wait, doubling up to a second, so a node out of descriptors is not spun on.
+        private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(10);
+        private static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(1);
+
         private readonly Socket _socket;
+        private readonly Action<ListenerException>? _onError;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _acceptLoop;
 
-        public Listener(Socket socket, Func<Stream, Task> onAccepted)
+        public Listener(Socket socket, Func<Stream, Task> onAccepted, Action<ListenerException>? onError)
         {
             _socket = socket;
+            _onError = onError;
             var endPoint = (IPEndPoint)socket.LocalEndPoint!;
             LocalAddress = new Uri($"tcp://{FormatHost(endPoint.Address)}:{endPoint.Port}");
             _acceptLoop = AcceptLoop(onAccepted);
@@ -71,19 +77,71 @@ public sealed class TcpTransport : ITransport
 
         private async Task AcceptLoop(Func<Stream, Task> onAccepted)
         {
+            var backOff = FirstBackOff;
             while (!_stop.IsCancellationRequested)
             {
                 Socket accepted;
                 try
                 {
                     accepted = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                    backOff = FirstBackOff;
                 }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+                catch (Exception) when (_stop.IsCancellationRequested)
                 {
                     return;
                 }
-                accepted.NoDelay = true;
-                _ = onAccepted(new NetworkStream(accepted, ownsSocket: true));
+                catch (SocketException e) when (IsPassing(e.SocketErrorCode))
+                {
+                    Report(fatal: false, $"accepting failed ({e.Message}); retrying in {backOff.TotalMilliseconds:0} ms", e);
+                    if (!await BackOffAsync(backOff).ConfigureAwait(false)) return;
+                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, LongestBackOff.Ticks));
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    Report(fatal: true, $"stopped accepting: {e.Message}", e);
+                    return;
+                }
+                try
+                {
+                    accepted.NoDelay = true;
+                    _ = onAccepted(new NetworkStream(accepted, ownsSocket: true));
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    accepted.Dispose(); // reset by the peer before we took it
+                }
+            }
+        }
+
+        /// <summary>Errors that pass: out of descriptors or buffers, or a connection that went away while queued.</summary>
+        private static bool IsPassing(SocketError error) => error is SocketError.TooManyOpenSockets
+            or SocketError.NoBufferSpaceAvailable or SocketError.ConnectionAborted or SocketError.ConnectionReset
+            or SocketError.Interrupted or SocketError.TryAgain or SocketError.WouldBlock or SocketError.ProtocolType
+            or SocketError.NetworkDown or SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.TimedOut;
+
+        private async Task<bool> BackOffAsync(TimeSpan delay)
+        {
+            try
+            {
+                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private void Report(bool fatal, string message, Exception error)
+        {
+            try
+            {
+                _onError?.Invoke(new ListenerException(LocalAddress, fatal, message, error));
+            }
+            catch (Exception)
+            {
+                // A failing error handler must not stop the listener.
             }
         }
 

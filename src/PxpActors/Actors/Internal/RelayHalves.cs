@@ -1,0 +1,70 @@
+using Akka;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Streams.Multiplexer;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// The two halves a hub opens for one relay: <paramref name="Source"/> toward the asker, and toward the candidate
+/// either a substream of its session (<paramref name="DestinationChannel"/>) or a custom candidate's stream
+/// (<paramref name="Destination"/>). Whoever ends up holding them without piping them must close them: a half left
+/// open holds a slot of that peer's substream table for as long as its session lives.
+/// </summary>
+internal sealed record RelayHalves(
+    SubstreamChannel Source,
+    SubstreamChannel? DestinationChannel,
+    Flow<ByteString, ByteString, NotUsed>? Destination)
+{
+    /// <summary>
+    /// Opens both halves. Never faults: when either fails, what did open is closed again and the failure is the
+    /// result's error.
+    /// </summary>
+    public static async Task<(RelayHalves? Halves, string? Error)> OpenAsync(SubstreamChannel source,
+        Task<SubstreamChannel>? toPeer, Task<Flow<ByteString, ByteString, NotUsed>>? toCustom, IMaterializer materializer)
+    {
+        var sourceOpened = OpenedAsync(source);
+        var destination = toPeer ?? (Task)toCustom!;
+        try
+        {
+            await Task.WhenAll(sourceOpened, destination).ConfigureAwait(false);
+            return (new RelayHalves(source, toPeer?.Result, toCustom?.Result), null);
+        }
+        catch (Exception e)
+        {
+            source.Close();
+            if (toPeer is { IsCompletedSuccessfully: true }) toPeer.Result.Close();
+            if (toCustom is { IsCompletedSuccessfully: true }) Discard(toCustom.Result, materializer);
+            var cause = (destination.Exception ?? sourceOpened.Exception)?.GetBaseException() ?? e;
+            return (null, cause is TaskCanceledException ? "relay was cancelled" : cause.Message);
+        }
+    }
+
+    /// <summary>Closes both halves with end frames (never a reset: PROTOCOL.md section 6).</summary>
+    public void Close(IMaterializer materializer)
+    {
+        Source.Close();
+        DestinationChannel?.Close();
+        if (Destination is { } flow) Discard(flow, materializer);
+    }
+
+    /// <summary>A custom candidate's stream that will carry nothing: run it empty, so it can release what it opened.</summary>
+    private static void Discard(Flow<ByteString, ByteString, NotUsed> flow, IMaterializer materializer)
+    {
+        try
+        {
+            Akka.Streams.Dsl.Source.Empty<ByteString>().Via(flow).RunWith(Sink.Ignore<ByteString>(), materializer);
+        }
+        catch (Exception)
+        {
+            // A materializer already shut down with the node: there is nothing left to release it into.
+        }
+    }
+
+    private static async Task<SubstreamChannel> OpenedAsync(SubstreamChannel channel)
+    {
+        await channel.Opened.ConfigureAwait(false);
+        return channel;
+    }
+}

@@ -1,0 +1,13 @@
+namespace PxpActors.Transports;
+
+/// <summary>
+/// A listener could not accept a connection. <see cref="Fatal"/> false: a passing condition (out of file descriptors, a
+/// connection aborted before it was taken); the listener backs off and goes on. True: the listener has stopped.
+/// </summary>
+public sealed class ListenerException(Uri address, bool fatal, string message, Exception inner)
+    : Exception($"Listener on {address}: {message}", inner)
+{
+    public Uri Address { get; } = address;
+
+    public bool Fatal { get; } = fatal;
+}
