@@ -7,6 +7,7 @@ using Akka.Streams.Dsl;
 using PxpActors.Actors;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
+using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
 using PxpActors.Transports.Tcp;
@@ -39,7 +40,8 @@ public sealed class PeerExchange : IAsyncDisposable
             .WithFallback(PxpConfig.Reference));
         Materializer = _system.Materializer();
         _askTimeout = Settings.HandshakeTimeout + Settings.RequestTimeout * 2;
-        Actor = _system.ActorOf(PxpExchange.Props(Settings, options.CandidateSource, peers => _peers = peers));
+        Resources = new NodeResources(Settings.Limits);
+        Actor = _system.ActorOf(PxpExchange.Props(Settings, options.CandidateSource, peers => _peers = peers, Resources));
         _events = _system.ActorOf(Props.Create(() => new EventRelay(this)));
         Actor.Tell(new PxpExchange.Subscribe(_events));
     }
@@ -52,6 +54,9 @@ public sealed class PeerExchange : IAsyncDisposable
     public IActorRef Actor { get; }
 
     public IMaterializer Materializer { get; }
+
+    /// <summary>The node-wide budget its sessions and transports draw on (pxp.limits); a snapshot is in the stats.</summary>
+    public NodeResources Resources { get; }
 
     /// <summary>Peers whose handshake finished, as of the last change.</summary>
     public IReadOnlyList<PeerInfo> Peers => _peers;
@@ -199,9 +204,9 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private static ITransport TransportFor(Uri address) => address.Scheme switch
+    private ITransport TransportFor(Uri address) => address.Scheme switch
     {
-        "tcp" => new TcpTransport(),
+        "tcp" => new TcpTransport(Resources.Sockets),
         _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
     };
 

@@ -4,6 +4,7 @@ using Akka.IO;
 using Akka.Streams.Dsl;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
+using PxpActors.Resources;
 
 namespace PxpActors.Actors;
 
@@ -15,9 +16,13 @@ namespace PxpActors.Actors;
 public static class PxpExchange
 {
     /// <param name="onPeersChanged">Optional: receives an immutable snapshot of the ready peers whenever it changes.</param>
+    /// <param name="resources">
+    /// The node-wide budget its sessions draw on, when the caller shares it (its transports count sockets there);
+    /// by default the exchange makes its own from <see cref="ExchangeSettings.Limits"/>.
+    /// </param>
     public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null) =>
-        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged));
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null) =>
+        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources));
 
     // ---- requests ----
 
@@ -75,6 +80,7 @@ public static class PxpExchange
     /// <param name="Relays">Relays this node serves as the hub.</param>
     /// <param name="Substreams">Substreams open across all sessions.</param>
     /// <param name="BufferedBytes">Received bytes held for readers that have not taken them.</param>
+    /// <param name="Sockets">Sockets open, counted by the node's transports.</param>
     /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
     public sealed record ResourceUsage(
         int Connections,
@@ -84,6 +90,7 @@ public static class PxpExchange
         int Relays,
         long Substreams,
         long BufferedBytes,
+        int Sockets,
         IReadOnlyDictionary<string, long> Refusals);
 
     // ---- events (sent to subscribers) ----

@@ -13,7 +13,14 @@ public sealed class NodeResources
     private long _sessionBufferRefusals;
     private long _nodeBufferRefusals;
 
-    public NodeResources(ResourceLimits limits) => Limits = limits;
+    public NodeResources(ResourceLimits limits)
+    {
+        Limits = limits;
+        Sockets = new SocketGate(limits.ConnectionCap);
+    }
+
+    /// <summary>The node's open sockets, counted as they open and close (its transports take it).</summary>
+    public SocketGate Sockets { get; }
 
     /// <summary>No node-wide limit: for a multiplexer used on its own.</summary>
     public static NodeResources Unlimited() => new(ResourceLimits.Default with { MaxSubstreams = int.MaxValue, NodeBufferBytes = long.MaxValue });

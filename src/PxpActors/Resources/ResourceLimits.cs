@@ -19,7 +19,7 @@ namespace PxpActors.Resources;
 /// <param name="NodeBufferBytes">Received bytes held for readers across all sessions.</param>
 public sealed record ResourceLimits(
     int MaxConnections = 16384,
-    int OpenFilesReserve = 128,
+    int OpenFilesReserve = 256,
     int MaxConnectionsPerAddress = 64,
     bool ExemptLoopback = true,
     int MaxPendingHandshakes = 1024,

@@ -10,6 +10,7 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly Task _pump;
+    private readonly List<string> _notJson = [];
 
     private HostProcess(Process process)
     {
@@ -22,17 +23,45 @@ internal sealed class HostProcess : IAsyncDisposable
         });
     }
 
-    public static HostProcess Start(params string[] args)
+    public static HostProcess Start(params string[] args) => Start(openFileLimit: null, args);
+
+    /// <summary>Starts the host with its open-file limit (soft and hard) lowered to <paramref name="openFileLimit"/>.</summary>
+    public static HostProcess Start(int? openFileLimit, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var host = Path.Combine(AppContext.BaseDirectory, "PxpActors.Host.dll");
+        var start = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PxpActors.Host.dll"));
+        if (openFileLimit is { } limit)
+        {
+            // exec: the host is this process, so killing it kills the host.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$0\" \"$@\"");
+        }
+        start.ArgumentList.Add(host);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return new HostProcess(Process.Start(start)!);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Lines read so far that were not JSON (with --json there must be none).</summary>
+    public IReadOnlyList<string> LinesNotJson
+    {
+        get
+        {
+            lock (_notJson) return [.. _notJson];
+        }
+    }
+
+    /// <summary>A field of the host's /proc status in KiB, for example VmRSS (resident now) or VmHWM (the peak).</summary>
+    public long StatusKiB(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]);
     }
 
     public int Id => _process.Id;
@@ -46,7 +75,16 @@ internal sealed class HostProcess : IAsyncDisposable
         while (true)
         {
             var line = await _lines.Reader.ReadAsync(cts.Token);
-            var json = JsonSerializer.Deserialize<JsonElement>(line);
+            JsonElement json;
+            try
+            {
+                json = JsonSerializer.Deserialize<JsonElement>(line);
+            }
+            catch (JsonException)
+            {
+                lock (_notJson) _notJson.Add(line);
+                continue;
+            }
             if (json.GetProperty("event").GetString() == name) return json;
         }
     }

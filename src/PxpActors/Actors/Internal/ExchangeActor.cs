@@ -43,7 +43,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private bool _closing;
 
     public ExchangeActor(ExchangeSettings settings, CandidateSource? candidateSource,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged)
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged, NodeResources? resources = null)
     {
         _settings = settings;
         _candidateSource = candidateSource;
@@ -54,7 +54,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             Context.System.Settings.InjectTopLevelFallback(PxpConfig.Reference);
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
-        _resources = new NodeResources(settings.Limits);
+        _resources = resources ?? new NodeResources(settings.Limits);
         _budget = new ExchangeBudget(settings.Limits);
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
 
@@ -94,7 +94,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.GetStats>(_ =>
         {
             var resources = new PxpExchange.ResourceUsage(_budget.Connections, _budget.ConnectionCap, _budget.PendingHandshakes,
-                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, Refusals());
+                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, _resources.Sockets.Open, Refusals());
             var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0, resources);
             // Session streams are not our children but the materializer's: ask it how many run.
             ((ActorMaterializer)_materializer).Supervisor
@@ -144,7 +144,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
         if (_budget.RefuseSession(relayed, incoming, address) is { } refusal)
         {
-            _log.Warning("PXP session over {0}{1} refused: {2}", transportName, address is null ? "" : $" from {address}", refusal);
+            // Info, not Warning: a flood would print a line per connection; the refusal counts are in the stats.
+            _log.Info("PXP session over {0}{1} refused: {2}", transportName, address is null ? "" : $" from {address}", refusal);
             requester?.Tell(new Status.Failure(new PxpRequestException(refusal)));
             if (!relayed) Discard(binding, transport);
             return null;
@@ -176,6 +177,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (stage.Substreams > 0) refusals["substreams"] = stage.Substreams;
         if (stage.SessionBuffer > 0) refusals["session-buffer"] = stage.SessionBuffer;
         if (stage.NodeBuffer > 0) refusals["node-buffer"] = stage.NodeBuffer;
+        // The same limit, met at the socket before the exchange hears of it: refused by the transport.
+        if (_resources.Sockets.Refused > 0)
+            refusals["connections"] = refusals.GetValueOrDefault("connections") + _resources.Sockets.Refused;
         return refusals;
     }
 

@@ -203,7 +203,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
         {
             _onCall = GetAsyncCallback<object>(OnCall);
             _handle.Bind(_onCall, OnCall);
-            Pull(_stage.In);
+            // The transport may have ended (or a call failed us) before this stage started.
+            if (!IsClosed(_stage.In) && !HasBeenPulled(_stage.In)) Pull(_stage.In);
         }
 
         public override void PostStop()

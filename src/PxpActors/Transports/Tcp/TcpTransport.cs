@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PxpActors.Resources;
 
 namespace PxpActors.Transports.Tcp;
 
@@ -8,13 +9,21 @@ namespace PxpActors.Transports.Tcp;
 /// (the reference's delayed-ACK stalls cost ~88 ms per handshake), zero-byte reads so an idle peer
 /// holds no receive buffer, and the same <see cref="StreamTransportStage"/> that serves every other stream.
 /// </summary>
-public sealed class TcpTransport : ITransport
+/// <param name="gate">
+/// Where the node counts its open sockets: a connection accepted past its cap is closed at once, and a connect past it
+/// fails. None by default.
+/// </param>
+public sealed class TcpTransport(SocketGate? gate = null) : ITransport
 {
+    private readonly SocketGate _gate = gate ?? new SocketGate(int.MaxValue);
+
     public string Scheme => "tcp";
 
     public async Task<Stream> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
     {
         RequireScheme(address);
+        if (!_gate.TryEnter())
+            throw new IOException($"Cannot connect to {address}: this node has its limit of {_gate.Cap} connections open (pxp.limits)");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -23,9 +32,10 @@ public sealed class TcpTransport : ITransport
         catch
         {
             socket.Dispose();
+            _gate.Leave();
             throw;
         }
-        return new NetworkStream(socket, ownsSocket: true);
+        return new GatedNetworkStream(socket, _gate);
     }
 
     public Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, Action<ListenerException>? onError = null,
@@ -44,116 +54,18 @@ public sealed class TcpTransport : ITransport
             socket.Dispose();
             throw;
         }
-        return Task.FromResult<ITransportListener>(new Listener(socket, onAccepted, onError));
+        var endPoint = (IPEndPoint)socket.LocalEndPoint!;
+        var local = new Uri($"tcp://{FormatHost(endPoint.Address)}:{endPoint.Port}");
+        return Task.FromResult<ITransportListener>(
+            new AcceptingListener(local, socket.AcceptAsync, socket, _gate, onAccepted, onError));
     }
+
+    private static string FormatHost(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     private static void RequireScheme(Uri address)
     {
         if (address.Scheme != "tcp")
             throw new ArgumentException($"TcpTransport serves tcp:// addresses, not {address.Scheme}://", nameof(address));
-    }
-
-    private sealed class Listener : ITransportListener
-    {
-        // After a passing accept error: wait, doubling up to a second, so a node out of descriptors is not spun on.
-        private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(10);
-        private static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(1);
-
-        private readonly Socket _socket;
-        private readonly Action<ListenerException>? _onError;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _acceptLoop;
-
-        public Listener(Socket socket, Func<Stream, Task> onAccepted, Action<ListenerException>? onError)
-        {
-            _socket = socket;
-            _onError = onError;
-            var endPoint = (IPEndPoint)socket.LocalEndPoint!;
-            LocalAddress = new Uri($"tcp://{FormatHost(endPoint.Address)}:{endPoint.Port}");
-            _acceptLoop = AcceptLoop(onAccepted);
-        }
-
-        public Uri LocalAddress { get; }
-
-        private async Task AcceptLoop(Func<Stream, Task> onAccepted)
-        {
-            var backOff = FirstBackOff;
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket accepted;
-                try
-                {
-                    accepted = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
-                    backOff = FirstBackOff;
-                }
-                catch (Exception) when (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (SocketException e) when (IsPassing(e.SocketErrorCode))
-                {
-                    Report(fatal: false, $"accepting failed ({e.Message}); retrying in {backOff.TotalMilliseconds:0} ms", e);
-                    if (!await BackOffAsync(backOff).ConfigureAwait(false)) return;
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, LongestBackOff.Ticks));
-                    continue;
-                }
-                catch (Exception e)
-                {
-                    Report(fatal: true, $"stopped accepting: {e.Message}", e);
-                    return;
-                }
-                try
-                {
-                    accepted.NoDelay = true;
-                    _ = onAccepted(new NetworkStream(accepted, ownsSocket: true));
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    accepted.Dispose(); // reset by the peer before we took it
-                }
-            }
-        }
-
-        /// <summary>Errors that pass: out of descriptors or buffers, or a connection that went away while queued.</summary>
-        private static bool IsPassing(SocketError error) => error is SocketError.TooManyOpenSockets
-            or SocketError.NoBufferSpaceAvailable or SocketError.ConnectionAborted or SocketError.ConnectionReset
-            or SocketError.Interrupted or SocketError.TryAgain or SocketError.WouldBlock or SocketError.ProtocolType
-            or SocketError.NetworkDown or SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.TimedOut;
-
-        private async Task<bool> BackOffAsync(TimeSpan delay)
-        {
-            try
-            {
-                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        private void Report(bool fatal, string message, Exception error)
-        {
-            try
-            {
-                _onError?.Invoke(new ListenerException(LocalAddress, fatal, message, error));
-            }
-            catch (Exception)
-            {
-                // A failing error handler must not stop the listener.
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            _socket.Dispose();
-            await _acceptLoop.ConfigureAwait(false);
-            _stop.Dispose();
-        }
-
-        private static string FormatHost(IPAddress address) =>
-            address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
     }
 }

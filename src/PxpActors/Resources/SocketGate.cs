@@ -1,0 +1,31 @@
+namespace PxpActors.Resources;
+
+/// <summary>
+/// Counts the sockets a node holds open, at the moment they open and close, against
+/// <see cref="ResourceLimits.ConnectionCap"/>. The exchange refuses sessions past the cap as well, but only once it
+/// hears of them: a flood accepted faster than that would take the process past its open-file limit meanwhile, and a
+/// process out of descriptors aborts (the runtime itself can no longer open what it needs).
+/// </summary>
+public sealed class SocketGate(int cap)
+{
+    private int _open;
+    private long _refused;
+
+    public int Cap { get; } = cap;
+
+    public int Open => Volatile.Read(ref _open);
+
+    /// <summary>Sockets closed at once because the node held its cap.</summary>
+    public long Refused => Volatile.Read(ref _refused);
+
+    /// <summary>Takes a slot for a socket just opened; false (and counted) when the node holds its cap.</summary>
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _open) <= Cap) return true;
+        Interlocked.Decrement(ref _open);
+        Interlocked.Increment(ref _refused);
+        return false;
+    }
+
+    public void Leave() => Interlocked.Decrement(ref _open);
+}
