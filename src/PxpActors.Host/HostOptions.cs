@@ -2,7 +2,7 @@ using Akka.Configuration;
 
 namespace PxpActors.Host;
 
-/// <summary>The host's command line (../shared/DESIGN.md), parsed and checked.</summary>
+/// <summary>The host's command line (README, "The standalone node"), parsed and checked.</summary>
 internal sealed record HostOptions(
     string Network,
     IReadOnlyList<Uri> Listen,

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PxpActors.Host;
 
 /// <summary>
-/// The host's output: with --json one JSON object a line, exactly the events of ../shared/DESIGN.md;
+/// The host's output: with --json one JSON object a line, exactly the events of the README ("The standalone node");
 /// otherwise short human-readable lines. Thread-safe (events arrive from several threads).
 /// </summary>
 internal sealed class HostOutput(bool json, TextWriter writer)

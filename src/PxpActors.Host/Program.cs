@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Configuration;
 using PxpActors.Host;
 
-// The standalone PXP node. Command line: ../shared/DESIGN.md ("The standalone host").
+// The standalone PXP node. Command line: README.md ("The standalone node").
 var hostConf = Path.Combine(AppContext.BaseDirectory, "host.conf");
 var defaults = ConfigurationFactory.ParseString(File.ReadAllText(hostConf));
 

@@ -1,6 +1,6 @@
 namespace PxpActors.Tests.Host;
 
-/// <summary>The host's command-line contract (../shared/DESIGN.md), exercised on real processes and sockets.</summary>
+/// <summary>The host's command-line contract (README, "The standalone node"), exercised on real processes and sockets.</summary>
 public sealed class HostSpec
 {
     [Fact]
