@@ -75,9 +75,7 @@ public sealed class RelayLeakSpec : IAsyncLifetime
 
         var reply = await _asker.ReceiveAsync<Response>(r => r.Nonce == "r");
         Assert.Equal("Relay failed: not now", Replies.ReadStatus(reply.Args).Error);
-        await UntilNoRelayOpenAsync(_candidate, "the candidate");
-        await UntilNoRelayOpenAsync(_asker, "the asker");
-        await AssertSessionsCarryOnAsync();
+        await AssertNoRelayLeftAsync();
     }
 
     [Fact]
@@ -89,9 +87,7 @@ public sealed class RelayLeakSpec : IAsyncLifetime
 
         var reply = await _asker.ReceiveAsync<Response>(r => r.Nonce == "r");
         Assert.StartsWith("Relay failed: No reply to \"incoming\"", Replies.ReadStatus(reply.Args).Error);
-        await UntilNoRelayOpenAsync(_candidate, "the candidate");
-        await UntilNoRelayOpenAsync(_asker, "the asker");
-        await AssertSessionsCarryOnAsync();
+        await AssertNoRelayLeftAsync();
     }
 
     [Fact]
@@ -140,8 +136,11 @@ public sealed class RelayLeakSpec : IAsyncLifetime
     private Task UntilHubHoldsNoRelayAsync() =>
         _hub.WaitForStatsAsync(s => s.Resources is { Substreams: 2, Relays: 0 }, "two \"pxp\" substreams and no relay");
 
-    private async Task AssertSessionsCarryOnAsync()
+    /// <summary>Neither peer has a relay substream open from the hub, the hub holds none, and both sessions carry on.</summary>
+    private async Task AssertNoRelayLeftAsync()
     {
+        await UntilNoRelayOpenAsync(_candidate, "the candidate");
+        await UntilNoRelayOpenAsync(_asker, "the asker");
         await UntilHubHoldsNoRelayAsync();
         await AssertCandidateCarriesOnAsync();
         await _asker.SendRpcAsync(new GetPeers("after", "test"));

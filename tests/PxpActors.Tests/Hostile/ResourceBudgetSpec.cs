@@ -77,9 +77,7 @@ public sealed class ResourceBudgetSpec
     public async Task A_session_holding_more_unread_bytes_than_its_budget_must_close_alone()
     {
         await using var fixture = await Fixture.StartAsync("pxp.multiplexer.session-buffer = 1 MiB");
-        await using var attacker = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await attacker.StartSessionAsync("test");
-        await fixture.Node.WaitForStatsAsync(s => s.ReadyPeers == 2, "the attacker ready");
+        await using var attacker = await fixture.JoinAsync();
 
         // Substreams nobody claims, each filled to just under its own bound: only the session's budget stops them.
         var sending = FillUnclaimedSubstreamsAsync(attacker, substreams: 64, bytesEach: 255 * 1024);
@@ -98,11 +96,8 @@ public sealed class ResourceBudgetSpec
     public async Task A_session_taking_the_node_past_its_buffer_budget_must_close_and_the_node_must_hold_no_more()
     {
         await using var fixture = await Fixture.StartAsync("pxp.limits.node-buffer = 2 MiB");
-        await using var first = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await first.StartSessionAsync("test");
-        await using var second = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await second.StartSessionAsync("test");
-        await fixture.Node.WaitForStatsAsync(s => s.ReadyPeers == 3, "both attackers ready");
+        await using var first = await fixture.JoinAsync();
+        await using var second = await fixture.JoinAsync();
 
         // The first holds 1.5 MiB and stays; the second's data takes the node past 2 MiB: the second is refused.
         await FillUnclaimedSubstreamsAsync(first, substreams: 6, bytesEach: 255 * 1024);
@@ -125,9 +120,7 @@ public sealed class ResourceBudgetSpec
     public async Task A_peer_must_not_open_substreams_past_the_node_wide_limit()
     {
         await using var fixture = await Fixture.StartAsync("pxp.limits.max-substreams = 8");
-        await using var attacker = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await attacker.StartSessionAsync("test");
-        await fixture.Node.WaitForStatsAsync(s => s.ReadyPeers == 2, "the attacker ready");
+        await using var attacker = await fixture.JoinAsync();
         var held = (await fixture.Node.StatsAsync()).Resources.Substreams;
 
         for (uint channel = 1; channel <= 8; channel++)
@@ -143,8 +136,7 @@ public sealed class ResourceBudgetSpec
     public async Task A_hub_must_not_carry_more_relayed_sessions_to_us_than_max_incoming_relays_per_peer()
     {
         await using var fixture = await Fixture.StartAsync("pxp.limits.max-incoming-relays-per-peer = 3");
-        await using var hub = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await hub.StartSessionAsync("test");
+        await using var hub = await fixture.JoinAsync();
         for (var i = 0; i < 5; i++) await hub.SendRpcAsync(new Incoming($"i{i}", $"relay{i}"));
 
         var errors = new List<string?>();
@@ -166,14 +158,10 @@ public sealed class ResourceBudgetSpec
     public async Task Hub_must_refuse_relays_past_max_relays_across_its_peers()
     {
         await using var fixture = await Fixture.StartAsync("pxp.limits.max-relays = 1");
-        await using var candidate = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await candidate.StartSessionAsync("test");
+        await using var candidate = await fixture.JoinAsync();
         // The askers do not accept incoming: the candidate is the only one offered to them (the healthy peer neither).
-        await using var first = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await first.StartSessionAsync("test", acceptsIncoming: false);
-        await using var second = await RawPxpPeer.ConnectAsync(fixture.Node.Address);
-        await second.StartSessionAsync("test", acceptsIncoming: false);
-        await fixture.Node.WaitForStatsAsync(s => s.ReadyPeers == 4, "every peer ready");
+        await using var first = await fixture.JoinAsync(acceptsIncoming: false);
+        await using var second = await fixture.JoinAsync(acceptsIncoming: false);
 
         await first.SendRpcAsync(new Relay("r", await CandidateIdAsync(first)));
         var incoming = await candidate.ReceiveAsync<Incoming>();
@@ -264,6 +252,15 @@ public sealed class ResourceBudgetSpec
             var atNode = (await node.NextConnectionAsync()).OpenStream();
             await node.NextPeerAddedAsync();
             return new Fixture(node, healthy, atNode, atPeer);
+        }
+
+        /// <summary>A raw peer that has finished its handshake with the node.</summary>
+        public async Task<RawPxpPeer> JoinAsync(bool acceptsIncoming = true)
+        {
+            var peer = await RawPxpPeer.ConnectAsync(Node.Address);
+            await peer.StartSessionAsync("test", acceptsIncoming: acceptsIncoming);
+            await Node.NextPeerAddedAsync();
+            return peer;
         }
 
         /// <summary>The healthy peer's application stream still carries data both ways.</summary>
