@@ -121,6 +121,23 @@ public sealed class RelayLeakSpec : IAsyncLifetime
         Assert.True(Replies.ReadCandidates((await _asker.ReceiveAsync<Response>(r => r.Nonce == "after")).Args).IsSuccess);
     }
 
+    [Fact]
+    public async Task An_open_relay_whose_candidate_goes_away_must_end_the_asker_half_too()
+    {
+        var candidateId = await CandidateIdAsync();
+        await _asker.SendRpcAsync(new Relay("r", candidateId));
+        var incoming = await _candidate.ReceiveAsync<Incoming>();
+        await _candidate.SendRpcAsync(new Response(incoming.Nonce, Replies.Ok));
+        Assert.Null(Replies.ReadStatus((await _asker.ReceiveAsync<Response>(r => r.Nonce == "r")).Args).Error);
+        Assert.Equal(1, (await _hub.StatsAsync()).Resources.Relays);
+
+        // The candidate's connection drops without ending anything: the asker, idle, must not keep a dead relay.
+        await _candidate.DisposeAsync();
+        await _hub.WaitForStatsAsync(s => s.Resources is { Substreams: 1, Relays: 0 }, "the asker's \"pxp\" only, no relay");
+        await _asker.SendRpcAsync(new GetPeers("after", "test"));
+        Assert.True(Replies.ReadCandidates((await _asker.ReceiveAsync<Response>(r => r.Nonce == "after")).Args).IsSuccess);
+    }
+
     private async Task<string> CandidateIdAsync()
     {
         await _asker.SendRpcAsync(new GetPeers("g", "test"));

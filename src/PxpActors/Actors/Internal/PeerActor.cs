@@ -386,15 +386,21 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void StartRelayPipe(string candidateId, RelayHalves halves)
     {
         var self = Self;
+        var materializer = _materializer;
         var ended = new RelayPipeEnded(candidateId);
+        // However the pipe ends (one side ended, failed or its session gone), both halves end with it.
+        void Ended(Task _)
+        {
+            halves.Close(materializer);
+            self.Tell(ended);
+        }
         if (_settings.RelayBytesPerSecond <= 0 && halves.DestinationChannel is { } destination)
         {
             // Unthrottled between two of our sessions: channel to channel, no graph in between.
-            SubstreamRelay.RunAsync(halves.Source, destination)
-                .ContinueWith(_ => self.Tell(ended), TaskContinuationOptions.ExecuteSynchronously);
+            SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled; when either side ends, the other ends with it.
+        // Each direction throttled.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
@@ -402,7 +408,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
             .Run(_materializer);
-        relayed.ContinueWith(_ => self.Tell(ended), TaskContinuationOptions.ExecuteSynchronously);
+        relayed.ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
     }
 
     /// <summary>A relay for <paramref name="candidateId"/> is over (or never started): its id and its slots are free again.</summary>
