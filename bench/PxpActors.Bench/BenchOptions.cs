@@ -6,7 +6,8 @@ public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<stri
     public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel"];
 
     public const string Usage =
-        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel]";
+        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel]\n" +
+        "       PxpActors.Bench soak [--quick] [--only SCENARIOS] [--file-limit N]   (the host soak, docs/soak.md)";
 
     public bool Runs(string benchmark) => Only.Count == 0 || Only.Contains(benchmark);
 

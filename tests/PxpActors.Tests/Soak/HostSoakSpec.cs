@@ -21,9 +21,13 @@ public sealed class HostSoakSpec(ITestOutputHelper output)
     public Task Host_must_return_to_baseline_after_waves_of_churning_and_garbage_sending_peers() =>
         SoakAsync(new ChurnScenario(waves: 3, peersPerWave: 70, concurrency: 35));
 
-    [Fact(Skip = "awaiting the TcpTransport accept-loop fix: the loop exits for good on EMFILE, so the host accepts nobody after its file limit was hit once")]
-    public Task Host_must_keep_accepting_after_peers_exhaust_its_file_limit() =>
-        SoakAsync(new ChurnScenario(waves: 2, peersPerWave: 300, concurrency: 300), fileLimit: 200, expectFailures: true);
+    [Fact(Skip = "awaiting the connection cap and accept-loop fixes: past its file limit the host stops accepting for good (the accept loop exits on EMFILE) or its runtime aborts with \"Out of memory.\" (something it needs got no descriptor)")]
+    public Task Host_must_keep_accepting_after_a_crowd_of_peers_exhausts_its_file_limit() =>
+        SoakAsync(new CrowdScenario(peers: 300, concurrency: 100), fileLimit: 200);
+
+    [Fact]
+    public Task Host_must_return_to_baseline_after_a_crowd_of_peers_leaves() =>
+        SoakAsync(new CrowdScenario(peers: 300, concurrency: 100));
 
     [Fact]
     public Task Host_must_return_to_baseline_after_slow_readers_that_never_read_what_they_asked_for() =>
@@ -47,7 +51,7 @@ public sealed class HostSoakSpec(ITestOutputHelper output)
         return SoakAsync(new KilledUpgradeScenario(rounds: 2, upgradePatience: TimeSpan.FromSeconds(10)));
     }
 
-    private async Task SoakAsync(ISoakScenario scenario, int? fileLimit = null, bool expectFailures = false)
+    private async Task SoakAsync(ISoakScenario scenario, int? fileLimit = null)
     {
         var (host, target) = await SoakHost.StartAsync(fileLimit);
         await using (host)
@@ -56,13 +60,21 @@ public sealed class HostSoakSpec(ITestOutputHelper output)
             await new ChurnScenario(waves: 1, peersPerWave: 7, concurrency: 1).RunAsync(target, CancellationToken.None);
             await Condition.UntilAsync(() => host.Peers == 0, "the warm-up peers did not leave the host", SettleTimeout);
 
-            var figures = await SoakRunner.RunAsync(host, target, scenario, baseline => Condition.UntilAsync(
-                () => SoakRunner.IsBackTo(host, baseline, SettleTolerance.Default),
-                $"the host did not return to {baseline} with {host.Peers} peers: {host.Sample()}", SettleTimeout));
-            output.WriteLine(figures.ToString());
+            try
+            {
+                var figures = await SoakRunner.RunAsync(host, target, scenario, baseline => Condition.UntilAsync(
+                    () => SoakRunner.IsBackTo(host, baseline, SettleTolerance.Default),
+                    $"the host did not return to {baseline} with {host.Peers} peers: {host.Sample()}", SettleTimeout));
+                output.WriteLine(figures.ToString());
 
-            if (!expectFailures) Assert.True(figures.Outcome.Failures == 0, figures.Outcome.ToString());
-            await FreshPeerMustHandshakeAndGetPeersAsync(target);
+                Assert.True(figures.Outcome.Failures == 0, figures.Outcome.ToString());
+                await FreshPeerMustHandshakeAndGetPeersAsync(target);
+            }
+            catch (Exception)
+            {
+                output.WriteLine($"host exited: {host.HasExited}; its stderr:\n{host.StandardError}");
+                throw;
+            }
         }
     }
 
