@@ -47,7 +47,8 @@ public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<stri
         return new BenchOptions(quick, outPath, only, null, []);
     }
 
-    private static string ValueAfter(IReadOnlyList<string> args, ref int i)
+    /// <summary>The value after option <c>args[i]</c>, moving <paramref name="i"/> onto it.</summary>
+    internal static string ValueAfter(IReadOnlyList<string> args, ref int i)
     {
         if (i + 1 >= args.Count) throw new ArgumentException($"{args[i]} needs a value");
         return args[++i];

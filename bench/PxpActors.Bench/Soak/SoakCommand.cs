@@ -73,8 +73,17 @@ public static class SoakCommand
     {
         Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {scenario.Name} ...");
         var settled = false;
-        var figures = await SoakRunner.RunAsync(host, target, scenario, async baseline =>
-            settled = await SoakRunner.SettleAsync(host, baseline, SettleTolerance.Default, SettlePatience).ConfigureAwait(false)).ConfigureAwait(false);
+        ScenarioFigures figures;
+        try
+        {
+            figures = await SoakRunner.RunAsync(host, target, scenario, async baseline =>
+                settled = await SoakRunner.SettleAsync(host, baseline, SettleTolerance.Default, SettlePatience).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (HostExitedException e)
+        {
+            Console.WriteLine($"{scenario.Name}: HOST EXITED. {e.Message.Trim()}");
+            return false;
+        }
         var peersLeft = host.Peers;
         var healthy = await FreshPeerSucceedsAsync(target).ConfigureAwait(false);
         // The next scenario's baseline must not count the fresh peer.

@@ -23,14 +23,14 @@ public sealed record SoakOptions(bool Quick, IReadOnlySet<string> Only, int File
                     quick = true;
                     break;
                 case "--only":
-                    foreach (var name in ValueAfter(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    foreach (var name in BenchOptions.ValueAfter(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         if (!Names.Split(',').Contains(name)) throw new ArgumentException($"unknown scenario \"{name}\" (known: {Names})");
                         only.Add(name);
                     }
                     break;
                 case "--file-limit":
-                    if (!int.TryParse(ValueAfter(args, ref i), out fileLimit) || fileLimit < 64)
+                    if (!int.TryParse(BenchOptions.ValueAfter(args, ref i), out fileLimit) || fileLimit < 64)
                         throw new ArgumentException("--file-limit needs a number of at least 64");
                     break;
                 default:
@@ -38,11 +38,5 @@ public sealed record SoakOptions(bool Quick, IReadOnlySet<string> Only, int File
             }
         }
         return new SoakOptions(quick, only, fileLimit);
-    }
-
-    private static string ValueAfter(IReadOnlyList<string> args, ref int i)
-    {
-        if (i + 1 >= args.Count) throw new ArgumentException($"{args[i]} needs a value");
-        return args[++i];
     }
 }

@@ -85,8 +85,19 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>What the host holds now, from /proc.</summary>
-    public ProcessSample Sample() => ProcessSample.Read(_process.Id);
+    /// <summary>What the host holds now, from /proc; <see cref="HostExitedException"/> if it is gone.</summary>
+    public ProcessSample Sample()
+    {
+        try
+        {
+            if (!_process.HasExited) return ProcessSample.Read(_process.Id);
+        }
+        catch (IOException) when (_process.HasExited)
+        {
+            // It exited while we read.
+        }
+        throw new HostExitedException($"the host (pid {_process.Id}) exited with {_process.ExitCode}; its stderr:\n{StandardError}");
+    }
 
     /// <summary>The next JSON event whose "event" is <paramref name="name"/> (others are skipped).</summary>
     public async Task<JsonElement> NextEventAsync(string name, TimeSpan? timeout = null)
@@ -188,3 +199,6 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>The host process is gone (crashed or killed) while a test or the soak still needed it.</summary>
+public sealed class HostExitedException(string message) : Exception(message);

@@ -21,4 +21,25 @@ internal static class JsRounds
     }
 
     private const int MaxAsks = 50;
+
+    /// <summary>
+    /// Runs <paramref name="rounds"/> rounds one after another, counting what each reports; a round that throws is a failure
+    /// and the next one still runs.
+    /// </summary>
+    public static async Task<SoakOutcome> RunAsync(int rounds, Func<int, Task<string>> round, string summary, CancellationToken cancel)
+    {
+        var counter = new OutcomeCounter();
+        for (var i = 0; i < rounds && !cancel.IsCancellationRequested; i++)
+        {
+            try
+            {
+                counter.Count(await round(i).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                counter.Fail($"round {i}", e);
+            }
+        }
+        return counter.Outcome(summary);
+    }
 }

@@ -15,22 +15,9 @@ public sealed class KilledRelayScenario(int rounds, int bytesPerRound) : ISoakSc
 
     public string Name => "kill-mid-relay";
 
-    public async Task<SoakOutcome> RunAsync(SoakTarget target, CancellationToken cancel)
-    {
-        var counter = new OutcomeCounter();
-        for (var round = 0; round < rounds && !cancel.IsCancellationRequested; round++)
-        {
-            try
-            {
-                counter.Count(await RoundAsync(target, killAsker: round % 2 == 0).ConfigureAwait(false));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                counter.Fail($"round {round}", e);
-            }
-        }
-        return counter.Outcome($"{rounds} rounds of a {bytesPerRound / 1024} KiB relay between two node processes");
-    }
+    public Task<SoakOutcome> RunAsync(SoakTarget target, CancellationToken cancel) =>
+        JsRounds.RunAsync(rounds, round => RoundAsync(target, killAsker: round % 2 == 0),
+            $"{rounds} rounds of a {bytesPerRound / 1024} KiB relay between two node processes", cancel);
 
     private async Task<string> RoundAsync(SoakTarget target, bool killAsker)
     {

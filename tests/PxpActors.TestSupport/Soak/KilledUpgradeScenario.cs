@@ -14,22 +14,9 @@ public sealed class KilledUpgradeScenario(int rounds, TimeSpan upgradePatience) 
 
     public string Name => "kill-mid-upgrade";
 
-    public async Task<SoakOutcome> RunAsync(SoakTarget target, CancellationToken cancel)
-    {
-        var counter = new OutcomeCounter();
-        for (var round = 0; round < rounds && !cancel.IsCancellationRequested; round++)
-        {
-            try
-            {
-                counter.Count(await RoundAsync(target, killAsker: round % 2 == 1).ConfigureAwait(false));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                counter.Fail($"round {round}", e);
-            }
-        }
-        return counter.Outcome($"{rounds} getNewPeer upgrades through the host");
-    }
+    public Task<SoakOutcome> RunAsync(SoakTarget target, CancellationToken cancel) =>
+        JsRounds.RunAsync(rounds, round => RoundAsync(target, killAsker: round % 2 == 1),
+            $"{rounds} getNewPeer upgrades through the host", cancel);
 
     private async Task<string> RoundAsync(SoakTarget target, bool killAsker)
     {

@@ -24,7 +24,7 @@ public sealed class PeakSampler : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        return _peak = _peak.Max(_host.Sample());
+        return _peak = _host.HasExited ? _peak : _peak.Max(_host.Sample());
     }
 
     private async Task LoopAsync(TimeSpan period)
@@ -37,6 +37,10 @@ public sealed class PeakSampler : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Stopped.
+        }
+        catch (HostExitedException)
+        {
+            // Nothing more to sample; the runner reports the exit.
         }
     }
 

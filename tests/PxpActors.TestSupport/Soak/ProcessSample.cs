@@ -37,8 +37,10 @@ public sealed record ProcessSample(long RssKiB, int Threads, int FileDescriptors
             }
             if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)) socketInodes.Add(target[8..^1]);
         }
-        var tcp = CountTcp($"{root}/net/tcp", socketInodes) + CountTcp($"{root}/net/tcp6", socketInodes);
-        return new ProcessSample(rss, threads, descriptors, socketInodes.Count, tcp);
+        var tcp = new HashSet<string>(StringComparer.Ordinal);
+        AddTcp($"{root}/net/tcp", socketInodes, tcp);
+        AddTcp($"{root}/net/tcp6", socketInodes, tcp);
+        return new ProcessSample(rss, threads, descriptors, socketInodes.Count, tcp.Count);
     }
 
     /// <summary>The larger of each figure: the peak of a run of samples.</summary>
@@ -51,16 +53,17 @@ public sealed record ProcessSample(long RssKiB, int Threads, int FileDescriptors
     private static long FirstNumber(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture);
 
-    /// <summary>Rows of net/tcp whose inode (10th column) is one of <paramref name="inodes"/>.</summary>
-    private static int CountTcp(string table, HashSet<string> inodes)
+    /// <summary>
+    /// Adds the inodes of <paramref name="table"/>'s rows (10th column) that are among <paramref name="inodes"/>. A set, not
+    /// a count: read while connections come and go, the table can repeat a row.
+    /// </summary>
+    private static void AddTcp(string table, HashSet<string> inodes, HashSet<string> found)
     {
-        if (!File.Exists(table)) return 0;
-        var count = 0;
+        if (!File.Exists(table)) return;
         foreach (var line in File.ReadLines(table).Skip(1))
         {
             var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (columns.Length > 9 && inodes.Contains(columns[9])) count++;
+            if (columns.Length > 9 && inodes.Contains(columns[9])) found.Add(columns[9]);
         }
-        return count;
     }
 }
