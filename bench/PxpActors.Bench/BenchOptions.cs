@@ -6,7 +6,8 @@ public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<stri
     public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel"];
 
     public const string Usage =
-        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel]";
+        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel]\n" +
+        "       PxpActors.Bench soak [--quick] [--only SCENARIOS] [--file-limit N]   (the host soak, docs/soak.md)";
 
     public bool Runs(string benchmark) => Only.Count == 0 || Only.Contains(benchmark);
 
@@ -46,7 +47,8 @@ public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<stri
         return new BenchOptions(quick, outPath, only, null, []);
     }
 
-    private static string ValueAfter(IReadOnlyList<string> args, ref int i)
+    /// <summary>The value after option <c>args[i]</c>, moving <paramref name="i"/> onto it.</summary>
+    internal static string ValueAfter(IReadOnlyList<string> args, ref int i)
     {
         if (i + 1 >= args.Count) throw new ArgumentException($"{args[i]} needs a value");
         return args[++i];

@@ -13,6 +13,8 @@ public static class BenchProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "soak") return await Soak.SoakCommand.RunAsync(args[1..]).ConfigureAwait(false);
+
         BenchOptions options;
         try
         {

@@ -3,7 +3,8 @@ namespace PxpActors.Protocol.Framing;
 /// <summary>
 /// Incremental multiplex frame decoder: feed it bytes in any chunking, it hands out whole frames.
 /// Bounded: a frame longer than <c>maxPayload</c> or a varint longer than 5 bytes is a protocol error,
-/// raised before any of that payload is buffered.
+/// raised before any of that payload is buffered. A payload is buffered as its bytes arrive, never ahead of
+/// them: a length field alone does not make the decoder allocate what it claims.
 /// </summary>
 /// <param name="maxPayload">Largest payload accepted.</param>
 /// <param name="splitData">
@@ -16,12 +17,16 @@ public sealed class FrameDecoder(int maxPayload, bool splitData = false)
 {
     private enum Part { Header, Length, Payload, DataParts }
 
+    /// <summary>Smallest buffer a gathered payload starts or grows by, so byte-sized chunks do not copy at every byte.</summary>
+    private const int MinPayloadGrowth = 256;
+
     private Part _part = Part.Header;
     private uint _varint;
     private int _varintBytes;
     private uint _header;
     private byte[] _payload = [];
     private int _filled;
+    private int _length;
     private int _dataLeft;
 
     public int MaxPayload { get; } = maxPayload > 0
@@ -60,11 +65,12 @@ public sealed class FrameDecoder(int maxPayload, bool splitData = false)
             }
             if (_part == Part.Payload)
             {
-                var take = Math.Min(_payload.Length - _filled, input.Length - i);
+                var take = Math.Min(_length - _filled, input.Length - i);
+                MakeRoom(take);
                 input.Slice(i, take).CopyTo(_payload.AsSpan(_filled));
                 _filled += take;
                 i += take;
-                if (_filled == _payload.Length) Emit(onFrame);
+                if (_filled == _length) Emit(onFrame);
                 continue;
             }
 
@@ -100,7 +106,9 @@ public sealed class FrameDecoder(int maxPayload, bool splitData = false)
                 }
                 else
                 {
-                    _payload = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length); // every byte is written before use
+                    // The buffer is sized by the bytes that come (MakeRoom), not by what the length claims.
+                    _payload = [];
+                    _length = length;
                     _filled = 0;
                     _part = Part.Payload;
                     if (length == 0) Emit(onFrame);
@@ -124,6 +132,21 @@ public sealed class FrameDecoder(int maxPayload, bool splitData = false)
         _varint |= (uint)(b & 0x7F) << (7 * _varintBytes);
         _varintBytes++;
         return (b & 0x80) == 0;
+    }
+
+    /// <summary>
+    /// Grows the payload buffer to hold <paramref name="more"/> bytes after those filled: to the whole payload when
+    /// it is all here, else at least doubling, so a payload gathered from many chunks is copied a few times at most
+    /// and the buffer is never more than twice the bytes received (or 256).
+    /// </summary>
+    private void MakeRoom(int more)
+    {
+        var needed = _filled + more;
+        if (needed <= _payload.Length) return;
+        var size = Math.Min(_length, Math.Max(needed, Math.Max(2 * _payload.Length, MinPayloadGrowth)));
+        var grown = GC.AllocateUninitializedArray<byte>(size); // every byte is written before use
+        _payload.AsSpan(0, _filled).CopyTo(grown);
+        _payload = grown;
     }
 
     private void Emit(Action<Frame> onFrame)

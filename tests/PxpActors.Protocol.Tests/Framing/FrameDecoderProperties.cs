@@ -18,9 +18,6 @@ public sealed class FrameDecoderProperties
 
     private static Arbitrary<Frame[]> Frames => Arb.From(Gen.ArrayOf(FrameGen));
 
-    private static Arbitrary<byte[]> Garbage => Arb.From(Gen.Choose(0, 300)
-        .SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), n)));
-
     [Property(MaxTest = 300)]
     public Property Frames_encoded_then_decoded_at_any_chunking_must_be_the_same_frames() =>
         Prop.ForAll(Frames, Arb.From(Gen.Choose(0, int.MaxValue)), (frames, seed) =>
@@ -61,18 +58,5 @@ public sealed class FrameDecoderProperties
 
             Assert.Equal(FrameCollector.JoinData(frames.Select(FrameCollector.Expected)), FrameCollector.JoinData(collector.Frames));
             Assert.True(collector.Decoder.IsAtFrameBoundary);
-        });
-
-    [Property(MaxTest = 500)]
-    public Property Random_bytes_must_decode_or_fail_with_PxpProtocolException_only() =>
-        Prop.ForAll(Garbage, Arb.From(Gen.Choose(0, int.MaxValue)), (garbage, seed) =>
-        {
-            var collector = new FrameCollector(maxPayload: 256);
-            var error = Record.Exception(() =>
-            {
-                foreach (var chunk in RandomChunks.Split(garbage, new Random(seed), 8)) collector.Feed(chunk);
-            });
-            Assert.True(error is null or PxpProtocolException, error?.ToString());
-            Assert.All(collector.Frames, f => Assert.True(f.Payload.Length <= 256 && (int)f.Type < 7));
         });
 }

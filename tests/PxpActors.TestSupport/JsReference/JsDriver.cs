@@ -182,6 +182,12 @@ public sealed class JsDriver : IAsyncDisposable
         return created.Body["transport"]!.GetValue<string>();
     }
 
+    /// <summary>
+    /// SIGKILL to the node process, as a crash or <c>kill -9</c> would end it: no FIN, no close frames, nothing
+    /// flushed. Its sockets are closed by the kernel. Disposal afterwards only collects it.
+    /// </summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

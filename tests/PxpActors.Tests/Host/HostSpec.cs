@@ -1,3 +1,5 @@
+using PxpActors.TestSupport.Host;
+
 namespace PxpActors.Tests.Host;
 
 /// <summary>The host's command-line contract (README, "The standalone node"), exercised on real processes and sockets.</summary>

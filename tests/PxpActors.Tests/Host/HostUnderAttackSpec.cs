@@ -7,6 +7,7 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.TestSupport.Raw;
 using PxpActors.Tests.BadInput;
+using PxpActors.TestSupport.Host;
 using PxpActors.Tests.Support;
 
 namespace PxpActors.Tests.Host;
@@ -23,7 +24,7 @@ public sealed class HostUnderAttackSpec
     [Fact]
     public async Task Host_under_a_low_file_limit_must_survive_a_connection_flood_and_serve_a_fresh_peer()
     {
-        await using var host = HostProcess.Start(openFileLimit: 1024, "--json", "--network", "test", "--listen", "tcp://127.0.0.1:0");
+        await using var host = HostProcess.Start(fileLimit: 1024, "--json", "--network", "test", "--listen", "tcp://127.0.0.1:0");
         var address = new Uri((await host.NextEventAsync("listening")).GetProperty("url").GetString()!);
 
         // More idle connections than the host has descriptors: those past its connection cap are closed at once.
