@@ -41,6 +41,7 @@ public sealed class IceAgent : IAsyncDisposable
     private Exception? _connectionEnd;
     private int _dispatching;
     private int _pendingResolutions;
+    private long _faultyDatagrams;
     private bool _endOfCandidatesDeferred;
     private bool _started;
     private bool _released;
@@ -379,11 +380,23 @@ public sealed class IceAgent : IAsyncDisposable
                 Run(core => core.Abort(new IceException(IceFailureReason.Network, $"Receiving on {socket.LocalEndPoint} failed: {e.Message}", e)));
                 return;
             }
-            var disposition = IceDatagramDisposition.Dropped;
-            Run(core => disposition = core.HandleDatagram(socketId, received.RemoteEndPoint, buffer.AsSpan(0, received.Length), Now));
-            if (disposition == IceDatagramDisposition.Application) _connection.Deliver(buffer.AsSpan(0, received.Length).ToArray());
+            try
+            {
+                var disposition = IceDatagramDisposition.Dropped;
+                Run(core => disposition = core.HandleDatagram(socketId, received.RemoteEndPoint, buffer.AsSpan(0, received.Length), Now));
+                if (disposition == IceDatagramDisposition.Application) _connection.Deliver(buffer.AsSpan(0, received.Length).ToArray());
+            }
+            catch (Exception)
+            {
+                // Anyone can send us a datagram: whatever one does to the code handling it, it is dropped
+                // alone and the loop goes on, or a single spoofed packet would end the connection.
+                Interlocked.Increment(ref _faultyDatagrams);
+            }
         }
     }
+
+    /// <summary>For tests: datagrams dropped because handling them threw (see the receive loop).</summary>
+    internal long FaultyDatagrams => Interlocked.Read(ref _faultyDatagrams);
 
     private async Task ResolveAndAddAsync(IceCandidate candidate)
     {

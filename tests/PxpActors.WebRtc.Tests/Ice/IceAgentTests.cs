@@ -1,8 +1,11 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Ice;
+using PxpActors.WebRtc.Stun;
+using PxpActors.WebRtc.Stun.Attributes;
 using PxpActors.WebRtc.Transport;
 using Xunit;
 
@@ -153,6 +156,37 @@ public sealed class IceAgentTests
         Assert.Equal(2, network.BoundCount);
         Assert.Equal(0, network.OpenCount);
         Assert.Equal(IceConnectionState.Closed, a.ConnectionState);
+    }
+
+    [Fact]
+    public async Task A_datagram_the_STUN_parser_chokes_on_must_not_stop_the_receive_loop_over_real_UDP()
+    {
+        var loopback = new[] { IPAddress.Loopback };
+        await using var a = new IceAgent(new IceAgentOptions { Role = IceRole.Controlling, LocalAddresses = loopback });
+        await using var b = new IceAgent(new IceAgentOptions { Role = IceRole.Controlled, LocalAddresses = loopback });
+        Wire(a, b);
+        await a.StartAsync();
+        await b.StartAsync();
+        var ca = await a.ConnectAsync().WaitAsync(Wait);
+        var cb = await b.ConnectAsync().WaitAsync(Wait);
+
+        // Spoofed from anywhere, before any integrity check: a binding request whose UNKNOWN-ATTRIBUTES lists 65 types.
+        var poison = new byte[20 + 4 + 2 * 65 + 2];
+        poison[1] = 0x01;
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(2), (ushort)(poison.Length - 20));
+        BinaryPrimitives.WriteUInt32BigEndian(poison.AsSpan(4), StunMessage.MagicCookie);
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(20), StunAttributeType.UnknownAttributes);
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(22), 2 * 65);
+        using (var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            await attacker.SendAsync(poison, a.SelectedPair!.Local.EndPoint!);
+
+        // Queued on A's socket behind the poison: it arrives only if A's receive loop survived it.
+        await cb.SendAsync(new byte[] { 22, 7, 8, 9 });
+        Assert.Equal(new byte[] { 22, 7, 8, 9 }, await ReceiveAsync(ca));
+        Assert.Equal(IceConnectionState.Connected, a.ConnectionState);
+        Assert.Equal(0, a.FaultyDatagrams); // refused by the parser as malformed, not caught as a fault
+        await ca.DisposeAsync();
+        await cb.DisposeAsync();
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class StunMalformedTests
         { "USERNAME not UTF-8", WithAttribute(StunAttributeType.Username, [0xC3, 0x28]) },
         { "USERNAME too long", WithAttribute(StunAttributeType.Username, Enumerable.Repeat((byte)'a', 600).ToArray()) },
         { "UNKNOWN-ATTRIBUTES odd", WithAttribute(StunAttributeType.UnknownAttributes, [0, 1, 0]) },
+        { "UNKNOWN-ATTRIBUTES of 65 types", WithAttribute(StunAttributeType.UnknownAttributes, new byte[2 * 65]) },
         { "FINGERPRINT wrong", WithAttribute(StunAttributeType.Fingerprint, [1, 2, 3, 4]) },
         { "too many attributes", TooManyAttributes() },
     };
