@@ -98,6 +98,24 @@ internal sealed class DtlsApplicationDataReader : IDisposable
         return rest;
     }
 
+    /// <summary>
+    /// Marks in the replay window the authentic application-data records of our epoch in a datagram BouncyCastle was
+    /// handed before this reader took over, so that a replay of one is not accepted again here. Nothing is delivered.
+    /// </summary>
+    public void Remember(ReadOnlySpan<byte> datagram)
+    {
+        var copy = datagram.ToArray(); // opening decrypts in place
+        var offset = 0;
+        while (copy.Length - offset >= HeaderLength)
+        {
+            var recordLength = HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(copy.AsSpan(offset + 11));
+            if (recordLength > copy.Length - offset) return;
+            var record = copy.AsSpan(offset, recordLength);
+            if (IsOurs(record)) Open(record); // marks the window when authentic
+            offset += recordLength;
+        }
+    }
+
     public void Dispose() => _aes.Dispose();
 
     private bool IsOurs(ReadOnlySpan<byte> header) =>

@@ -60,6 +60,30 @@ public sealed class DtlsApplicationDataPathTests
     }
 
     [Fact]
+    public async Task DtlsConnection_must_drop_a_replay_of_the_record_BouncyCastle_opened_before_the_switch()
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 24, autoDeliver: true);
+        var (client, server) = await HandshakeBothAsync(bridge, peers);
+        byte[]? captured = null;
+        bridge.LeftToRight.Filter = datagram =>
+        {
+            if (datagram.Span[0] == 23) captured ??= datagram.ToArray();
+            return true;
+        };
+        await ExchangeAsync(client, server, 1); // opened by BouncyCastle, before our record path takes over
+        Assert.NotNull(captured);
+
+        await bridge.Left.SendAsync(captured); // an attacker's copy, now arriving on our record path
+        var next = Guid.NewGuid().ToByteArray();
+        await client.SendAsync(next);
+        Assert.Equal(next, await ReceiveAsync(server)); // the replay never came up
+        Assert.Equal(1, server.RecordsOpenedOnArrival);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task DtlsConnection_must_still_hand_close_notify_to_BouncyCastle_after_opening_data_itself()
     {
         var peers = new DtlsTestPeers();
