@@ -37,6 +37,7 @@ internal sealed class DtlsApplicationDataReader : IDisposable
     {
         _aes = new AesGcm(keys.ReadKey, TagSize);
         keys.ReadSalt.CopyTo(_nonce, 0);
+        keys.Clear(); // held by the cipher and the nonce from now on: no other copy lingers in memory
         _epoch = epoch;
     }
 
@@ -116,7 +117,11 @@ internal sealed class DtlsApplicationDataReader : IDisposable
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_nonce); // the salt
+    }
 
     private bool IsOurs(ReadOnlySpan<byte> header) =>
         header[0] == ApplicationData

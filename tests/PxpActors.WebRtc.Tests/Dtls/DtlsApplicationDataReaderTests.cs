@@ -20,7 +20,7 @@ public sealed class DtlsApplicationDataReaderTests
     private static readonly byte[] Salt = RandomNumberGenerator.GetBytes(4);
 
     private static DtlsApplicationDataReader Reader() =>
-        new(new DtlsRecordKeys(Key, Salt, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(4)), epoch: 1);
+        new(new DtlsRecordKeys(Key.ToArray(), Salt.ToArray()), epoch: 1); // copies: the reader zeroes what it is given
 
     /// <summary>One DTLS 1.2 AES-GCM record: header, explicit nonce (epoch and sequence, as BouncyCastle writes it), ciphertext, tag.</summary>
     private static byte[] Seal(byte[] plaintext, long sequence, ushort epoch = 1, byte type = ApplicationData, byte[]? key = null)
@@ -52,6 +52,17 @@ public sealed class DtlsApplicationDataReaderTests
         var ranges = new List<Range>();
         rest = reader.Read(copy, ranges);
         return ranges.Select(r => copy[r]).ToList();
+    }
+
+    [Fact]
+    public void Reader_must_zero_the_keys_it_was_given_once_it_holds_them()
+    {
+        var keys = new DtlsRecordKeys(Key.ToArray(), Salt.ToArray());
+        using var reader = new DtlsApplicationDataReader(keys, epoch: 1);
+
+        Assert.All(keys.ReadKey, b => Assert.Equal(0, b));
+        Assert.All(keys.ReadSalt, b => Assert.Equal(0, b));
+        Assert.Equal([[1, 2, 3]], Opened(reader, Seal([1, 2, 3], sequence: 1), out _)); // it still opens records
     }
 
     [Theory]
