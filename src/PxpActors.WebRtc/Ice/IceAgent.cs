@@ -41,6 +41,7 @@ public sealed class IceAgent : IAsyncDisposable
     private Exception? _connectionEnd;
     private int _dispatching;
     private int _pendingResolutions;
+    private int _nameResolutions;
     private long _faultyDatagrams;
     private bool _endOfCandidatesDeferred;
     private bool _started;
@@ -141,9 +142,11 @@ public sealed class IceAgent : IAsyncDisposable
     public void SetRemoteCredentials(IceCredentials remote) => Run(core => core.SetRemoteCredentials(remote, Now));
 
     /// <summary>
-    /// Adds a trickled remote candidate. IP literals are used at once; names (Chromium's mDNS ".local"
-    /// host candidates) are resolved first, within <see cref="IceAgentOptions.MdnsResolveTimeout"/>; when that
-    /// fails the peer is still reached through the peer-reflexive candidate its checks reveal.
+    /// Adds a trickled remote candidate. IP literals are used at once; mDNS ".local" names (Chromium's host
+    /// candidates) are resolved first, within <see cref="IceAgentOptions.MdnsResolveTimeout"/> and up to
+    /// <see cref="IceAgentOptions.MaxNameResolutions"/>; other names are ignored, as the peer must not make us
+    /// query DNS. When a name is not used, the peer is still reached through the peer-reflexive candidate its
+    /// checks reveal.
     /// </summary>
     public void AddRemoteCandidate(IceCandidate candidate)
     {
@@ -153,9 +156,11 @@ public sealed class IceAgent : IAsyncDisposable
             Run(core => core.AddRemoteCandidate(candidate, endPoint, Now));
             return;
         }
+        if (!candidate.IsMdnsName) return;
         lock (_gate)
         {
-            if (_released) return;
+            if (_released || _nameResolutions == _options.MaxNameResolutions) return;
+            _nameResolutions++;
             _pendingResolutions++;
             Track(ResolveAndAddAsync(candidate));
         }

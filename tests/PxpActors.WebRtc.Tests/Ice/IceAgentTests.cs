@@ -314,6 +314,31 @@ public sealed class IceAgentTests
     }
 
     [Fact]
+    public async Task Remote_names_must_be_resolved_only_when_they_are_local_and_only_up_to_the_cap()
+    {
+        var f = new Fixture();
+        var asked = new List<string>();
+        var a = new IceAgent(f.Options(IceRole.Controlling) with
+        {
+            MaxNameResolutions = 3,
+            ResolveHostName = (name, _) =>
+            {
+                lock (asked) asked.Add(name);
+                return Task.FromResult(Array.Empty<IPAddress>());
+            },
+        }, f.Network.AddHost("10.0.0.1"));
+        await a.StartAsync();
+
+        // A remote signalling peer names hosts of its choosing: none of them may reach the system resolver.
+        a.AddRemoteCandidate(IceCandidate.Parse("candidate:1 1 udp 2122260223 tracker.example.com 5000 typ host"));
+        for (var i = 0; i < 10; i++)
+            a.AddRemoteCandidate(IceCandidate.Parse($"candidate:{i + 2} 1 udp 2122260223 peer-{i}.local 5000 typ host"));
+
+        lock (asked) Assert.Equal(["peer-0.local", "peer-1.local", "peer-2.local"], asked);
+        await a.DisposeAsync();
+    }
+
+    [Fact]
     public async Task An_unresolvable_mDNS_candidate_must_not_prevent_connecting_through_peer_reflexive_discovery()
     {
         var f = new Fixture();

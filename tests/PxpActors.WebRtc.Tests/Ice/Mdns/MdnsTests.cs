@@ -44,10 +44,10 @@ public sealed class MdnsTests
             (MdnsMessage.TypeAaaa, IPAddress.Parse("fd00::17").GetAddressBytes()),
             (16, [3, (byte)'t', (byte)'x', (byte)'t'])); // TXT: ignored
 
-        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, Name));
-        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, Name.ToUpperInvariant()));
-        Assert.Empty(MdnsMessage.Addresses(response, "other.local"));
-        Assert.Empty(MdnsMessage.Addresses(query, Name)); // a query is not a response
+        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, 7, Name));
+        Assert.Equal([IPAddress.Parse("192.168.1.23"), IPAddress.Parse("fd00::17")], MdnsMessage.Addresses(response, 7, Name.ToUpperInvariant()));
+        Assert.Empty(MdnsMessage.Addresses(response, 7, "other.local"));
+        Assert.Empty(MdnsMessage.Addresses(query, 7, Name)); // a query is not a response
     }
 
     [Fact]
@@ -55,19 +55,19 @@ public sealed class MdnsTests
     {
         var query = MdnsMessage.Query(7, Name);
         var good = Response(query, (MdnsMessage.TypeA, [10, 0, 0, 1]));
-        for (var cut = 0; cut < good.Length; cut++) Assert.Empty(MdnsMessage.Addresses(good[..cut], Name));
+        for (var cut = 0; cut < good.Length; cut++) Assert.Empty(MdnsMessage.Addresses(good[..cut], 7, Name));
 
         var loop = (byte[])good.Clone();
         loop[12] = 0xC0;
         loop[13] = 12; // the question name points at itself
-        Assert.Empty(MdnsMessage.Addresses(loop, Name));
+        Assert.Empty(MdnsMessage.Addresses(loop, 7, Name));
 
         var random = new Random(5);
         for (var i = 0; i < 2000; i++)
         {
             var junk = (byte[])good.Clone();
             junk[random.Next(junk.Length)] = (byte)random.Next(256);
-            MdnsMessage.Addresses(junk, Name); // must not throw
+            MdnsMessage.Addresses(junk, 7, Name); // must not throw
         }
     }
 
@@ -88,6 +88,47 @@ public sealed class MdnsTests
             var query = await responder.ReceiveFromAsync(buffer);
             var response = Response(buffer[..query.Length], (MdnsMessage.TypeA, [10, 1, 2, 3]));
             await responder.SendToAsync(response, query.RemoteEndPoint);
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var addresses = await MdnsResolver.QueryAsync(Name, responder.LocalEndPoint, timeout.Token);
+        Assert.Equal([IPAddress.Parse("10.1.2.3")], addresses);
+        await serving;
+    }
+
+    [Fact]
+    public void Response_with_another_ID_than_the_query_must_yield_nothing()
+    {
+        var query = MdnsMessage.Query(7, Name);
+        var response = Response(query, (MdnsMessage.TypeA, [10, 0, 0, 1]));
+
+        Assert.Equal([IPAddress.Parse("10.0.0.1")], MdnsMessage.Addresses(response, 7, Name));
+        Assert.Empty(MdnsMessage.Addresses(response, 8, Name));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5353", true)]
+    [InlineData("[fe80::1]:5353", true)]
+    [InlineData("127.0.0.1:5354", false)] // RFC 6762 §6: responses come from port 5353
+    [InlineData("203.0.113.9:5353", false)] // not on our link
+    [InlineData("[2001:db8::1]:5353", false)]
+    public void Answers_to_a_group_query_must_come_from_port_5353_on_our_link(string from, bool accepted)
+    {
+        Assert.Equal(accepted, MdnsResolver.IsAnswerSource(IPEndPoint.Parse(from), MdnsResolver.Group));
+    }
+
+    [Fact]
+    public async Task Resolver_must_ignore_an_answer_from_anyone_but_the_responder_it_asked()
+    {
+        await using var responder = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var spoofer = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var serving = Task.Run(async () =>
+        {
+            var buffer = new byte[1500];
+            var query = await responder.ReceiveFromAsync(buffer);
+            // The spoofer knows the query's ID and port, and answers first.
+            await spoofer.SendToAsync(Response(buffer[..query.Length], (MdnsMessage.TypeA, [6, 6, 6, 6])), query.RemoteEndPoint);
+            await responder.SendToAsync(Response(buffer[..query.Length], (MdnsMessage.TypeA, [10, 1, 2, 3])), query.RemoteEndPoint);
         });
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
