@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using PxpActors.WebRtc.Ice.Mdns;
 using PxpActors.WebRtc.Transport;
@@ -10,21 +9,7 @@ public sealed class MdnsTests
 {
     private const string Name = "c6b6e1a2-7d15-4f5e-9a8e-1d7f0b8e0c57.local";
 
-    /// <summary>A response as an mDNS responder sends it: the question echoed, answers naming it by pointer.</summary>
-    private static byte[] Response(byte[] query, params (ushort Type, byte[] Data)[] answers)
-    {
-        var questionEnd = 12 + query.AsSpan(12).IndexOf((byte)0) + 1 + 4;
-        var message = new List<byte>(query[..questionEnd]);
-        message[2] = 0x84; // response, authoritative
-        BinaryPrimitives.WriteUInt16BigEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(message)[4..], 1);
-        BinaryPrimitives.WriteUInt16BigEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(message)[6..], (ushort)answers.Length);
-        foreach (var (type, data) in answers)
-        {
-            message.AddRange([0xC0, 12, (byte)(type >> 8), (byte)type, 0x80, 1, 0, 0, 0, 120, 0, (byte)data.Length]);
-            message.AddRange(data);
-        }
-        return [.. message];
-    }
+    private static byte[] Response(byte[] query, params (ushort Type, byte[] Data)[] answers) => MdnsResponses.Answer(query, answers);
 
     [Fact]
     public void Query_must_ask_for_A_and_AAAA_with_the_unicast_bit()
@@ -60,15 +45,7 @@ public sealed class MdnsTests
         var loop = (byte[])good.Clone();
         loop[12] = 0xC0;
         loop[13] = 12; // the question name points at itself
-        Assert.Empty(MdnsMessage.Addresses(loop, 7, Name));
-
-        var random = new Random(5);
-        for (var i = 0; i < 2000; i++)
-        {
-            var junk = (byte[])good.Clone();
-            junk[random.Next(junk.Length)] = (byte)random.Next(256);
-            MdnsMessage.Addresses(junk, 7, Name); // must not throw
-        }
+        Assert.Empty(MdnsMessage.Addresses(loop, 7, Name)); // the rest of the damage a peer can do: MdnsFuzzTests
     }
 
     [Fact]
