@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Org.BouncyCastle.Tls;
 using PxpActors.WebRtc.Transport;
 
@@ -29,8 +30,8 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     private const int ControlDatagramLimit = 4096;
 
     /// <summary>
-    /// Datagrams handed to BouncyCastle that are remembered for the switch to our record path: as many as the replay
-    /// window holds records, since older ones are too old for it anyway.
+    /// Datagrams with application data handed to BouncyCastle that are remembered for the switch to our record path:
+    /// as many as the replay window holds records, since older ones are too old for it anyway.
     /// </summary>
     private const int RememberedBeforeSwitch = DtlsReplayWindow.Size;
 
@@ -231,6 +232,7 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     /// </summary>
     private void RememberForSwitch(byte[] datagram)
     {
+        if (!HoldsApplicationData(datagram)) return; // the handshake's datagrams need not be kept
         if (_applicationData is { } late)
         {
             late.Reader.Remember(datagram);
@@ -238,6 +240,16 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         }
         if (_handedBeforeSwitch.Count == RememberedBeforeSwitch) _handedBeforeSwitch.Dequeue();
         _handedBeforeSwitch.Enqueue(datagram);
+    }
+
+    private static bool HoldsApplicationData(ReadOnlySpan<byte> datagram)
+    {
+        for (var offset = 0; datagram.Length - offset >= DtlsApplicationDataReader.HeaderLength;
+             offset += DtlsApplicationDataReader.HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(datagram[(offset + 11)..]))
+        {
+            if (datagram[offset] == DtlsApplicationDataReader.ApplicationData) return true;
+        }
+        return false;
     }
 
     private async Task PumpAsync()

@@ -21,7 +21,7 @@ internal sealed class DtlsApplicationDataReader : IDisposable
     public const int HeaderLength = 13;
     private const int ExplicitNonceLength = 8;
     private const int MaxPlaintext = 1 << 14;
-    private const byte ApplicationData = 23;
+    public const byte ApplicationData = 23;
     private const ushort Dtls12 = 0xFEFD;
 
     private readonly AesGcm _aes;
