@@ -19,6 +19,7 @@ public sealed class DcepFuzzTests
     [Trait("Category", FuzzBudget.Category)]
     public void Parse_must_throw_only_DcepProtocolException_and_allocate_within_its_input()
     {
+        // Label and protocol as strings: two bytes a character.
         ParserFuzz.Run<DcepProtocolException>(SeedMutator.Of(Seeds()), input => DcepMessage.Parse(input),
             bytesPerInputByte: 16, fixedBytes: 8 * 1024).MustReachBothPaths();
     }

@@ -24,7 +24,8 @@ public sealed class IceCandidateFuzzTests
     [Trait("Category", FuzzBudget.Category)]
     public void Parse_must_throw_only_IceFormatException_and_allocate_within_its_input()
     {
-        ParserFuzz.Run<IceFormatException>(SeedMutator.Of(Seeds()), input => IceCandidate.Parse(Encoding.UTF8.GetString(input)))
-            .MustReachBothPaths();
+        // The line as a string, its fields split off and the candidate's strings: a few copies of the input.
+        ParserFuzz.Run<IceFormatException>(SeedMutator.Of(Seeds()), input => IceCandidate.Parse(Encoding.UTF8.GetString(input)),
+            bytesPerInputByte: 16, fixedBytes: 8 * 1024).MustReachBothPaths();
     }
 }

@@ -13,7 +13,7 @@ public sealed class SdpFuzzTests
     private static List<byte[]> Seeds()
     {
         var local = new DataChannelSdpParameters("Ab+/", "0123456789abcdefABCDEF", DtlsFingerprint.Compute("certificate"u8));
-        var answer = DataChannelSdp.CreateAnswer(SessionDescription.Parse(SdpSamples.LibwebrtcOffer), local).ToString();
+        var answer = DataChannelSdp.CreateAnswer(SessionDescription.Parse(SdpSamples.LibwebrtcOffer), local, sessionId: 4242).ToString();
         return [.. new[] { SdpSamples.LibwebrtcOffer, SdpSamples.FirefoxOffer, answer }.Select(Encoding.UTF8.GetBytes)];
     }
 
@@ -21,10 +21,11 @@ public sealed class SdpFuzzTests
     [Trait("Category", FuzzBudget.Category)]
     public void Parse_must_throw_only_SdpException_and_allocate_within_its_input()
     {
+        // Text is UTF-16 and split into lines and fields, each kept in the parsed description: about a dozen bytes a byte.
         ParserFuzz.Run<SdpException>(SeedMutator.Of(Seeds()), input =>
         {
             var description = SessionDescription.Parse(Encoding.UTF8.GetString(input));
             description.GetDataChannel();
-        }).MustReachBothPaths();
+        }, bytesPerInputByte: 24, fixedBytes: 16 * 1024).MustReachBothPaths();
     }
 }
