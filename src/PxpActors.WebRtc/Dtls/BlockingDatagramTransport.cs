@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Org.BouncyCastle.Tls;
 using PxpActors.WebRtc.Transport;
 
@@ -28,6 +29,12 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     /// </summary>
     private const int ControlDatagramLimit = 4096;
 
+    /// <summary>
+    /// Datagrams with application data handed to BouncyCastle that are remembered for the switch to our record path:
+    /// as many as the replay window holds records, since older ones are too old for it anyway.
+    /// </summary>
+    private const int RememberedBeforeSwitch = DtlsReplayWindow.Size;
+
     private readonly Task<IDatagramConnection> _pendingLower;
     private readonly int _inboxCapacity;
     private readonly Queue<byte[]> _inbox = new();
@@ -40,6 +47,7 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
     private byte[]? _flight;
     private int _flightLength;
     private ApplicationDataPath? _applicationData;
+    private readonly Queue<byte[]> _handedBeforeSwitch = new();
     private bool _pumpEnded;
 
     /// <summary>Where the pump opens application data, and who takes the plaintext.</summary>
@@ -201,6 +209,8 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         {
             if (!_pumpEnded && _applicationData is null)
             {
+                // What BouncyCastle may already have accepted must not be accepted again on our path.
+                while (_handedBeforeSwitch.TryDequeue(out var handed)) reader.Remember(handed);
                 Volatile.Write(ref _applicationData, new ApplicationDataPath(reader, deliver));
                 return;
             }
@@ -216,6 +226,32 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
         _pumpStop.Dispose();
     }
 
+    /// <summary>
+    /// Keeps a datagram handed to BouncyCastle for <see cref="ReadApplicationData"/>; once the switch has happened (it
+    /// may have while this datagram was on its way here), the reader marks it at once. Under the lock, on the pump.
+    /// </summary>
+    private void RememberForSwitch(byte[] datagram)
+    {
+        if (!HoldsApplicationData(datagram)) return; // the handshake's datagrams need not be kept
+        if (_applicationData is { } late)
+        {
+            late.Reader.Remember(datagram);
+            return;
+        }
+        if (_handedBeforeSwitch.Count == RememberedBeforeSwitch) _handedBeforeSwitch.Dequeue();
+        _handedBeforeSwitch.Enqueue(datagram);
+    }
+
+    private static bool HoldsApplicationData(ReadOnlySpan<byte> datagram)
+    {
+        for (var offset = 0; datagram.Length - offset >= DtlsApplicationDataReader.HeaderLength;
+             offset += DtlsApplicationDataReader.HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(datagram[(offset + 11)..]))
+        {
+            if (datagram[offset] == DtlsApplicationDataReader.ApplicationData) return true;
+        }
+        return false;
+    }
+
     private async Task PumpAsync()
     {
         try
@@ -228,7 +264,8 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
                 var length = await lower.ReceiveAsync(buffer, _pumpStop.Token).ConfigureAwait(false);
                 if (Volatile.Read(ref _closed)) return;
                 byte[]? forRecordLayer;
-                if (Volatile.Read(ref _applicationData) is { } path)
+                var path = Volatile.Read(ref _applicationData);
+                if (path is not null)
                 {
                     forRecordLayer = path.Reader.Read(buffer.AsSpan(0, length), plaintexts);
                     foreach (var plaintext in plaintexts)
@@ -245,6 +282,7 @@ internal sealed class BlockingDatagramTransport : DatagramTransport
                     if (_inbox.Count >= _inboxCapacity) continue;
                     _inbox.Enqueue(forRecordLayer);
                     Monitor.Pulse(_gate);
+                    if (path is null) RememberForSwitch(forRecordLayer);
                 }
             }
         }

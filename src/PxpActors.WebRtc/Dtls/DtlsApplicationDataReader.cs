@@ -21,7 +21,7 @@ internal sealed class DtlsApplicationDataReader : IDisposable
     public const int HeaderLength = 13;
     private const int ExplicitNonceLength = 8;
     private const int MaxPlaintext = 1 << 14;
-    private const byte ApplicationData = 23;
+    public const byte ApplicationData = 23;
     private const ushort Dtls12 = 0xFEFD;
 
     private readonly AesGcm _aes;
@@ -37,6 +37,7 @@ internal sealed class DtlsApplicationDataReader : IDisposable
     {
         _aes = new AesGcm(keys.ReadKey, TagSize);
         keys.ReadSalt.CopyTo(_nonce, 0);
+        keys.Clear(); // held by the cipher and the nonce from now on: no other copy lingers in memory
         _epoch = epoch;
     }
 
@@ -98,7 +99,29 @@ internal sealed class DtlsApplicationDataReader : IDisposable
         return rest;
     }
 
-    public void Dispose() => _aes.Dispose();
+    /// <summary>
+    /// Marks in the replay window the authentic application-data records of our epoch in a datagram BouncyCastle was
+    /// handed before this reader took over, so that a replay of one is not accepted again here. Nothing is delivered.
+    /// </summary>
+    public void Remember(ReadOnlySpan<byte> datagram)
+    {
+        var copy = datagram.ToArray(); // opening decrypts in place
+        var offset = 0;
+        while (copy.Length - offset >= HeaderLength)
+        {
+            var recordLength = HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(copy.AsSpan(offset + 11));
+            if (recordLength > copy.Length - offset) return;
+            var record = copy.AsSpan(offset, recordLength);
+            if (IsOurs(record)) Open(record); // marks the window when authentic
+            offset += recordLength;
+        }
+    }
+
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_nonce); // the salt
+    }
 
     private bool IsOurs(ReadOnlySpan<byte> header) =>
         header[0] == ApplicationData

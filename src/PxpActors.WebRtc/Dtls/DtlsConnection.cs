@@ -254,9 +254,10 @@ public sealed class DtlsConnection : IDatagramConnection
     private void Run(DtlsRecordKeyCapture? prepared)
     {
         var handshakeDone = false;
+        var crypto = prepared;
         try
         {
-            var crypto = prepared ?? new DtlsRecordKeyCapture(new SecureRandom());
+            crypto ??= new DtlsRecordKeyCapture(new SecureRandom());
             var client = _parameters.Role == DtlsRole.Client ? new DtlsClientPeer(crypto, _state) : null;
             var server = client is null ? new DtlsServerPeer(crypto, _state) : null;
             AwaitLowerPath();
@@ -290,6 +291,10 @@ public sealed class DtlsConnection : IDatagramConnection
             _transport.Close();
             if (failure is null) _workerExited.TrySetResult();
             else _workerExited.TrySetException(failure);
+        }
+        finally
+        {
+            crypto?.ForgetKeys(); // when the connection ended before our record path took them
         }
     }
 

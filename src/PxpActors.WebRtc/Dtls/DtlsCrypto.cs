@@ -49,6 +49,10 @@ internal class DtlsCrypto : BcTlsCrypto
             : base.CreateECDomain(ecConfig);
     }
 
+    /// <summary>Every record cipher drops what it cannot open instead of failing the connection (<see cref="DtlsDiscardingCipher"/>).</summary>
+    public override TlsCipher CreateCipher(TlsCryptoParameters cryptoParams, int encryptionAlgorithm, int macAlgorithm) =>
+        new DtlsDiscardingCipher(base.CreateCipher(cryptoParams, encryptionAlgorithm, macAlgorithm));
+
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize) =>
         DtlsNativeAesGcm.IsAvailable
             ? new TlsAeadCipher(cryptoParams, new DtlsNativeAesGcm(encrypt: true), new DtlsNativeAesGcm(encrypt: false),

@@ -25,8 +25,11 @@ public sealed record DtlsFingerprint
     /// <summary>Upper-case hex pairs separated by colons.</summary>
     public string Value { get; }
 
-    /// <summary>True when we can compute this algorithm and so verify a certificate against it.</summary>
-    public bool IsVerifiable => DigestLength(Algorithm) > 0;
+    /// <summary>
+    /// True when we verify a certificate against this fingerprint: sha-256 or stronger. sha-1 is parsed but refused,
+    /// as collisions for it can be made; every WebRTC stack sends sha-256 (RFC 8827 section 6.5 requires it).
+    /// </summary>
+    public bool IsVerifiable => DigestLength(Algorithm) >= 32;
 
     /// <summary>Fingerprint of a DER-encoded certificate with the given hash function.</summary>
     public static DtlsFingerprint Compute(ReadOnlySpan<byte> derCertificate, string algorithm = Sha256)
@@ -34,7 +37,6 @@ public sealed record DtlsFingerprint
         var normalized = algorithm.ToLowerInvariant();
         byte[] digest = normalized switch
         {
-            "sha-1" => SHA1.HashData(derCertificate),
             "sha-256" => SHA256.HashData(derCertificate),
             "sha-384" => SHA384.HashData(derCertificate),
             "sha-512" => SHA512.HashData(derCertificate),

@@ -17,9 +17,13 @@ internal sealed class DtlsRecordKeyCapture(SecureRandom random) : DtlsCrypto(ran
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize)
     {
         var cipher = base.CreateCipher_Aes_Gcm(cryptoParams, cipherKeySize, macSize);
+        Keys?.Clear();
         Keys = DtlsApplicationDataReader.IsAvailable && macSize == DtlsApplicationDataReader.TagSize
             ? DtlsRecordKeys.Derive(cryptoParams, cipherKeySize)
             : null;
         return cipher;
     }
+
+    /// <summary>Zeroes keys nobody took over (the connection ended before our record path started); idempotent.</summary>
+    public void ForgetKeys() => Keys?.Clear();
 }

@@ -41,6 +41,8 @@ public sealed class IceAgent : IAsyncDisposable
     private Exception? _connectionEnd;
     private int _dispatching;
     private int _pendingResolutions;
+    private int _nameResolutions;
+    private long _faultyDatagrams;
     private bool _endOfCandidatesDeferred;
     private bool _started;
     private bool _released;
@@ -140,9 +142,11 @@ public sealed class IceAgent : IAsyncDisposable
     public void SetRemoteCredentials(IceCredentials remote) => Run(core => core.SetRemoteCredentials(remote, Now));
 
     /// <summary>
-    /// Adds a trickled remote candidate. IP literals are used at once; names (Chromium's mDNS ".local"
-    /// host candidates) are resolved first, within <see cref="IceAgentOptions.MdnsResolveTimeout"/>; when that
-    /// fails the peer is still reached through the peer-reflexive candidate its checks reveal.
+    /// Adds a trickled remote candidate. IP literals are used at once; mDNS ".local" names (Chromium's host
+    /// candidates) are resolved first, within <see cref="IceAgentOptions.MdnsResolveTimeout"/> and up to
+    /// <see cref="IceAgentOptions.MaxNameResolutions"/>; other names are ignored, as the peer must not make us
+    /// query DNS. When a name is not used, the peer is still reached through the peer-reflexive candidate its
+    /// checks reveal.
     /// </summary>
     public void AddRemoteCandidate(IceCandidate candidate)
     {
@@ -152,9 +156,11 @@ public sealed class IceAgent : IAsyncDisposable
             Run(core => core.AddRemoteCandidate(candidate, endPoint, Now));
             return;
         }
+        if (!candidate.IsMdnsName) return;
         lock (_gate)
         {
-            if (_released) return;
+            if (_released || _nameResolutions == _options.MaxNameResolutions) return;
+            _nameResolutions++;
             _pendingResolutions++;
             Track(ResolveAndAddAsync(candidate));
         }
@@ -379,11 +385,23 @@ public sealed class IceAgent : IAsyncDisposable
                 Run(core => core.Abort(new IceException(IceFailureReason.Network, $"Receiving on {socket.LocalEndPoint} failed: {e.Message}", e)));
                 return;
             }
-            var disposition = IceDatagramDisposition.Dropped;
-            Run(core => disposition = core.HandleDatagram(socketId, received.RemoteEndPoint, buffer.AsSpan(0, received.Length), Now));
-            if (disposition == IceDatagramDisposition.Application) _connection.Deliver(buffer.AsSpan(0, received.Length).ToArray());
+            try
+            {
+                var disposition = IceDatagramDisposition.Dropped;
+                Run(core => disposition = core.HandleDatagram(socketId, received.RemoteEndPoint, buffer.AsSpan(0, received.Length), Now));
+                if (disposition == IceDatagramDisposition.Application) _connection.Deliver(buffer.AsSpan(0, received.Length).ToArray());
+            }
+            catch (Exception)
+            {
+                // Anyone can send us a datagram: whatever one does to the code handling it, it is dropped
+                // alone and the loop goes on, or a single spoofed packet would end the connection.
+                Interlocked.Increment(ref _faultyDatagrams);
+            }
         }
     }
+
+    /// <summary>For tests: datagrams dropped because handling them threw (see the receive loop).</summary>
+    internal long FaultyDatagrams => Interlocked.Read(ref _faultyDatagrams);
 
     private async Task ResolveAndAddAsync(IceCandidate candidate)
     {

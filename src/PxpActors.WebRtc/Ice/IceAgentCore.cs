@@ -422,6 +422,10 @@ internal sealed class IceAgentCore
         }
         // A response that fails integrity is discarded as if never received (RFC 8489 §6.3.3).
         if (_remoteKey is null || !response.VerifyIntegrity(_remoteKey)) return;
+        var onRequestPath = from.Equals(transaction.Destination) && socketId == transaction.SocketId;
+        // Consent is for the pair's path (RFC 7675 §5.1): an answer arriving by another is ignored, and the
+        // request stays outstanding for the answer that takes the path.
+        if (transaction.Kind == IceTransactionKind.Consent && !onRequestPath) return;
         _transactions.Remove(transaction.Id);
         var pair = transaction.Pair!;
 
@@ -455,7 +459,7 @@ internal sealed class IceAgentCore
 
         // RFC 8445 §7.2.5.2.1: the response must come back on the path the request took.
         var reflexive = response.Get<XorMappedAddressAttribute>()?.EndPoint;
-        if (!from.Equals(transaction.Destination) || socketId != transaction.SocketId || reflexive is null)
+        if (!onRequestPath || reflexive is null)
         {
             FailPair(pair, now);
             return;

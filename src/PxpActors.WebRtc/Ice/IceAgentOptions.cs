@@ -72,7 +72,16 @@ public sealed record IceAgentOptions
     /// <summary>How long to try resolving a peer's mDNS ".local" host candidate.</summary>
     public TimeSpan MdnsResolveTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Resolves host names: mDNS for ".local" candidate names, DNS for the rest (STUN servers) by default.</summary>
+    /// <summary>
+    /// Names of remote candidates resolved over the agent's life; later ones are ignored, so that a peer trickling
+    /// names cannot keep us querying. Only ".local" names (mDNS, RFC 6762) are ever resolved for a remote candidate.
+    /// </summary>
+    public int MaxNameResolutions { get; init; } = 8;
+
+    /// <summary>
+    /// Resolves host names: mDNS for ".local" names, DNS for the rest by default. Remote candidates only ever bring
+    /// ".local" names here; other names are our own configuration (STUN servers).
+    /// </summary>
     public Func<string, CancellationToken, Task<IPAddress[]>> ResolveHostName { get; init; } = MdnsResolver.ResolveAsync;
 
     internal void Validate()
@@ -84,7 +93,7 @@ public sealed record IceAgentOptions
         Positive(ConsentTimeout, nameof(ConsentTimeout));
         if (MaxRto < InitialRto) throw new ArgumentException($"{nameof(MaxRto)} must be at least {nameof(InitialRto)}.");
         if (MaxCheckTransmissions < 1 || MaxServerTransmissions < 1) throw new ArgumentException("At least one transmission is needed.");
-        if (MaxRemoteCandidates < 1 || MaxPairs < 1 || ReceiveQueueCapacity < 1) throw new ArgumentException("Limits must be positive.");
+        if (MaxRemoteCandidates < 1 || MaxPairs < 1 || ReceiveQueueCapacity < 1 || MaxNameResolutions < 0) throw new ArgumentException("Limits must be positive.");
     }
 
     private static void Positive(TimeSpan value, string name)

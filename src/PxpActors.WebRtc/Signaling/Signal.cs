@@ -56,10 +56,18 @@ public abstract record Signal
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new SignalFormatException($"A signal is a JSON object, not {element.ValueKind}.");
-        if (element.TryGetProperty("candidate", out var candidate))
-            return CandidateSignal.FromJson(candidate);
-        if (element.TryGetProperty("sdp", out _) || element.TryGetProperty("type", out _))
-            return SessionDescriptionSignal.FromJson(element);
+        try
+        {
+            if (element.TryGetProperty("candidate", out var candidate))
+                return CandidateSignal.FromJson(candidate);
+            if (element.TryGetProperty("sdp", out _) || element.TryGetProperty("type", out _))
+                return SessionDescriptionSignal.FromJson(element);
+        }
+        catch (InvalidOperationException error)
+        {
+            // JsonDocument accepts strings that are not UTF-8 and only fails when one is read as text.
+            throw new SignalFormatException($"A signal holds a string that is not valid UTF-8: {error.Message}", error);
+        }
         throw new SignalFormatException("A signal has neither 'sdp' nor 'candidate'.");
     }
 

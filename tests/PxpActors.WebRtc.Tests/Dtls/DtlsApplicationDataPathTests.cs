@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Dtls;
 using Xunit;
@@ -8,7 +9,7 @@ namespace PxpActors.WebRtc.Tests.Dtls;
 /// After the handshake, application data is opened where it arrives (<see cref="DtlsApplicationDataReader"/>, with
 /// keys derived as BouncyCastle derives its own) from the peer's second record on (BouncyCastle must see the first):
 /// records BouncyCastle seals on one side must open on the other, replays must be dropped, and BouncyCastle must
-/// still get everything else (close_notify).
+/// still get everything else (close_notify), and nothing forged may end the connection.
 /// </summary>
 public sealed class DtlsApplicationDataPathTests
 {
@@ -60,6 +61,30 @@ public sealed class DtlsApplicationDataPathTests
     }
 
     [Fact]
+    public async Task DtlsConnection_must_drop_a_replay_of_the_record_BouncyCastle_opened_before_the_switch()
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 24, autoDeliver: true);
+        var (client, server) = await HandshakeBothAsync(bridge, peers);
+        byte[]? captured = null;
+        bridge.LeftToRight.Filter = datagram =>
+        {
+            if (datagram.Span[0] == 23) captured ??= datagram.ToArray();
+            return true;
+        };
+        await ExchangeAsync(client, server, 1); // opened by BouncyCastle, before our record path takes over
+        Assert.NotNull(captured);
+
+        await bridge.Left.SendAsync(captured); // an attacker's copy, now arriving on our record path
+        var next = Guid.NewGuid().ToByteArray();
+        await client.SendAsync(next);
+        Assert.Equal(next, await ReceiveAsync(server)); // the replay never came up
+        Assert.Equal(1, server.RecordsOpenedOnArrival);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task DtlsConnection_must_still_hand_close_notify_to_BouncyCastle_after_opening_data_itself()
     {
         var peers = new DtlsTestPeers();
@@ -74,6 +99,42 @@ public sealed class DtlsApplicationDataPathTests
         await server.DisposeAsync();
         Assert.False(server.IsWorkerAlive);
         Assert.False(server.IsPumpRunning);
+    }
+
+    /// <summary>An epoch-1 record too short to hold even an AEAD tag: BouncyCastle calls that a decode_error.</summary>
+    private static byte[] ShortEpochOneRecord(byte type, int length)
+    {
+        var record = new byte[13 + length];
+        record[0] = type;
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(1), 0xFEFD);
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(3), 1);
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(9), 1000); // ahead of anything the peer sent
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), (ushort)length);
+        return record;
+    }
+
+    /// <summary>Anyone on the path can forge such a record: it must be dropped (RFC 6347 4.1.2.7), whoever reads it.</summary>
+    [Theory]
+    [InlineData(20, 1)] // change_cipher_spec
+    [InlineData(21, 2)] // alert
+    [InlineData(22, 12)] // handshake
+    [InlineData(22, 23)] // one byte short of a GCM explicit nonce and tag
+    [InlineData(23, 0)] // application data, while BouncyCastle still opens it
+    public async Task A_short_spoofed_epoch_1_record_must_be_dropped_not_end_the_connection(byte type, int length)
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 31, autoDeliver: true);
+        var (client, server) = await HandshakeBothAsync(bridge, peers);
+
+        await bridge.Left.SendAsync(ShortEpochOneRecord(type, length)); // as if from the client
+        await ExchangeAsync(client, server, 2); // the first opened by BouncyCastle after the spoofed record, then on arrival
+
+        await bridge.Left.SendAsync(ShortEpochOneRecord(type, length)); // again, once off BouncyCastle's data path
+        await ExchangeAsync(client, server, 1);
+        await ExchangeAsync(server, client, 1);
+        Assert.False(server.Completion.IsCompleted);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
     }
 
     private static async Task<(DtlsConnection Client, DtlsConnection Server)> HandshakeBothAsync(DatagramBridge bridge, DtlsTestPeers peers)

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
 using PxpActors.WebRtc.Dtls;
 using Xunit;
 
@@ -14,37 +11,16 @@ namespace PxpActors.WebRtc.Tests.Dtls;
 /// </summary>
 public sealed class DtlsApplicationDataReaderTests
 {
-    private const byte ApplicationData = 23;
+    private const byte ApplicationData = DtlsRecordSealer.ApplicationData;
     private const byte Alert = 21;
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(16);
     private static readonly byte[] Salt = RandomNumberGenerator.GetBytes(4);
 
     private static DtlsApplicationDataReader Reader() =>
-        new(new DtlsRecordKeys(Key, Salt, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(4)), epoch: 1);
+        new(new DtlsRecordKeys(Key.ToArray(), Salt.ToArray()), epoch: 1); // copies: the reader zeroes what it is given
 
-    /// <summary>One DTLS 1.2 AES-GCM record: header, explicit nonce (epoch and sequence, as BouncyCastle writes it), ciphertext, tag.</summary>
-    private static byte[] Seal(byte[] plaintext, long sequence, ushort epoch = 1, byte type = ApplicationData, byte[]? key = null)
-    {
-        var header = new byte[13];
-        header[0] = type;
-        header[1] = 0xfe;
-        header[2] = 0xfd;
-        BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(3), ((ulong)epoch << 48) | (ulong)sequence);
-        var explicitNonce = header[3..11];
-        var additionalData = new byte[13];
-        header.AsSpan(3, 8).CopyTo(additionalData);
-        header.AsSpan(0, 3).CopyTo(additionalData.AsSpan(8));
-        BinaryPrimitives.WriteUInt16BigEndian(additionalData.AsSpan(11), (ushort)plaintext.Length);
-
-        var gcm = new GcmBlockCipher(new AesEngine());
-        gcm.Init(true, new AeadParameters(new KeyParameter(key ?? Key), 128, [.. Salt, .. explicitNonce], additionalData));
-        var sealedBytes = new byte[gcm.GetOutputSize(plaintext.Length)];
-        var n = gcm.ProcessBytes(plaintext, 0, plaintext.Length, sealedBytes, 0);
-        gcm.DoFinal(sealedBytes, n);
-
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(11), (ushort)(8 + sealedBytes.Length));
-        return [.. header, .. explicitNonce, .. sealedBytes];
-    }
+    private static byte[] Seal(byte[] plaintext, long sequence, ushort epoch = 1, byte type = ApplicationData, byte[]? key = null) =>
+        DtlsRecordSealer.Seal(key ?? Key, Salt, plaintext, sequence, epoch, type);
 
     private static List<byte[]> Opened(DtlsApplicationDataReader reader, byte[] datagram, out byte[]? rest)
     {
@@ -52,6 +28,17 @@ public sealed class DtlsApplicationDataReaderTests
         var ranges = new List<Range>();
         rest = reader.Read(copy, ranges);
         return ranges.Select(r => copy[r]).ToList();
+    }
+
+    [Fact]
+    public void Reader_must_zero_the_keys_it_was_given_once_it_holds_them()
+    {
+        var keys = new DtlsRecordKeys(Key.ToArray(), Salt.ToArray());
+        using var reader = new DtlsApplicationDataReader(keys, epoch: 1);
+
+        Assert.All(keys.ReadKey, b => Assert.Equal(0, b));
+        Assert.All(keys.ReadSalt, b => Assert.Equal(0, b));
+        Assert.Equal([[1, 2, 3]], Opened(reader, Seal([1, 2, 3], sequence: 1), out _)); // it still opens records
     }
 
     [Theory]

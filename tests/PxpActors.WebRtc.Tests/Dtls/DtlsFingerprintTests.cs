@@ -35,6 +35,17 @@ public sealed class DtlsFingerprintTests
         Assert.False(md5.Matches("abc"u8));
     }
 
+    [Fact]
+    public void A_sha1_fingerprint_must_never_verify_a_certificate_even_when_it_matches()
+    {
+        // SHA-1("abc") from FIPS 180-2, appendix A.1: the digest matches, the hash function is refused.
+        var sha1 = DtlsFingerprint.Parse("sha-1 A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D");
+
+        Assert.False(sha1.IsVerifiable);
+        Assert.False(sha1.Matches("abc"u8));
+        Assert.Throws<NotSupportedException>(() => DtlsFingerprint.Compute("abc"u8, "sha-1"));
+    }
+
     [Theory]
     [InlineData("sha-256")]
     [InlineData("sha-256  AB")]

@@ -51,6 +51,35 @@ public sealed class DtlsSecurityTests
     }
 
     [Fact]
+    public void We_must_offer_only_the_AEAD_suites_libwebrtc_and_Chromium_accept()
+    {
+        Assert.Equal([
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ], DtlsCipherSuites.Preferred);
+        Assert.All(DtlsCipherSuites.Preferred, suite => Assert.Equal(CipherType.aead, TlsUtilities.GetCipherType(suite)));
+    }
+
+    [Fact]
+    public async Task Server_must_refuse_a_client_that_offers_only_CBC_suites()
+    {
+        var peers = new DtlsTestPeers();
+        var bridge = new DatagramBridge(seed: 15, autoDeliver: true);
+        var server = DtlsConnection.HandshakeAsync(bridge.Right, peers.Server());
+        var cbc = new BlockingDatagramTransport(bridge.Left, 64);
+
+        var cbcClient = Task.Run(() => new DtlsClientProtocol().Connect(new CbcOnlyClient(), cbc));
+
+        var error = await Assert.ThrowsAsync<DtlsException>(() => server.WaitAsync(Patience));
+        Assert.Contains("handshake_failure", error.Message);
+        await Assert.ThrowsAnyAsync<IOException>(() => cbcClient.WaitAsync(Patience));
+        cbc.Close();
+        await bridge.Left.DisposeAsync();
+        await cbc.StopPumpAsync();
+    }
+
+    [Fact]
     public async Task Client_must_fail_closed_when_the_server_key_exchange_is_not_signed_by_the_announced_certificate()
     {
         // The impostor presents the certificate whose fingerprint was announced, but has not got its private key.
@@ -131,6 +160,19 @@ public sealed class DtlsSecurityTests
         }
     }
 
+    /// <summary>A BouncyCastle DTLS 1.2 client of an older stack: ECDHE-ECDSA with AES-CBC and HMAC-SHA1 only.</summary>
+    private sealed class CbcOnlyClient() : DefaultTlsClient(new BcTlsCrypto(new SecureRandom()))
+    {
+        protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+        protected override int[] GetSupportedCipherSuites() =>
+            [CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA];
+
+        public override TlsAuthentication GetAuthentication() => new LegacyClient.AcceptAnything();
+
+        public override int GetHandshakeResendTimeMillis() => 100;
+    }
+
     /// <summary>A plain BouncyCastle DTLS 1.2 client that neither offers nor needs RFC 7627.</summary>
     private sealed class LegacyClient() : DefaultTlsClient(new BcTlsCrypto(new SecureRandom()))
     {
@@ -144,11 +186,11 @@ public sealed class DtlsSecurityTests
 
         public override int GetHandshakeResendTimeMillis() => 100;
 
-        private sealed class AcceptAnything : TlsAuthentication
+        public sealed class AcceptAnything : TlsAuthentication
         {
             public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
             {
-                // This client only exists to be refused; it never gets this far.
+                // These clients only exist to be refused; they never get this far.
             }
 
             public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) => null;

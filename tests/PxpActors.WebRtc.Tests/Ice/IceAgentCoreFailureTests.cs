@@ -67,6 +67,29 @@ public sealed class IceAgentCoreFailureTests
     }
 
     [Fact]
+    public void A_consent_response_must_refresh_consent_only_when_it_comes_back_on_the_request_path()
+    {
+        var (harness, a, b) = Connected();
+        var strayFrom = IPEndPoint.Parse("10.0.0.3:40000");
+        var diverted = new List<byte[]>();
+        // B's answers reach A, but from an address that is not the selected pair's remote end.
+        harness.Network.Filter = datagram =>
+        {
+            if (!datagram.From.Address.Equals(b.Host.Addresses[0])) return true;
+            diverted.Add(datagram.Data);
+            return false;
+        };
+        void Divert()
+        {
+            foreach (var data in diverted) a.Core.HandleDatagram(0, strayFrom, data, harness.Now);
+            diverted.Clear();
+        }
+
+        Assert.True(harness.RunUntil(() => a.Core.State == IceConnectionState.Disconnected, TimeSpan.FromSeconds(15),
+            TimeSpan.FromMilliseconds(100), Divert));
+    }
+
+    [Fact]
     public void Disconnected_must_recover_when_consent_responses_return()
     {
         var (harness, a, _) = Connected();

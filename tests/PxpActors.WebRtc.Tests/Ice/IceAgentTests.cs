@@ -1,8 +1,11 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Ice;
+using PxpActors.WebRtc.Stun;
+using PxpActors.WebRtc.Stun.Attributes;
 using PxpActors.WebRtc.Transport;
 using Xunit;
 
@@ -156,6 +159,37 @@ public sealed class IceAgentTests
     }
 
     [Fact]
+    public async Task A_datagram_the_STUN_parser_chokes_on_must_not_stop_the_receive_loop_over_real_UDP()
+    {
+        var loopback = new[] { IPAddress.Loopback };
+        await using var a = new IceAgent(new IceAgentOptions { Role = IceRole.Controlling, LocalAddresses = loopback });
+        await using var b = new IceAgent(new IceAgentOptions { Role = IceRole.Controlled, LocalAddresses = loopback });
+        Wire(a, b);
+        await a.StartAsync();
+        await b.StartAsync();
+        var ca = await a.ConnectAsync().WaitAsync(Wait);
+        var cb = await b.ConnectAsync().WaitAsync(Wait);
+
+        // Spoofed from anywhere, before any integrity check: a binding request whose UNKNOWN-ATTRIBUTES lists 65 types.
+        var poison = new byte[20 + 4 + 2 * 65 + 2];
+        poison[1] = 0x01;
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(2), (ushort)(poison.Length - 20));
+        BinaryPrimitives.WriteUInt32BigEndian(poison.AsSpan(4), StunMessage.MagicCookie);
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(20), StunAttributeType.UnknownAttributes);
+        BinaryPrimitives.WriteUInt16BigEndian(poison.AsSpan(22), 2 * 65);
+        using (var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            await attacker.SendAsync(poison, a.SelectedPair!.Local.EndPoint!);
+
+        // Queued on A's socket behind the poison: it arrives only if A's receive loop survived it.
+        await cb.SendAsync(new byte[] { 22, 7, 8, 9 });
+        Assert.Equal(new byte[] { 22, 7, 8, 9 }, await ReceiveAsync(ca));
+        Assert.Equal(IceConnectionState.Connected, a.ConnectionState);
+        Assert.Equal(0, a.FaultyDatagrams); // refused by the parser as malformed, not caught as a fault
+        await ca.DisposeAsync();
+        await cb.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Connect_timeout_must_fail_clearly_and_release_sockets_timer_and_loops()
     {
         var f = new Fixture();
@@ -277,6 +311,31 @@ public sealed class IceAgentTests
         Assert.Equal(IPEndPoint.Parse("10.0.0.2:40000"), a.SelectedPair.RemoteEndPoint);
         await a.DisposeAsync();
         await b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Remote_names_must_be_resolved_only_when_they_are_local_and_only_up_to_the_cap()
+    {
+        var f = new Fixture();
+        var asked = new List<string>();
+        var a = new IceAgent(f.Options(IceRole.Controlling) with
+        {
+            MaxNameResolutions = 3,
+            ResolveHostName = (name, _) =>
+            {
+                lock (asked) asked.Add(name);
+                return Task.FromResult(Array.Empty<IPAddress>());
+            },
+        }, f.Network.AddHost("10.0.0.1"));
+        await a.StartAsync();
+
+        // A remote signalling peer names hosts of its choosing: none of them may reach the system resolver.
+        a.AddRemoteCandidate(IceCandidate.Parse("candidate:1 1 udp 2122260223 tracker.example.com 5000 typ host"));
+        for (var i = 0; i < 10; i++)
+            a.AddRemoteCandidate(IceCandidate.Parse($"candidate:{i + 2} 1 udp 2122260223 peer-{i}.local 5000 typ host"));
+
+        lock (asked) Assert.Equal(["peer-0.local", "peer-1.local", "peer-2.local"], asked);
+        await a.DisposeAsync();
     }
 
     [Fact]

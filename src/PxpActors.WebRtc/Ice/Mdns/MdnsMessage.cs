@@ -7,7 +7,7 @@ namespace PxpActors.WebRtc.Ice.Mdns;
 /// <summary>
 /// The two DNS messages a one-shot mDNS lookup needs (RFC 6762 §5.1, RFC 1035 §4): an A/AAAA question for a
 /// ".local" name, and the addresses a response gives for it. Parsing is bounded (name length, compression
-/// jumps, record counts); anything malformed yields no address rather than an exception.
+/// jumps, record counts) and throws only <see cref="MdnsFormatException"/>; a resolver takes that as no address.
 /// <code>
 ///  header: ID | flags | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT   (6 × 16 bits)
 ///  question: QNAME (labels) | QTYPE | QCLASS (top bit: unicast response wanted)
@@ -53,68 +53,104 @@ internal static class MdnsMessage
         return [.. message];
     }
 
-    /// <summary>The A/AAAA addresses a response carries for <paramref name="name"/> (answers and additional records).</summary>
-    public static IReadOnlyList<IPAddress> Addresses(ReadOnlySpan<byte> response, string name)
+    /// <summary>
+    /// The A/AAAA addresses a response to our query <paramref name="id"/> carries for <paramref name="name"/> (answers
+    /// and additional records); empty for anything else: malformed, not a response, or answering another query
+    /// (a one-shot query's responder repeats its ID, RFC 6762 §6.7).
+    /// </summary>
+    public static IReadOnlyList<IPAddress> Addresses(ReadOnlySpan<byte> response, ushort id, string name)
     {
-        var found = new List<IPAddress>();
-        if (response.Length < HeaderLength || (response[2] & 0x80) == 0) return found; // not a response
-        int questions = BinaryPrimitives.ReadUInt16BigEndian(response[4..]);
-        var records = BinaryPrimitives.ReadUInt16BigEndian(response[6..]) + BinaryPrimitives.ReadUInt16BigEndian(response[8..])
-            + BinaryPrimitives.ReadUInt16BigEndian(response[10..]);
-        if (questions > MaxRecords || records > MaxRecords) return found;
+        try
+        {
+            var parsed = ParseResponse(response, name);
+            return parsed.Id == id ? parsed.Addresses : [];
+        }
+        catch (MdnsFormatException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Reads a response: its ID and the A/AAAA addresses it gives for <paramref name="name"/>. Names are compared where
+    /// they lie, never built, so a response of pointers costs no more than its size. Throws
+    /// <see cref="MdnsFormatException"/> for a message that is malformed or not a response.
+    /// </summary>
+    public static MdnsResponse ParseResponse(ReadOnlySpan<byte> message, string name)
+    {
+        if (message.Length < HeaderLength) throw new MdnsFormatException("A DNS message has a 12-byte header.");
+        if ((message[2] & 0x80) == 0) throw new MdnsFormatException("The message is a query, not a response.");
+        int questions = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
+        var records = BinaryPrimitives.ReadUInt16BigEndian(message[6..]) + BinaryPrimitives.ReadUInt16BigEndian(message[8..])
+            + BinaryPrimitives.ReadUInt16BigEndian(message[10..]);
+        if (questions > MaxRecords || records > MaxRecords)
+            throw new MdnsFormatException($"More than {MaxRecords} questions or records.");
+        var wanted = Encoding.UTF8.GetBytes(name.TrimEnd('.'));
         var offset = HeaderLength;
         for (var i = 0; i < questions; i++)
         {
-            if (ReadName(response, ref offset) is null || offset + 4 > response.Length) return found;
+            SkipName(message, ref offset, wanted);
+            if (offset + 4 > message.Length) throw new MdnsFormatException("A question is cut short.");
             offset += 4;
         }
-        var wanted = name.TrimEnd('.');
+        var found = new List<IPAddress>();
         for (var i = 0; i < records; i++)
         {
-            var owner = ReadName(response, ref offset);
-            if (owner is null || offset + 10 > response.Length) return found;
-            var type = BinaryPrimitives.ReadUInt16BigEndian(response[offset..]);
-            int length = BinaryPrimitives.ReadUInt16BigEndian(response[(offset + 8)..]);
+            var owned = SkipName(message, ref offset, wanted);
+            if (offset + 10 > message.Length) throw new MdnsFormatException("A resource record is cut short.");
+            var type = BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
+            int length = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 8)..]);
             offset += 10;
-            if (offset + length > response.Length) return found;
-            var data = response.Slice(offset, length);
+            if (offset + length > message.Length) throw new MdnsFormatException("A record's data runs past the message.");
+            var data = message.Slice(offset, length);
             offset += length;
-            if (!owner.Equals(wanted, StringComparison.OrdinalIgnoreCase)) continue;
-            if ((type == TypeA && length == 4) || (type == TypeAaaa && length == 16)) found.Add(new IPAddress(data));
+            if (owned && ((type == TypeA && length == 4) || (type == TypeAaaa && length == 16))) found.Add(new IPAddress(data));
         }
-        return found;
+        return new MdnsResponse(BinaryPrimitives.ReadUInt16BigEndian(message), found);
     }
 
-    /// <summary>Reads a possibly compressed name; null when malformed. Advances past it in the message.</summary>
-    private static string? ReadName(ReadOnlySpan<byte> message, ref int offset)
+    /// <summary>
+    /// Steps past a possibly compressed name (RFC 1035 §4.1.4), telling whether it is <paramref name="wanted"/> (UTF-8,
+    /// dotted, compared ignoring ASCII case). Bounded by the name length and the number of pointers followed.
+    /// </summary>
+    private static bool SkipName(ReadOnlySpan<byte> message, ref int offset, ReadOnlySpan<byte> wanted)
     {
-        var name = new StringBuilder();
         var position = offset;
         var jumps = 0;
         var end = -1;
+        var length = 0; // of the name as dotted text so far
+        var matches = true;
         while (true)
         {
-            if (position >= message.Length) return null;
-            var length = message[position];
-            if (length == 0)
+            if (position >= message.Length) throw new MdnsFormatException("A name runs past the message.");
+            var label = message[position];
+            if (label == 0)
             {
                 position++;
                 break;
             }
-            if ((length & 0xC0) == 0xC0)
+            if ((label & 0xC0) == 0xC0)
             {
-                if (position + 1 >= message.Length || ++jumps > MaxCompressionJumps) return null;
+                if (position + 1 >= message.Length) throw new MdnsFormatException("A name pointer is cut short.");
+                if (++jumps > MaxCompressionJumps) throw new MdnsFormatException("A name follows too many pointers.");
                 if (end < 0) end = position + 2;
-                position = ((length & 0x3F) << 8) | message[position + 1];
+                position = ((label & 0x3F) << 8) | message[position + 1];
                 continue;
             }
-            if ((length & 0xC0) != 0 || position + 1 + length > message.Length) return null;
-            if (name.Length > 0) name.Append('.');
-            name.Append(Encoding.UTF8.GetString(message.Slice(position + 1, length)));
-            if (name.Length > MaxNameLength) return null;
-            position += 1 + length;
+            if ((label & 0xC0) != 0) throw new MdnsFormatException("A label of a reserved type.");
+            if (position + 1 + label > message.Length) throw new MdnsFormatException("A label runs past the message.");
+            var text = message.Slice(position + 1, label);
+            var at = length == 0 ? 0 : length + 1; // where this label starts in the dotted name
+            matches = matches && (at == 0 || (at - 1 < wanted.Length && wanted[at - 1] == '.'))
+                && at + label <= wanted.Length && Ascii.EqualsIgnoreCase(text, wanted.Slice(at, label));
+            length = at + label;
+            if (length > MaxNameLength) throw new MdnsFormatException($"A name longer than {MaxNameLength} bytes.");
+            position += 1 + label;
         }
         offset = end >= 0 ? end : position;
-        return name.ToString();
+        return matches && length == wanted.Length;
     }
 }
+
+/// <summary>What a response says: its ID, and the addresses it gives for the name asked about.</summary>
+internal sealed record MdnsResponse(ushort Id, IReadOnlyList<IPAddress> Addresses);

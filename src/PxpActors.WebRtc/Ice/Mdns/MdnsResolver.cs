@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using PxpActors.WebRtc.Transport;
@@ -26,10 +27,51 @@ public static class MdnsResolver
             ? QueryAsync(name, Group, cancellationToken)
             : Dns.GetHostAddressesAsync(name, cancellationToken);
 
+    /// <summary>
+    /// Whether an answer may come from <paramref name="from"/>. Asked at the group, responders answer from port 5353
+    /// (RFC 6762 §6) and from our own link (§11): loopback, an IPv6 link-local address, or an address of a subnet one
+    /// of our interfaces is on. Asked at one address (tests), only that address and port answer.
+    /// </summary>
+    internal static bool IsAnswerSource(IPEndPoint from, IPEndPoint responder)
+    {
+        var address = from.Address.IsIPv4MappedToIPv6 ? from.Address.MapToIPv4() : from.Address;
+        if (from.Port != responder.Port) return false;
+        if (!responder.Address.Equals(Group.Address)) return address.Equals(responder.Address);
+        return IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || IsOnOurLink(address);
+    }
+
+    private static bool IsOnOurLink(IPAddress address)
+    {
+        foreach (var network in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (network.OperationalStatus != OperationalStatus.Up) continue;
+            foreach (var unicast in network.GetIPProperties().UnicastAddresses)
+            {
+                if (unicast.Address.AddressFamily == address.AddressFamily && SharePrefix(unicast.Address, address, unicast.PrefixLength))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool SharePrefix(IPAddress a, IPAddress b, int prefixLength)
+    {
+        Span<byte> x = stackalloc byte[16];
+        Span<byte> y = stackalloc byte[16];
+        if (!a.TryWriteBytes(x, out var length) || !b.TryWriteBytes(y, out _)) return false;
+        for (var bit = 0; bit < Math.Min(prefixLength, 8 * length); bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) return false;
+        }
+        return true;
+    }
+
     /// <summary>Asks <paramref name="responder"/> (the mDNS group, or a unicast address in tests) for the name.</summary>
     public static async Task<IPAddress[]> QueryAsync(string name, IPEndPoint responder, CancellationToken cancellationToken)
     {
-        var query = MdnsMessage.Query((ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1), name);
+        var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+        var query = MdnsMessage.Query(id, name);
         await using var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0));
         var buffer = new byte[9000];
         while (true)
@@ -43,7 +85,8 @@ public static class MdnsResolver
                 while (true)
                 {
                     var received = await socket.ReceiveFromAsync(buffer, repeat.Token).ConfigureAwait(false);
-                    var addresses = MdnsMessage.Addresses(buffer.AsSpan(0, received.Length), name);
+                    if (!IsAnswerSource(received.RemoteEndPoint, responder)) continue;
+                    var addresses = MdnsMessage.Addresses(buffer.AsSpan(0, received.Length), id, name);
                     if (addresses.Count > 0) return [.. addresses];
                 }
             }

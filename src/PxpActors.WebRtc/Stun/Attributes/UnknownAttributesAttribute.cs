@@ -14,9 +14,12 @@ public sealed record UnknownAttributesAttribute : StunAttribute
 {
     public UnknownAttributesAttribute(IReadOnlyList<ushort> types)
     {
-        if (types.Count > 64) throw new ArgumentException("At most 64 unknown attribute types are reported.", nameof(types));
+        if (types.Count > MaxTypes) throw new ArgumentException($"At most {MaxTypes} unknown attribute types are reported.", nameof(types));
         Types = types.ToArray();
     }
+
+    /// <summary>Our own bound on the list (the RFC sets none): more in a received message is malformed.</summary>
+    public const int MaxTypes = 64;
 
     public IReadOnlyList<ushort> Types { get; }
 
@@ -31,6 +34,7 @@ public sealed record UnknownAttributesAttribute : StunAttribute
     internal static UnknownAttributesAttribute Parse(ReadOnlySpan<byte> value)
     {
         if (value.Length % 2 != 0) throw new StunFormatException("UNKNOWN-ATTRIBUTES has an odd length.");
+        if (value.Length / 2 > MaxTypes) throw new StunFormatException($"UNKNOWN-ATTRIBUTES lists more than {MaxTypes} types.");
         var types = new ushort[value.Length / 2];
         for (var i = 0; i < types.Length; i++) types[i] = BinaryPrimitives.ReadUInt16BigEndian(value[(2 * i)..]);
         return new UnknownAttributesAttribute(types);
