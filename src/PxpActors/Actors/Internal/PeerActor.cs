@@ -45,14 +45,10 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private bool _dataStreamOpen;
     private bool _connectionReported;
     private bool _rpcStreamLive;
-    // Candidate ids this peer has relays for, opening or open: one relay per id, and at most max-relays-per-peer.
     // Relayed sessions our peer carries to us (its "incoming" requests), opening or running.
     private int _carriedSessions;
-    private readonly HashSet<string> _relayIds = new(StringComparer.Ordinal);
-    // Relays whose halves are still opening, by request nonce: if we stop first, their halves are closed once open.
-    private readonly Dictionary<string, Task<(RelayHalves? Halves, string? Error)>> _relaysOpening = new(StringComparer.Ordinal);
-    // Relays piping, by candidate id, with the candidate's session when it is one of ours.
-    private readonly Dictionary<string, (RelayHalves Halves, IActorRef? Target)> _relaysRunning = new(StringComparer.Ordinal);
+    // The hub's bookkeeping, made on the first relay (most sessions never ask for one: a node holds one PeerActor per peer).
+    private HubRelays? _hub;
     private bool _stopping;
 
     public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs)
@@ -92,13 +88,15 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         _mux?.Abort(new MultiplexerClosedException("The PXP session is closed"));
         // The asker is gone before its relays finished opening: whatever half opens has nobody to pipe it.
-        var materializer = _materializer;
-        foreach (var opening in _relaysOpening.Values)
-            opening.ContinueWith(t => t.Result.Halves?.Close(materializer), TaskContinuationOptions.ExecuteSynchronously);
-        _relaysOpening.Clear();
-        // Relays running through us end with the asker's session, on the candidate's side too (not only half-closed).
-        foreach (var (halves, _) in _relaysRunning.Values) halves.Close(materializer);
-        _relaysRunning.Clear();
+        if (_hub is { } hub)
+        {
+            var materializer = _materializer;
+            foreach (var opening in hub.Opening.Values)
+                opening.ContinueWith(t => t.Result.Halves?.Close(materializer), TaskContinuationOptions.ExecuteSynchronously);
+            // Relays running through us end with the asker's session, on the candidate's side too (not only half-closed).
+            foreach (var (halves, _) in hub.Running.Values) halves.Close(materializer);
+            _hub = null;
+        }
         foreach (var pending in _pending.Values)
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException("The PXP session closed before the reply")));
         _pending.Clear();
@@ -317,17 +315,18 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     /// </summary>
     private void OnRelay(Relay relay)
     {
-        if (_relayIds.Contains(relay.CandidateId))
+        var hub = _hub ??= new HubRelays();
+        if (hub.Ids.Contains(relay.CandidateId))
         {
             Reply(relay.Nonce, Replies.Error($"Candidate {relay.CandidateId} is already being relayed for this peer"));
             return;
         }
-        if (_relayIds.Count >= _settings.MaxRelaysPerPeer)
+        if (hub.Ids.Count >= _settings.MaxRelaysPerPeer)
         {
             Reply(relay.Nonce, Replies.Error($"Too many relays open through this node (limit {_settings.MaxRelaysPerPeer})"));
             return;
         }
-        _relayIds.Add(relay.CandidateId);
+        hub.Ids.Add(relay.CandidateId);
         _exchange.Tell(new ResolveCandidate(relay.Nonce, relay.CandidateId));
     }
 
@@ -335,7 +334,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         if (resolved.Error is not null)
         {
-            _relayIds.Remove(resolved.CandidateId);
+            _hub!.Ids.Remove(resolved.CandidateId);
             Reply(resolved.Nonce, Replies.Error(resolved.Error));
             return;
         }
@@ -345,7 +344,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         var toPeer = resolved.Target is { } target ? OpenIncomingAsync(target, timeout) : null;
         var toCustom = toPeer is null ? resolved.Custom!.Open() : null;
         var opening = RelayHalves.OpenAsync(source, toPeer, toCustom, _materializer);
-        _relaysOpening[resolved.Nonce] = opening;
+        _hub!.Opening[resolved.Nonce] = opening;
         opening.PipeTo(Self, success: result =>
             new RelayHalfOpened(resolved.Nonce, resolved.CandidateId, resolved.Target, result.Halves, result.Error));
     }
@@ -355,7 +354,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnRelayHalfOpened(RelayHalfOpened opened)
     {
-        _relaysOpening.Remove(opened.Nonce);
+        _hub!.Opening.Remove(opened.Nonce);
         if (opened.Halves is not { } halves)
         {
             RelayEnded(opened.CandidateId);
@@ -370,7 +369,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
         // Reply first: the asker registers relay:<id> on the reply, and control frames go out ahead of data.
         Reply(opened.Nonce, Replies.Ok);
-        _relaysRunning[opened.CandidateId] = (halves, opened.Target);
+        _hub.Running[opened.CandidateId] = (halves, opened.Target);
         // A candidate session that ends abruptly leaves the asker's half open until the asker ends it: close it ourselves.
         if (opened.Target is { } candidate) Context.Watch(candidate);
         StartRelayPipe(opened.CandidateId, halves);
@@ -379,7 +378,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     /// <summary>A candidate session we relay to has stopped: its relays end on the asker's side too.</summary>
     private void OnCandidateSessionStopped(IActorRef candidate)
     {
-        foreach (var (halves, _) in _relaysRunning.Values.Where(r => candidate.Equals(r.Target)).ToList())
+        foreach (var (halves, _) in _hub?.Running.Values.Where(r => candidate.Equals(r.Target)).ToList() ?? [])
             halves.Close(_materializer);
     }
 
@@ -414,8 +413,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     /// <summary>A relay for <paramref name="candidateId"/> is over (or never started): its id and its slots are free again.</summary>
     private void RelayEnded(string candidateId)
     {
-        _relayIds.Remove(candidateId);
-        _relaysRunning.Remove(candidateId);
+        _hub!.Ids.Remove(candidateId);
+        _hub.Running.Remove(candidateId);
         _exchange.Tell(new RelayReleased());
     }
 
@@ -662,6 +661,19 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
+
+    /// <summary>The relays this session's peer has through us, as the hub.</summary>
+    private sealed class HubRelays
+    {
+        // Candidate ids with a relay opening or open: one relay per id, and at most max-relays-per-peer.
+        public HashSet<string> Ids { get; } = new(StringComparer.Ordinal);
+
+        // Relays whose halves are still opening, by request nonce: if we stop first, their halves are closed once open.
+        public Dictionary<string, Task<(RelayHalves? Halves, string? Error)>> Opening { get; } = new(StringComparer.Ordinal);
+
+        // Relays piping, by candidate id, with the candidate's session when it is one of ours.
+        public Dictionary<string, (RelayHalves Halves, IActorRef? Target)> Running { get; } = new(StringComparer.Ordinal);
+    }
 
     private sealed record RelayHalfOpened(string Nonce, string CandidateId, IActorRef? Target, RelayHalves? Halves, string? Error);
 
