@@ -29,12 +29,30 @@ public sealed class PeerExchange : IAsyncDisposable
     private readonly List<ITransportListener> _listeners = [];
     private volatile IReadOnlyList<PeerInfo> _peers = [];
     private int _closed;
+    private Task? _closing;
 
+    /// <param name="networkId">The network to join.</param>
+    /// <param name="options">Overrides of the settings; null keeps the configuration's.</param>
+    /// <param name="system">
+    /// An application's ActorSystem to run in (its <c>pxp</c> config applies under <paramref name="options"/>); by default the
+    /// exchange runs in a system of its own, terminated when it closes.
+    /// </param>
     public PeerExchange(string networkId, PeerExchangeOptions? options = null, ActorSystem? system = null)
+        : this(RequireNetwork(networkId), system, options)
     {
-        if (string.IsNullOrEmpty(networkId)) throw new ArgumentException("networkId must be a non-empty string", nameof(networkId));
+    }
+
+    /// <summary>An exchange in an application's ActorSystem, configured by its <c>pxp</c> section (network: <c>pxp.network-id</c>).</summary>
+    public PeerExchange(ActorSystem system, PeerExchangeOptions? options = null)
+        : this(networkId: null, system ?? throw new ArgumentNullException(nameof(system)), options)
+    {
+    }
+
+    private PeerExchange(string? networkId, ActorSystem? system, PeerExchangeOptions? options)
+    {
         options ??= new PeerExchangeOptions();
-        Settings = options.ToSettings(networkId);
+        Settings = options.ToSettings(networkId, system?.Settings.Config);
+        if (string.IsNullOrEmpty(Settings.NetworkId)) throw new ArgumentException("pxp.network-id must be a non-empty string");
         _ownsSystem = system is null;
         _system = system ?? ActorSystem.Create("pxp", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(PxpConfig.Reference));
@@ -47,6 +65,15 @@ public sealed class PeerExchange : IAsyncDisposable
     }
 
     public string NetworkId => Settings.NetworkId;
+
+    /// <summary>The addresses this exchange listens on, as bound (port 0 resolved), in the order they were started.</summary>
+    public IReadOnlyList<Uri> ListenAddresses
+    {
+        get
+        {
+            lock (_listeners) return [.. _listeners.Select(l => l.LocalAddress)];
+        }
+    }
 
     public ExchangeSettings Settings { get; }
 
@@ -114,7 +141,18 @@ public sealed class PeerExchange : IAsyncDisposable
         var transport = TransportFor(address);
         var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme),
             error => Error?.Invoke(error), cancellationToken).ConfigureAwait(false);
-        lock (_listeners) _listeners.Add(listener);
+        bool closed;
+        lock (_listeners)
+        {
+            closed = _closed == 1;
+            if (!closed) _listeners.Add(listener);
+        }
+        if (closed)
+        {
+            // Closed while binding: CloseAsync has already stopped the listeners it knew of.
+            await listener.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException("The exchange is closed");
+        }
         return listener.LocalAddress;
     }
 
@@ -137,9 +175,23 @@ public sealed class PeerExchange : IAsyncDisposable
         .Connection;
 
     /// <summary>Stops listening, closes every session, and completes once they have all ended.</summary>
-    public async Task CloseAsync()
+    public Task CloseAsync()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 1) return;
+        // Every caller (the application, DisposeAsync, a host's shutdown) waits for the same close.
+        lock (_listeners)
+        {
+            if (_closing is null)
+            {
+                _closed = 1;
+                _closing = CloseOnceAsync();
+            }
+            return _closing;
+        }
+    }
+
+    private async Task CloseOnceAsync()
+    {
+        await Task.Yield(); // out of the lock
         ITransportListener[] listeners;
         lock (_listeners) listeners = [.. _listeners];
         foreach (var listener in listeners) await listener.DisposeAsync().ConfigureAwait(false);
@@ -200,6 +252,9 @@ public sealed class PeerExchange : IAsyncDisposable
             return null; // closed already: the session will end at once anyway
         }
     }
+
+    private static string RequireNetwork(string networkId) =>
+        string.IsNullOrEmpty(networkId) ? throw new ArgumentException("networkId must be a non-empty string", nameof(networkId)) : networkId;
 
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
