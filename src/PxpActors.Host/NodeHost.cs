@@ -39,7 +39,7 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
             {
                 try
                 {
-                    await exchange.ConnectAsync(address, stop);
+                    await exchange.AddPeerAsync(address, stop); // its connection comes to Connected, as incoming ones do
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -49,8 +49,9 @@ internal static class HostedExchangeStart
     {
         try
         {
-            var connection = await exchange.ConnectAsync(address, stop).ConfigureAwait(false);
-            log.Info("PXP bootstrap peer {0} at {1} connected", connection.Peer?.Id, address);
+            // Its connection goes to the Connected event, like an incoming peer's: the application owns it there.
+            var peer = await exchange.AddPeerAsync(address, stop).ConfigureAwait(false);
+            log.Info("PXP bootstrap peer {0} at {1} connected", peer.Id, address);
         }
         catch (Exception e) when (stop.IsCancellationRequested)
         {

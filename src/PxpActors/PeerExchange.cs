@@ -88,7 +88,12 @@ public sealed class PeerExchange : IAsyncDisposable
     /// <summary>Peers whose handshake finished, as of the last change.</summary>
     public IReadOnlyList<PeerInfo> Peers => _peers;
 
-    /// <summary>An application connection opened, incoming or outgoing (the reference's 'connect').</summary>
+    /// <summary>
+    /// An application connection that no call returns opened (the reference's 'connect'): sessions accepted by
+    /// <see cref="ListenAsync"/> or relayed to us, and peers added with <see cref="AddPeerAsync"/>. A connection is used once,
+    /// so each has one owner: what <see cref="ConnectAsync(Uri, CancellationToken)"/>, <see cref="AcceptAsync(Stream, string, CancellationToken)"/>,
+    /// <see cref="GetNewPeerAsync"/> or <see cref="RelayAsync"/> return is the caller's and is not raised here.
+    /// </summary>
     public event Action<PxpConnection>? Connected;
 
     public event Action<PeerInfo>? PeerAdded;
@@ -133,6 +138,17 @@ public sealed class PeerExchange : IAsyncDisposable
         var transport = TransportFor(address);
         var stream = await transport.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
         return await ConnectAsync(stream, transport.Scheme, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Dials a tcp:// address and adds the PXP peer there, as the reference's <c>connect(stream)</c>: its application connection
+    /// is raised by <see cref="Connected"/>, like an incoming one's. Returns the peer once its connection is open.
+    /// </summary>
+    public async Task<PeerInfo> AddPeerAsync(Uri address, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        Actor.Tell(new PublishConnection(connection));
+        return connection.Peer!;
     }
 
     /// <summary>Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes.</summary>
@@ -225,17 +241,17 @@ public sealed class PeerExchange : IAsyncDisposable
         return connected.Connection;
     }
 
-    private async Task AcceptQuietly(Stream stream, string transportName)
+    /// <summary>Told, not asked: nobody awaits an accepted session, so its connection goes to <see cref="Connected"/>.</summary>
+    private Task AcceptQuietly(Stream stream, string transportName)
     {
-        try
+        if (_closed == 1)
         {
-            await AcceptAsync(stream, transportName).ConfigureAwait(false);
+            stream.Dispose(); // the exchange may be gone: nobody else would close it
+            return Task.CompletedTask;
         }
-        catch (Exception e)
-        {
-            // The session's own failure is already reported through PeerError; this only covers the handoff.
-            if (e is not (PxpRequestException or Protocol.PxpProtocolException)) Error?.Invoke(e);
-        }
+        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
+        Actor.Tell(new AddBoundPeer(transport, Incoming: true, transportName, RemoteAddress(stream)), ActorRefs.NoSender);
+        return Task.CompletedTask;
     }
 
     /// <summary>The peer's IP address, for the per-address limit, when the stream is a socket.</summary>

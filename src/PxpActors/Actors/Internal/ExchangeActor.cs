@@ -58,10 +58,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _budget = new ExchangeBudget(settings.Limits);
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
 
+        // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Sender, address: null));
+            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Asker(), address: null));
         Receive<AddBoundPeer>(add =>
-            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Sender, add.RemoteAddress));
+            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteAddress));
         Receive<AddRelayedPeer>(add =>
         {
             var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
@@ -78,10 +79,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<RelayReleased>(_ => _budget.ReleaseRelay(Sender));
         Receive<LimitReached>(limit => _budget.CountRefusal(limit.Limit));
         Receive<PeerReady>(OnPeerReady);
+        // One owner per connection (it can be used once): the asker that added the session, or else the subscribers.
         Receive<ConnectionReady>(ready =>
         {
-            Publish(new PxpExchange.ConnectionOpened(ready.Connection));
-            ready.Requester?.Tell(new PxpExchange.Connected(ready.Connection));
+            if (ready.Requester is { } requester) requester.Tell(new PxpExchange.Connected(ready.Connection));
+            else Publish(new PxpExchange.ConnectionOpened(ready.Connection));
         });
         Receive<SessionFailed>(failed => Publish(new PxpExchange.PeerFailed(failed.Peer, failed.Error)));
         Receive<CandidatesWanted>(OnCandidatesWanted);
@@ -209,6 +211,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (_closing && _sessions.Count == 0) FinishClose();
     }
 
+    private IActorRef? Asker() => Sender.IsNobody() ? null : Sender;
+
     /// <summary>Hands an immutable snapshot of the peer table to the facade, before any reply that depends on it.</summary>
     private void PeersChanged() => _onPeersChanged?.Invoke(_readyList);
 
@@ -312,11 +316,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var (peer, _) = ready[Random.Shared.Next(ready.Count)];
-        GetNewPeerThrough(peer, _settings.RequestTimeout * 2, Self).PipeTo(Sender);
+        GetNewPeerThrough(peer, _settings.RequestTimeout * 2).PipeTo(Sender);
     }
 
     /// <summary>Runs outside the actor: it touches no actor state, only the refs it was given.</summary>
-    private static async Task<PxpExchange.Connected> GetNewPeerThrough(IActorRef peer, TimeSpan timeout, IActorRef exchange)
+    private static async Task<PxpExchange.Connected> GetNewPeerThrough(IActorRef peer, TimeSpan timeout)
     {
         var list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), timeout).ConfigureAwait(false);
         if (list.Candidates.Count == 0) throw new PxpRequestException("Peer did not return any candidates");
@@ -325,9 +329,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             throw new NotSupportedException(
                 $"Candidate {candidate.Id} speaks PXP and needs the WebRTC upgrade, which this node does not support yet");
         var opened = await peer.Ask<RelayOpened>(new RequestRelay(candidate), timeout).ConfigureAwait(false);
-        var connection = new PxpConnection(null, false, "relay", opened.Stream);
-        exchange.Tell(new PublishConnection(connection));
-        return new PxpExchange.Connected(connection);
+        return new PxpExchange.Connected(new PxpConnection(null, false, "relay", opened.Stream));
     }
 
     // ---- closing and events ----
@@ -359,6 +361,4 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         public static ExpireCandidates Instance { get; } = new();
     }
-
-    private sealed record PublishConnection(PxpConnection Connection);
 }

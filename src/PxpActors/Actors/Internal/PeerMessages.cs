@@ -47,6 +47,9 @@ internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 /// </summary>
 internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null);
 
+/// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
+internal sealed record PublishConnection(PxpConnection Connection);
+
 /// <summary>A relay this session served as the hub is over: the node's relay count goes down.</summary>
 internal sealed record RelayReleased;
 
