@@ -98,7 +98,8 @@ public sealed class PeerExchange : IAsyncDisposable
 
     public event Action<PeerInfo>? PeerAdded;
 
-    public event Action<PeerInfo>? PeerRemoved;
+    /// <summary>A peer's session ended: the exception says why, null for an orderly close.</summary>
+    public event Action<PeerInfo, Exception?>? PeerRemoved;
 
     /// <summary>A session failed because of its peer or transport; only that session closed.</summary>
     public event Action<PeerInfo?, Exception>? PeerError;
@@ -190,6 +191,10 @@ public sealed class PeerExchange : IAsyncDisposable
         (await AskAsync<PxpExchange.Connected>(new PxpExchange.GetNewPeer(), cancellationToken).ConfigureAwait(false))
         .Connection;
 
+    /// <summary>The node's observable state: sessions, candidates, streams and its resource budget (in use and refused).</summary>
+    public Task<PxpExchange.Stats> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        AskAsync<PxpExchange.Stats>(new PxpExchange.GetStats(), cancellationToken);
+
     /// <summary>Stops listening, closes every session, and completes once they have all ended.</summary>
     public Task CloseAsync()
     {
@@ -228,7 +233,8 @@ public sealed class PeerExchange : IAsyncDisposable
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName), cancellationToken);
+        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName, Nested: true),
+            cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
         string transportName, CancellationToken cancellationToken) =>
@@ -288,7 +294,7 @@ public sealed class PeerExchange : IAsyncDisposable
         {
             Receive<PxpExchange.ConnectionOpened>(e => exchange.Connected?.Invoke(e.Connection));
             Receive<PxpExchange.PeerAdded>(e => exchange.PeerAdded?.Invoke(e.Peer));
-            Receive<PxpExchange.PeerRemoved>(e => exchange.PeerRemoved?.Invoke(e.Peer));
+            Receive<PxpExchange.PeerRemoved>(e => exchange.PeerRemoved?.Invoke(e.Peer, e.Reason));
             Receive<PxpExchange.PeerFailed>(e => exchange.PeerError?.Invoke(e.Peer, e.Error));
             Receive<PxpExchange.ExchangeError>(e => exchange.Error?.Invoke(e.Error));
         }

@@ -18,7 +18,7 @@ internal sealed class HostedNode : IAsyncDisposable
         Exchange = host.Services.GetRequiredService<PeerExchange>();
         System = host.Services.GetRequiredService<ActorSystem>();
         Exchange.PeerAdded += p => Added.Enqueue(p);
-        Exchange.PeerRemoved += p => Removed.Enqueue(p);
+        Exchange.PeerRemoved += (p, _) => Removed.Enqueue(p);
         Exchange.PeerError += (_, e) => Errors.Enqueue(e);
     }
 

@@ -31,6 +31,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly IMaterializer _materializer;
     private readonly SessionGraphs _graphs;
     private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
+    // Why a session is ending, from its SessionFailed until it stops; absent for an orderly close.
+    private readonly Dictionary<IActorRef, Exception> _failures = new();
     private readonly CandidateTable _candidates;
     private readonly NodeResources _resources;
     private readonly ExchangeBudget _budget;
@@ -62,7 +64,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.AddPeer>(add =>
             StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Asker(), address: null));
         Receive<AddBoundPeer>(add =>
-            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteAddress));
+            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteAddress,
+                nested: add.Nested));
         Receive<AddRelayedPeer>(add =>
         {
             var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
@@ -85,7 +88,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             if (ready.Requester is { } requester) requester.Tell(new PxpExchange.Connected(ready.Connection));
             else Publish(new PxpExchange.ConnectionOpened(ready.Connection));
         });
-        Receive<SessionFailed>(failed => Publish(new PxpExchange.PeerFailed(failed.Peer, failed.Error)));
+        Receive<SessionFailed>(failed =>
+        {
+            if (_sessions.ContainsKey(Sender)) _failures[Sender] = failed.Error; // the reason its PeerRemoved will carry
+            Publish(new PxpExchange.PeerFailed(failed.Peer, failed.Error));
+        });
         Receive<CandidatesWanted>(OnCandidatesWanted);
         Receive<ResolveCandidate>(OnResolveCandidate);
         Receive<UpgradeReceived>(OnUpgradeReceived);
@@ -116,6 +123,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             if (_subscribers.Remove(s.Subscriber)) Context.Unwatch(s.Subscriber);
         });
         Receive<PxpExchange.Close>(_ => OnClose());
+        ReceiveAny(OnUnknown);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -136,7 +144,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
     private IActorRef? StartSession(Transports.TransportBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, IPAddress? address)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, IPAddress? address, bool nested = false)
     {
         if (_closing)
         {
@@ -153,7 +161,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return null;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester);
+        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
@@ -199,6 +207,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
+        _failures.Remove(terminated.ActorRef, out var reason);
         _budget.Remove(terminated.ActorRef);
         if (_carriers.Remove(terminated.ActorRef, out var carrier)) carrier.Tell(CarriedSessionEnded.Instance);
         _candidates.RemovePeer(terminated.ActorRef);
@@ -207,7 +216,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             _readyList = _readyList.Remove(info);
             PeersChanged();
         }
-        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, null));
+        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
         if (_closing && _sessions.Count == 0) FinishClose();
     }
 
@@ -330,6 +339,18 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
                 $"Candidate {candidate.Id} speaks PXP and needs the WebRTC upgrade, which this node does not support yet");
         var opened = await peer.Ask<RelayOpened>(new RequestRelay(candidate), timeout).ConfigureAwait(false);
         return new PxpExchange.Connected(new PxpConnection(null, false, "relay", opened.Stream));
+    }
+
+    /// <summary>An asker from outside is told at once that its message is not ours, rather than left to time out.</summary>
+    private void OnUnknown(object message)
+    {
+        if (Sender.IsNobody() || Sender.Path.Parent.Equals(Self.Path))
+        {
+            Unhandled(message);
+            return;
+        }
+        Sender.Tell(new Status.Failure(new NotSupportedException(
+            $"The PXP exchange {_settings.NetworkId} does not understand {message.GetType().FullName}: send it the messages of PxpExchange")));
     }
 
     // ---- closing and events ----

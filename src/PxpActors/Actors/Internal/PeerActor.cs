@@ -246,7 +246,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         Timers.Cancel(HandshakeTimer);
-        _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed,
+        _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed || _origin.Nested,
             hello.ConnectInfo, hello.Networks);
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));

@@ -9,7 +9,10 @@ using PxpActors.Transports;
 namespace PxpActors.Actors.Internal;
 
 /// <summary>How a PeerActor's session came to be.</summary>
-/// <remarks>The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).</remarks>
+/// <remarks>
+/// The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).
+/// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
+/// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
     TransportBinding? Binding,
@@ -17,7 +20,8 @@ internal sealed record SessionOrigin(
     string TransportName,
     bool Incoming,
     bool Relayed,
-    IActorRef? ConnectRequester);
+    IActorRef? ConnectRequester,
+    bool Nested = false);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -45,7 +49,9 @@ internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 /// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteAddress"/>
 /// is the peer's IP address when the transport has one. Reply: <see cref="PxpExchange.Connected"/>.
 /// </summary>
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null);
+/// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
+internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null,
+    bool Nested = false);
 
 /// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
 internal sealed record PublishConnection(PxpConnection Connection);

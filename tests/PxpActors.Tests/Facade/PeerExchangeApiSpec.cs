@@ -1,0 +1,97 @@
+using Akka.Actor;
+using PxpActors.Actors;
+using PxpActors.Protocol;
+using PxpActors.Protocol.Rpc;
+using PxpActors.Protocol.Rpc.Messages;
+using PxpActors.Tests.Support;
+using PxpActors.TestSupport.Raw;
+
+namespace PxpActors.Tests.Facade;
+
+/// <summary>The facade and actor API where a new user tripped (issue 14).</summary>
+public sealed class PeerExchangeApiSpec
+{
+    [Fact]
+    public async Task GetStatsAsync_must_give_the_nodes_stats()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var other = await TestNode.StartAsync();
+        await other.Exchange.ConnectAsync(node.Address);
+        await node.NextPeerAddedAsync();
+
+        var stats = await node.Exchange.GetStatsAsync();
+        Assert.Equal(1, stats.Sessions);
+        Assert.Equal(1, stats.ReadyPeers);
+        Assert.Equal(1, stats.Resources.Connections);
+    }
+
+    [Fact]
+    public async Task The_exchange_actor_must_answer_a_message_it_does_not_know_with_a_failure()
+    {
+        await using var node = await TestNode.StartAsync();
+
+        var failure = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            node.Exchange.Actor.Ask<object>("hello?", TimeSpan.FromSeconds(5)));
+        Assert.Contains("System.String", failure.Message);
+        Assert.Contains("PxpExchange", failure.Message);
+    }
+
+    [Fact]
+    public async Task PeerRemoved_must_carry_why_a_session_ended_and_null_for_an_orderly_close()
+    {
+        await using var node = await TestNode.StartAsync();
+        var removed = new TaskCompletionSource<(PeerInfo, Exception?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Exchange.PeerRemoved += (peer, reason) => removed.TrySetResult((peer, reason));
+
+        await using (var rude = await RawPxpPeer.ConnectAsync(node.Address))
+        {
+            await rude.StartSessionAsync("test");
+            await rude.ReceiveAsync<Hello>();
+            await node.NextPeerAddedAsync();
+            await rude.SendRpcAsync(new Response("no-such-request", Replies.Ok));
+            var (_, reason) = await removed.Task.WaitAsync(TestNode.Timeout);
+            Assert.IsType<PxpProtocolException>(reason);
+            Assert.Contains("no-such-request", reason!.Message);
+        }
+
+        removed = new TaskCompletionSource<(PeerInfo, Exception?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var polite = await TestNode.StartAsync())
+        {
+            await polite.Exchange.ConnectAsync(node.Address);
+            await node.NextPeerAddedAsync();
+        }
+        var (gone, none) = await removed.Task.WaitAsync(TestNode.Timeout);
+        Assert.True(gone.Incoming);
+        Assert.Null(none);
+    }
+
+    [Fact]
+    public void PeerInfo_must_print_its_networks_and_connect_info()
+    {
+        var info = new PeerInfo("tcp-1", "tcp", Incoming: true, Relayed: false, ConnectInfo.Accepting, new List<string> { "a", "b" });
+
+        var printed = info.ToString();
+        Assert.Contains("Networks = [a, b]", printed);
+        Assert.Contains("ConnectInfo = {\"pxp\":true", printed);
+        Assert.DoesNotContain("System.Collections", printed);
+    }
+
+    [Fact]
+    public async Task A_nested_session_must_be_relayed_at_both_ends()
+    {
+        await using var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        await a.Exchange.ConnectAsync(hub.Address);
+        await b.Exchange.ConnectAsync(hub.Address);
+
+        var viaHub = a.Exchange.Peers[0];
+        var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
+        var nested = await a.Exchange.ConnectAsync(await a.Exchange.RelayAsync(viaHub, candidate));
+
+        Assert.True(nested.Peer!.Relayed);
+        Assert.False(nested.Peer.Incoming);
+        var atB = await b.NextPeerAddedAsync(p => p.Relayed);
+        Assert.True(atB.Incoming);
+    }
+}
