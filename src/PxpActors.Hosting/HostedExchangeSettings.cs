@@ -14,7 +14,8 @@ public sealed record HostedExchangeSettings(
     /// <summary>Reads the keys from a config holding a <c>pxp</c> section (missing keys fall back to the defaults).</summary>
     public static HostedExchangeSettings Create(Config config)
     {
-        var pxp = config.WithFallback(PxpConfig.Reference).GetConfig("pxp");
+        // A config cannot fall back on itself: the defaults alone are read as they are.
+        var pxp = (ReferenceEquals(config, PxpConfig.Reference) ? config : config.WithFallback(PxpConfig.Reference)).GetConfig("pxp");
         return new HostedExchangeSettings(
             Listen: Uris(pxp, "listen"),
             BootstrapPeers: Uris(pxp, "bootstrap-peers"),

@@ -10,7 +10,6 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
-using PxpActors.Transports.Tcp;
 
 namespace PxpActors;
 
@@ -26,7 +25,8 @@ public sealed class PeerExchange : IAsyncDisposable
     private readonly bool _ownsSystem;
     private readonly IActorRef _events;
     private readonly TimeSpan _askTimeout;
-    private readonly List<ITransportListener> _listeners = [];
+    private readonly object _gate = new();
+    private readonly List<Uri> _listenAddresses = [];
     private volatile IReadOnlyList<PeerInfo> _peers = [];
     private int _closed;
     private Task? _closing;
@@ -71,7 +71,7 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         get
         {
-            lock (_listeners) return [.. _listeners.Select(l => l.LocalAddress)];
+            lock (_gate) return [.. _listenAddresses];
         }
     }
 
@@ -153,24 +153,13 @@ public sealed class PeerExchange : IAsyncDisposable
     }
 
     /// <summary>Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes.</summary>
+    /// <remarks>The exchange actor holds the listener (<see cref="PxpExchange.Listen"/>); accepted sessions' connections go to <see cref="Connected"/>.</remarks>
     public async Task<Uri> ListenAsync(Uri address, CancellationToken cancellationToken = default)
     {
-        var transport = TransportFor(address);
-        var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme),
-            error => Error?.Invoke(error), cancellationToken).ConfigureAwait(false);
-        bool closed;
-        lock (_listeners)
-        {
-            closed = _closed == 1;
-            if (!closed) _listeners.Add(listener);
-        }
-        if (closed)
-        {
-            // Closed while binding: CloseAsync has already stopped the listeners it knew of.
-            await listener.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException("The exchange is closed");
-        }
-        return listener.LocalAddress;
+        if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
+        var listening = await AskAsync<PxpExchange.Listening>(new PxpExchange.Listen(address), cancellationToken).ConfigureAwait(false);
+        lock (_gate) _listenAddresses.Add(listening.Address);
+        return listening.Address;
     }
 
     /// <summary>Sends getpeers to <paramref name="peer"/>: candidates it can relay to, valid for 15 s.</summary>
@@ -199,7 +188,7 @@ public sealed class PeerExchange : IAsyncDisposable
     public Task CloseAsync()
     {
         // Every caller (the application, DisposeAsync, a host's shutdown) waits for the same close.
-        lock (_listeners)
+        lock (_gate)
         {
             if (_closing is null)
             {
@@ -213,9 +202,7 @@ public sealed class PeerExchange : IAsyncDisposable
     private async Task CloseOnceAsync()
     {
         await Task.Yield(); // out of the lock
-        ITransportListener[] listeners;
-        lock (_listeners) listeners = [.. _listeners];
-        foreach (var listener in listeners) await listener.DisposeAsync().ConfigureAwait(false);
+        // The exchange stops its listeners first, then closes every session.
         await Actor.Ask<PxpExchange.Closed>(new PxpExchange.Close(), _askTimeout).ConfigureAwait(false);
         await Actor.GracefulStop(_askTimeout).ConfigureAwait(false);
         await _events.GracefulStop(_askTimeout).ConfigureAwait(false);
@@ -228,7 +215,7 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
         var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, RemoteAddress(stream)), cancellationToken);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteAddress(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
@@ -247,45 +234,13 @@ public sealed class PeerExchange : IAsyncDisposable
         return connected.Connection;
     }
 
-    /// <summary>Told, not asked: nobody awaits an accepted session, so its connection goes to <see cref="Connected"/>.</summary>
-    private Task AcceptQuietly(Stream stream, string transportName)
-    {
-        if (_closed == 1)
-        {
-            stream.Dispose(); // the exchange may be gone: nobody else would close it
-            return Task.CompletedTask;
-        }
-        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        Actor.Tell(new AddBoundPeer(transport, Incoming: true, transportName, RemoteAddress(stream)), ActorRefs.NoSender);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The peer's IP address, for the per-address limit, when the stream is a socket.</summary>
-    private static System.Net.IPAddress? RemoteAddress(Stream stream)
-    {
-        try
-        {
-            return stream is System.Net.Sockets.NetworkStream { Socket.RemoteEndPoint: System.Net.IPEndPoint endPoint }
-                ? endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address
-                : null;
-        }
-        catch (ObjectDisposedException)
-        {
-            return null; // closed already: the session will end at once anyway
-        }
-    }
-
     private static string RequireNetwork(string networkId) =>
         string.IsNullOrEmpty(networkId) ? throw new ArgumentException("networkId must be a non-empty string", nameof(networkId)) : networkId;
 
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private ITransport TransportFor(Uri address) => address.Scheme switch
-    {
-        "tcp" => new TcpTransport(Resources.Sockets),
-        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
-    };
+    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources.Sockets);
 
     /// <summary>Turns exchange events into the facade's C# events.</summary>
     private sealed class EventRelay : ReceiveActor

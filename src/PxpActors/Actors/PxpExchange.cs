@@ -32,6 +32,13 @@ public static class PxpExchange
     /// </summary>
     public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName);
 
+    /// <summary>
+    /// Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes. Reply: <see cref="Listening"/>
+    /// with the address bound. Accepted sessions' connections are published as <see cref="ConnectionOpened"/>; a failure to
+    /// accept, as <see cref="ExchangeError"/>.
+    /// </summary>
+    public sealed record Listen(Uri Address);
+
     /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
     public sealed record GetNewPeer;
 
@@ -59,6 +66,9 @@ public static class PxpExchange
 
     /// <summary>An application connection opened by AddPeer or GetNewPeer.</summary>
     public sealed record Connected(PxpConnection Connection);
+
+    /// <summary>A listener is bound to <paramref name="Address"/> (port 0 resolved to the real port).</summary>
+    public sealed record Listening(Uri Address);
 
     public sealed record CandidateList(IReadOnlyList<Candidate> Candidates);
 

@@ -26,6 +26,43 @@ public sealed class PeerExchangeApiSpec
     }
 
     [Fact]
+    public async Task Akka_users_must_listen_with_the_Listen_message_and_receive_accepted_connections_as_events()
+    {
+        using var system = ActorSystem.Create("akka-user");
+        var exchange = system.ActorOf(PxpExchange.Props(ExchangeSettings.Default with { NetworkId = "test" }));
+        var opened = new TaskCompletionSource<PxpExchange.ConnectionOpened>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriber = system.ActorOf(Props.Create(() => new Forward<PxpExchange.ConnectionOpened>(opened)));
+        exchange.Tell(new PxpExchange.Subscribe(subscriber));
+
+        var listening = await exchange.Ask<PxpExchange.Listening>(new PxpExchange.Listen(new Uri("tcp://127.0.0.1:0")), TestNode.Timeout);
+        Assert.NotEqual(0, listening.Address.Port);
+        await using (var client = await TestNode.StartAsync())
+        {
+            var outgoing = await client.Exchange.ConnectAsync(listening.Address);
+            var incoming = (await opened.Task.WaitAsync(TestNode.Timeout)).Connection;
+            Assert.True(incoming.Incoming);
+            await using var atClient = outgoing.OpenStream();
+            await using var atUs = incoming.OpenStream();
+            await atClient.WriteAsync("hi"u8.ToArray());
+            Assert.Equal("hi", System.Text.Encoding.UTF8.GetString(await atUs.ReadExactlyAsync(2)));
+        }
+
+        await exchange.Ask<PxpExchange.Closed>(new PxpExchange.Close(), TestNode.Timeout);
+        using var late = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => late.ConnectAsync("127.0.0.1", listening.Address.Port));
+        await Assert.ThrowsAsync<PxpActors.Streams.Multiplexer.MultiplexerClosedException>(() =>
+            exchange.Ask<PxpExchange.Listening>(new PxpExchange.Listen(new Uri("tcp://127.0.0.1:0")), TestNode.Timeout));
+    }
+
+    [Fact]
+    public async Task Listen_must_fail_clearly_for_an_address_it_cannot_serve()
+    {
+        await using var node = await TestNode.StartAsync();
+        var failure = await Assert.ThrowsAsync<NotSupportedException>(() => node.Exchange.ListenAsync(new Uri("udp://127.0.0.1:0")));
+        Assert.Contains("udp://", failure.Message);
+    }
+
+    [Fact]
     public async Task The_exchange_actor_must_answer_a_message_it_does_not_know_with_a_failure()
     {
         await using var node = await TestNode.StartAsync();
@@ -93,5 +130,11 @@ public sealed class PeerExchangeApiSpec
         Assert.False(nested.Peer.Incoming);
         var atB = await b.NextPeerAddedAsync(p => p.Relayed);
         Assert.True(atB.Incoming);
+    }
+
+    /// <summary>Hands the first message of type <typeparamref name="T"/> to a task.</summary>
+    private sealed class Forward<T> : ReceiveActor
+    {
+        public Forward(TaskCompletionSource<T> target) => Receive<T>(m => target.TrySetResult(m));
     }
 }

@@ -40,6 +40,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, IActorRef> _carriers = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
+    private readonly List<Transports.ITransportListener> _listeners = [];
+    private bool _listenersStopping;
     private ImmutableList<PeerInfo> _readyList = ImmutableList<PeerInfo>.Empty;
     private long _nextPeerNumber;
     private bool _closing;
@@ -122,6 +124,14 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         {
             if (_subscribers.Remove(s.Subscriber)) Context.Unwatch(s.Subscriber);
         });
+        Receive<PxpExchange.Listen>(listen => OnListen(listen.Address));
+        Receive<ListenerBound>(OnListenerBound);
+        Receive<ListenerFailed>(failed => Publish(new PxpExchange.ExchangeError(failed.Error)));
+        Receive<ListenersStopped>(_ =>
+        {
+            _listenersStopping = false;
+            if (_closing && _sessions.Count == 0) FinishClose();
+        });
         Receive<PxpExchange.Close>(_ => OnClose());
         ReceiveAny(OnUnknown);
     }
@@ -138,6 +148,76 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(ExpiryTimer, ExpireCandidates.Instance, TimeSpan.FromSeconds(1));
+
+    protected override void PostStop()
+    {
+        // Stopped without a Close: nothing may go on accepting for an exchange that is gone.
+        foreach (var listener in _listeners) _ = listener.DisposeAsync().AsTask();
+        _listeners.Clear();
+    }
+
+    // ---- listeners ----
+
+    private void OnListen(Uri address)
+    {
+        if (_closing)
+        {
+            Sender.Tell(new Status.Failure(new MultiplexerClosedException("The exchange is closed")));
+            return;
+        }
+        Task<Transports.ITransportListener> listening;
+        try
+        {
+            var transport = Transports.UriTransports.For(address, _resources.Sockets);
+            var self = Self;
+            var writeTimeout = _settings.WriteTimeout;
+            // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
+            listening = transport.ListenAsync(address, stream =>
+                {
+                    var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true);
+                    self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteAddress(stream)),
+                        ActorRefs.NoSender);
+                    return Task.CompletedTask;
+                },
+                error => self.Tell(new ListenerFailed(error)));
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or FormatException or System.Net.Sockets.SocketException)
+        {
+            Sender.Tell(new Status.Failure(e));
+            return;
+        }
+        var requester = Sender;
+        listening.PipeTo(Self, success: listener => new ListenerBound(listener, requester, null),
+            failure: e => new ListenerBound(null, requester, e));
+    }
+
+    private void OnListenerBound(ListenerBound bound)
+    {
+        if (bound.Listener is not { } listener)
+        {
+            bound.Requester.Tell(new Status.Failure(bound.Error!));
+            return;
+        }
+        if (_closing)
+        {
+            _ = listener.DisposeAsync().AsTask();
+            bound.Requester.Tell(new Status.Failure(new MultiplexerClosedException("The exchange is closed")));
+            return;
+        }
+        _listeners.Add(listener);
+        _log.Info("PXP node on network {0} listening on {1}", _settings.NetworkId, listener.LocalAddress);
+        bound.Requester.Tell(new PxpExchange.Listening(listener.LocalAddress));
+    }
+
+    /// <summary>Stops accepting before the sessions close; the close finishes once every listener has stopped.</summary>
+    private void StopListeners()
+    {
+        if (_listeners.Count == 0) return;
+        _listenersStopping = true;
+        Task.WhenAll(_listeners.Select(l => l.DisposeAsync().AsTask()))
+            .PipeTo(Self, success: () => ListenersStopped.Instance, failure: _ => ListenersStopped.Instance);
+        _listeners.Clear();
+    }
 
     // ---- sessions ----
 
@@ -217,7 +297,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             PeersChanged();
         }
         if (info is not null) Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
-        if (_closing && _sessions.Count == 0) FinishClose();
+        if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
     }
 
     private IActorRef? Asker() => Sender.IsNobody() ? null : Sender;
@@ -359,8 +439,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         _closing = true;
         _closeRequesters.Add(Sender);
+        StopListeners();
         if (_sessions.Count == 0)
         {
+            if (_listenersStopping) return; // finished when they have stopped
             FinishClose();
             return;
         }
@@ -376,6 +458,15 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void Publish(PxpExchange.IExchangeEvent e)
     {
         foreach (var subscriber in _subscribers) subscriber.Tell(e);
+    }
+
+    private sealed record ListenerBound(Transports.ITransportListener? Listener, IActorRef Requester, Exception? Error);
+
+    private sealed record ListenerFailed(Exception Error);
+
+    private sealed record ListenersStopped
+    {
+        public static ListenersStopped Instance { get; } = new();
     }
 
     private sealed record ExpireCandidates
