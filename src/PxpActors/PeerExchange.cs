@@ -164,12 +164,12 @@ public sealed class PeerExchange : IAsyncDisposable
 
     /// <summary>Sends getpeers to <paramref name="peer"/>: candidates it can relay to, valid for 15 s.</summary>
     public async Task<IReadOnlyList<Candidate>> GetPeersAsync(PeerInfo peer, CancellationToken cancellationToken = default) =>
-        (await AskAsync<PxpExchange.CandidateList>(new PxpExchange.GetPeers(peer.Id), cancellationToken).ConfigureAwait(false))
+        (await AskPeerAsync<PxpExchange.CandidateList>(peer, new PxpExchange.GetPeers(peer.Id), cancellationToken).ConfigureAwait(false))
         .Candidates;
 
     /// <summary>Asks <paramref name="peer"/> to relay to <paramref name="candidate"/>; returns the relayed byte stream.</summary>
     public async Task<PxpConnection> RelayAsync(PeerInfo peer, Candidate candidate, CancellationToken cancellationToken = default) =>
-        (await AskAsync<PxpExchange.Relayed>(new PxpExchange.Relay(peer.Id, candidate), cancellationToken).ConfigureAwait(false))
+        (await AskPeerAsync<PxpExchange.Relayed>(peer, new PxpExchange.Relay(peer.Id, candidate), cancellationToken).ConfigureAwait(false))
         .Stream;
 
     /// <summary>
@@ -236,6 +236,19 @@ public sealed class PeerExchange : IAsyncDisposable
 
     private static string RequireNetwork(string networkId) =>
         string.IsNullOrEmpty(networkId) ? throw new ArgumentException("networkId must be a non-empty string", nameof(networkId)) : networkId;
+
+    /// <summary>A request to one peer: its failure says which peer (the session's own texts are the reference's, or go on the wire).</summary>
+    private async Task<T> AskPeerAsync<T>(PeerInfo peer, object message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AskAsync<T>(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PxpRequestException e)
+        {
+            throw new PxpRequestException($"{e.Message} (peer {peer.Id} over {peer.Transport})", e);
+        }
+    }
 
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
