@@ -215,7 +215,7 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
         var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteAddress(stream)), cancellationToken);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,

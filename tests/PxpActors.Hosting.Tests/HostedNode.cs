@@ -35,9 +35,10 @@ internal sealed class HostedNode : IAsyncDisposable
     public ConcurrentQueue<Exception> Errors { get; } = new();
 
     /// <summary>Builds and starts a host whose Akka set-up is <paramref name="configure"/>.</summary>
-    public static async Task<HostedNode> StartAsync(Action<AkkaConfigurationBuilder> configure)
+    public static async Task<HostedNode> StartAsync(Action<AkkaConfigurationBuilder> configure, Action<IServiceCollection>? services = null)
     {
         var host = new HostBuilder()
+            .ConfigureServices(collection => services?.Invoke(collection))
             .ConfigureServices(services =>
             {
                 services.AddAkka("hosted-" + Guid.NewGuid().ToString("N")[..8], builder => configure(builder));

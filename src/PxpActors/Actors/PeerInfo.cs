@@ -20,10 +20,14 @@ public sealed record PeerInfo(
 {
     public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
 
+    /// <summary>The peer's transport address (ip:port) when its session runs over a socket; null otherwise.</summary>
+    public string? RemoteAddress { get; init; }
+
     // The networks as a list, not the collection's type name.
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("Id = ").Append(Id).Append(", Transport = ").Append(Transport)
+            .Append(", RemoteAddress = ").Append(RemoteAddress ?? "null")
             .Append(", Incoming = ").Append(Incoming).Append(", Relayed = ").Append(Relayed)
             .Append(", ConnectInfo = ").Append(ConnectInfo?.Json.GetRawText() ?? "null")
             .Append(", Networks = [").AppendJoin(", ", Networks).Append(']');

@@ -13,13 +13,13 @@ internal static class UriTransports
         _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
     };
 
-    /// <summary>The peer's IP address, for the per-address limit, when the stream is a socket.</summary>
-    public static IPAddress? RemoteAddress(Stream stream)
+    /// <summary>The peer's IP address and port (for the per-address limit, and to name the peer), when the stream is a socket.</summary>
+    public static IPEndPoint? RemoteEndPoint(Stream stream)
     {
         try
         {
             return stream is NetworkStream { Socket.RemoteEndPoint: IPEndPoint endPoint }
-                ? endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address
+                ? endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint
                 : null;
         }
         catch (ObjectDisposedException)

@@ -64,15 +64,15 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Asker(), address: null));
+            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Asker(), endPoint: null));
         Receive<AddBoundPeer>(add =>
-            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteAddress,
+            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteEndPoint,
                 nested: add.Nested));
         Receive<AddRelayedPeer>(add =>
         {
             var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
             var session = _settings.AllowIncoming
-                ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, address: null)
+                ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, endPoint: null)
                 : null;
             if (session is null)
             {
@@ -142,7 +142,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(e =>
         {
-            _log.Warning("PXP session actor failed: {0}", e.Message);
+            _log.Warning("PXP session actor failed: {0}", e.Message); // the session's own failure was logged with its peer
             return Directive.Stop;
         });
 
@@ -175,7 +175,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             listening = transport.ListenAsync(address, stream =>
                 {
                     var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true);
-                    self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteAddress(stream)),
+                    self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteEndPoint(stream)),
                         ActorRefs.NoSender);
                     return Task.CompletedTask;
                 },
@@ -224,8 +224,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
     private IActorRef? StartSession(Transports.TransportBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, IPAddress? address, bool nested = false)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false)
     {
+        var address = endPoint?.Address;
         if (_closing)
         {
             requester?.Tell(new Status.Failure(new MultiplexerClosedException("The exchange is closed")));
@@ -235,13 +236,13 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (_budget.RefuseSession(relayed, incoming, address) is { } refusal)
         {
             // Info, not Warning: a flood would print a line per connection; the refusal counts are in the stats.
-            _log.Info("PXP session over {0}{1} refused: {2}", transportName, address is null ? "" : $" from {address}", refusal);
+            _log.Info("PXP session over {0}{1} refused: {2}", transportName, endPoint is null ? "" : $" from {endPoint}", refusal);
             requester?.Tell(new Status.Failure(new PxpRequestException(refusal)));
             if (!relayed) Discard(binding, transport);
             return null;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested);
+        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString());
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
@@ -279,6 +280,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _sessions[Sender] = ready.Info;
         _budget.Ready(Sender);
         _readyList = _readyList.Add(ready.Info); // structural sharing: no copy of the whole table per change
+        // Debug: a busy hub has peers come and go all the time; failures are logged by the session at Info.
+        _log.Debug("PXP peer {0} joined: {1}", Name(ready.Info), ready.Info);
         PeersChanged();
         Publish(new PxpExchange.PeerAdded(ready.Info, _readyList.Count));
     }
@@ -296,9 +299,16 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             _readyList = _readyList.Remove(info);
             PeersChanged();
         }
-        if (info is not null) Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
+        if (info is not null)
+        {
+            _log.Debug("PXP peer {0} left{1}", Name(info), reason is null ? "" : $": {reason.Message}");
+            Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
+        }
         if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
     }
+
+    /// <summary>How log lines name a peer: its id, and its address when it has one.</summary>
+    internal static string Name(PeerInfo peer) => peer.RemoteAddress is null ? peer.Id : $"{peer.Id} at {peer.RemoteAddress}";
 
     private IActorRef? Asker() => Sender.IsNobody() ? null : Sender;
 

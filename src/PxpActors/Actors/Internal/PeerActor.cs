@@ -231,7 +231,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         if (_info is not null)
         {
-            Context.GetLogger().Debug("Peer {0} sent hello twice; ignored as the reference does", _origin.PeerId);
+            Context.GetLogger().Debug("Peer {0} sent hello twice; ignored as the reference does", ExchangeActor.Name(_info));
             return;
         }
         if (hello.Version != Hello.CurrentVersion)
@@ -247,7 +247,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
         Timers.Cancel(HandshakeTimer);
         _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed || _origin.Nested,
-            hello.ConnectInfo, hello.Networks);
+            hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
         if (!_origin.Incoming && !_origin.Relayed) StartConnect();
@@ -625,7 +625,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
-        Context.GetLogger().Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
+        Context.GetLogger().Info("PXP session {0}{1} closed: {2}", _origin.PeerId,
+            _origin.RemoteAddress is null ? "" : $" at {_origin.RemoteAddress}", error.Message);
         _exchange.Tell(new SessionFailed(_info, error));
         if (!_connectionReported) _origin.ConnectRequester?.Tell(new Status.Failure(error));
         if (_rpc is null)

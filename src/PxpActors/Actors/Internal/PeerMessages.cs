@@ -12,6 +12,7 @@ namespace PxpActors.Actors.Internal;
 /// <remarks>
 /// The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).
 /// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
+/// <paramref name="RemoteAddress"/>: the peer's transport address (ip:port), to name it in logs and its <see cref="PeerInfo"/>.
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
@@ -21,7 +22,8 @@ internal sealed record SessionOrigin(
     bool Incoming,
     bool Relayed,
     IActorRef? ConnectRequester,
-    bool Nested = false);
+    bool Nested = false,
+    string? RemoteAddress = null);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -47,10 +49,10 @@ internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
 /// <summary>
 /// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteAddress"/>
-/// is the peer's IP address when the transport has one. Reply: <see cref="PxpExchange.Connected"/>.
+/// is the peer's IP address and port when the transport has them. Reply: <see cref="PxpExchange.Connected"/>.
 /// </summary>
 /// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null,
+internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPEndPoint? RemoteEndPoint = null,
     bool Nested = false);
 
 /// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
