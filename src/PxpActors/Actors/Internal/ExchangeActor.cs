@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Implementation;
+using PxpActors.Diagnostics;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
@@ -31,6 +33,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly IMaterializer _materializer;
     private readonly SessionGraphs _graphs;
     private readonly Dictionary<IActorRef, PeerInfo?> _sessions = new();
+    // When each session started, until its handshake ends (for the handshake duration).
+    private readonly Dictionary<IActorRef, long> _handshaking = new();
     // Why a session is ending, from its SessionFailed until it stops; absent for an orderly close.
     private readonly Dictionary<IActorRef, Exception> _failures = new();
     private readonly CandidateTable _candidates;
@@ -93,6 +97,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<SessionFailed>(failed =>
         {
             if (_sessions.ContainsKey(Sender)) _failures[Sender] = failed.Error; // the reason its PeerRemoved will carry
+            PxpMetrics.SessionErrors.Add(1, new KeyValuePair<string, object?>("kind", failed.Error.GetType().Name));
             Publish(new PxpExchange.PeerFailed(failed.Peer, failed.Error));
         });
         Receive<CandidatesWanted>(OnCandidatesWanted);
@@ -248,6 +253,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
+        _handshaking[peer] = System.Diagnostics.Stopwatch.GetTimestamp();
         _budget.Admit(peer, relayed, incoming, address);
         return peer;
     }
@@ -280,6 +286,12 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _sessions[Sender] = ready.Info;
         _budget.Ready(Sender);
         _readyList = _readyList.Add(ready.Info); // structural sharing: no copy of the whole table per change
+        if (_handshaking.Remove(Sender, out var started))
+        {
+            PxpMetrics.HandshakeDuration.Record(PxpMetrics.SecondsSince(started));
+            PxpMetrics.Handshakes.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+        }
+        PxpMetrics.Sessions.Add(1, SessionTags(ready.Info));
         // Debug: a busy hub has peers come and go all the time; failures are logged by the session at Info.
         _log.Debug("PXP peer {0} joined: {1}", Name(ready.Info), ready.Info);
         PeersChanged();
@@ -291,6 +303,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (_subscribers.Remove(terminated.ActorRef)) return;
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
         _failures.Remove(terminated.ActorRef, out var reason);
+        if (_handshaking.Remove(terminated.ActorRef))
+            PxpMetrics.Handshakes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         _budget.Remove(terminated.ActorRef);
         if (_carriers.Remove(terminated.ActorRef, out var carrier)) carrier.Tell(CarriedSessionEnded.Instance);
         _candidates.RemovePeer(terminated.ActorRef);
@@ -302,6 +316,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (info is not null)
         {
             _log.Debug("PXP peer {0} left{1}", Name(info), reason is null ? "" : $": {reason.Message}");
+            PxpMetrics.Sessions.Add(-1, SessionTags(info));
             Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
         }
         if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
@@ -410,13 +425,34 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var ready = ReadyPeers().ToList();
         if (_closing || ready.Count == 0)
         {
+            PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             Sender.Tell(new Status.Failure(new InvalidOperationException(
                 _closing ? "The exchange is closed" : "Not connected to any peers")));
             return;
         }
         var (peer, _) = ready[Random.Shared.Next(ready.Count)];
-        GetNewPeerThrough(peer, _settings.RequestTimeout * 2).PipeTo(Sender);
+        Measured(GetNewPeerThrough(peer, _settings.RequestTimeout * 2)).PipeTo(Sender);
     }
+
+    private static async Task<PxpExchange.Connected> Measured(Task<PxpExchange.Connected> getNewPeer)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var connected = await getNewPeer.ConfigureAwait(false);
+            outcome = "ok";
+            return connected;
+        }
+        finally
+        {
+            PxpMetrics.GetNewPeerDuration.Record(PxpMetrics.SecondsSince(started));
+            PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private static TagList SessionTags(PeerInfo peer) =>
+        new() { { "transport", peer.Transport }, { "direction", PxpMetrics.Direction(peer.Incoming) } };
 
     /// <summary>Runs outside the actor: it touches no actor state, only the refs it was given.</summary>
     private static async Task<PxpExchange.Connected> GetNewPeerThrough(IActorRef peer, TimeSpan timeout)

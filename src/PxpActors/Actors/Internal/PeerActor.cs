@@ -212,6 +212,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
 
+        if (message is not (Hello or Response)) Count(message.Command, "in", outcome: null);
         switch (message)
         {
             case Hello hello: OnHello(hello); break;
@@ -572,12 +573,14 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         {
             case RequestKind.GetPeers:
                 var candidates = Replies.ReadCandidates(response.Args);
+                Count("getpeers", "out", candidates.IsSuccess ? "ok" : "error");
                 pending.ReplyTo?.Tell(candidates.IsSuccess
                     ? new PxpExchange.CandidateList(candidates.Value!)
                     : new Status.Failure(new PxpRequestException(candidates.Error!)));
                 break;
             default:
                 var status = Replies.ReadStatus(response.Args);
+                Count(pending.Kind.ToString().ToLowerInvariant(), "out", status.IsSuccess ? "ok" : "error");
                 if (!status.IsSuccess)
                 {
                     pending.Stream?.Close(); // refused: the substream opened for it carries nothing
@@ -599,12 +602,19 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void OnRequestTimedOut(RequestTimedOut timedOut)
     {
         if (!_pending.Remove(timedOut.Nonce, out var pending)) return;
+        Count(timedOut.Command, "out", "timeout");
         pending.Stream?.Close();
         var error = new PxpRequestException(
             $"No reply to \"{timedOut.Command}\" within {_settings.RequestTimeout.TotalSeconds:0.###} s");
         pending.ReplyTo?.Tell(new Status.Failure(error));
         if (pending.Kind == RequestKind.Connect) Fail(error);
     }
+
+    private static void Count(string command, string direction, string? outcome) =>
+        Diagnostics.PxpMetrics.Requests.Add(1, new System.Diagnostics.TagList
+        {
+            { "command", command }, { "direction", direction }, { "outcome", outcome },
+        });
 
     private void Reply(string nonce, JsonElement args) => Send(new Response(nonce, args));
 
