@@ -90,7 +90,7 @@ public sealed class PeerExchange : IAsyncDisposable
 
     /// <summary>
     /// An application connection that no call returns opened (the reference's 'connect'): sessions accepted by
-    /// <see cref="ListenAsync"/> or relayed to us, and peers added with <see cref="AddPeerAsync"/>. A connection is used once,
+    /// <see cref="ListenAsync"/> or relayed to us, and peers added with <see cref="AddPeerAsync(Uri, CancellationToken)"/>. A connection is used once,
     /// so each has one owner: what <see cref="ConnectAsync(Uri, CancellationToken)"/>, <see cref="AcceptAsync(Stream, string, CancellationToken)"/>,
     /// <see cref="GetNewPeerAsync"/> or <see cref="RelayAsync"/> return is the caller's and is not raised here.
     /// </summary>

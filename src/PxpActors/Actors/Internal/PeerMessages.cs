@@ -48,7 +48,7 @@ internal sealed record CandidateResolved(string Nonce, string CandidateId, IActo
 internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
 /// <summary>
-/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteAddress"/>
+/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteEndPoint"/>
 /// is the peer's IP address and port when the transport has them. Reply: <see cref="PxpExchange.Connected"/>.
 /// </summary>
 /// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
