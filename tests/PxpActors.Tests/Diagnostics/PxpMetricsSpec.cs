@@ -29,17 +29,12 @@ public sealed class PxpMetricsSpec
         listener.Start();
 
         // Sessions, handshakes, requests both ways, a relay through the hub, getNewPeer.
-        await using (var hub = await TestNode.StartAsync())
-        await using (var a = await TestNode.StartAsync())
-        await using (var b = await TestNode.StartAsync())
+        await using (var triangle = await RelayTriangle.StartAsync())
         {
-            await a.Exchange.ConnectAsync(hub.Address);
-            await b.Exchange.ConnectAsync(hub.Address);
-            var viaHub = a.Exchange.Peers[0];
-            var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
-            await a.Exchange.RelayAsync(viaHub, candidate);
-            // The hub's one candidate for b speaks PXP, which needs the WebRTC upgrade: a failed getNewPeer.
-            await Assert.ThrowsAsync<NotSupportedException>(() => b.Exchange.GetNewPeerAsync());
+            var (hub, viaHub) = (triangle.Hub, triangle.ViaHub);
+            await triangle.A.Exchange.RelayAsync(viaHub, await triangle.CandidateAsync());
+            // The hub's one candidate for B speaks PXP, which needs the WebRTC upgrade: a failed getNewPeer.
+            await Assert.ThrowsAsync<NotSupportedException>(() => triangle.B.Exchange.GetNewPeerAsync());
 
             // A peer that breaks the protocol.
             await using var rude = await RawPxpPeer.ConnectAsync(hub.Address);

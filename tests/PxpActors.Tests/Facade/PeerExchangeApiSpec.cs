@@ -116,19 +116,14 @@ public sealed class PeerExchangeApiSpec
     [Fact]
     public async Task A_nested_session_must_be_relayed_at_both_ends()
     {
-        await using var hub = await TestNode.StartAsync();
-        await using var a = await TestNode.StartAsync();
-        await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
+        await using var triangle = await RelayTriangle.StartAsync();
+        var a = triangle.A.Exchange;
 
-        var viaHub = a.Exchange.Peers[0];
-        var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
-        var nested = await a.Exchange.ConnectAsync(await a.Exchange.RelayAsync(viaHub, candidate));
+        var nested = await a.ConnectAsync(await a.RelayAsync(triangle.ViaHub, await triangle.CandidateAsync()));
 
         Assert.True(nested.Peer!.Relayed);
         Assert.False(nested.Peer.Incoming);
-        var atB = await b.NextPeerAddedAsync(p => p.Relayed);
+        var atB = await triangle.B.NextPeerAddedAsync(p => p.Relayed);
         Assert.True(atB.Incoming);
     }
 
