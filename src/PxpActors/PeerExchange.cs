@@ -54,7 +54,9 @@ public sealed class PeerExchange : IAsyncDisposable
         Settings = options.ToSettings(networkId, system?.Settings.Config);
         if (string.IsNullOrEmpty(Settings.NetworkId)) throw new ArgumentException("pxp.network-id must be a non-empty string");
         _ownsSystem = system is null;
-        _system = system ?? ActorSystem.Create("pxp", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        // Its own system logs warnings and errors unless options.Config says otherwise (akka.loglevel = INFO, say).
+        _system = system ?? ActorSystem.Create("pxp", (options.Config ?? Config.Empty)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
             .WithFallback(PxpConfig.Reference));
         Materializer = _system.Materializer();
         _askTimeout = Settings.HandshakeTimeout + Settings.RequestTimeout * 2;

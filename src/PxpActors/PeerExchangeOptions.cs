@@ -30,7 +30,11 @@ public sealed class PeerExchangeOptions
     /// <summary>Largest multiplex frame accepted from a peer (default 1 MiB).</summary>
     public int? MaxFramePayload { get; init; }
 
-    /// <summary>Extra HOCON with a <c>pxp</c> section; the properties above win over it, and it wins over the ActorSystem's config.</summary>
+    /// <summary>
+    /// Extra HOCON with a <c>pxp</c> section; the properties above win over it, and it wins over the ActorSystem's config.
+    /// When the exchange runs in a system of its own, that system is made with this config too (its <c>akka</c> section,
+    /// for example <c>akka.loglevel</c>, which is WARNING otherwise).
+    /// </summary>
     public Config? Config { get; init; }
 
     /// <param name="networkId">The network; null takes <c>pxp.network-id</c> from the configs.</param>

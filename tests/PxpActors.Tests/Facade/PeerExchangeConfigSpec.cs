@@ -38,6 +38,18 @@ public sealed class PeerExchangeConfigSpec
     }
 
     [Fact]
+    public async Task An_exchange_in_a_system_of_its_own_must_log_at_WARNING_unless_its_Config_says_otherwise()
+    {
+        await using var quiet = new PeerExchange("net");
+        await using var chatty = new PeerExchange("net", new PeerExchangeOptions { Config = ConfigurationFactory.ParseString("akka.loglevel = DEBUG") });
+
+        Assert.Equal(Akka.Event.LogLevel.WarningLevel, Akka.Event.Logging.LogLevelFor(SystemOf(quiet).Settings.LogLevel));
+        Assert.Equal(Akka.Event.LogLevel.DebugLevel, Akka.Event.Logging.LogLevelFor(SystemOf(chatty).Settings.LogLevel));
+    }
+
+    private static ActorSystem SystemOf(PeerExchange exchange) => ((Akka.Streams.ActorMaterializer)exchange.Materializer).System;
+
+    [Fact]
     public async Task Closing_must_be_one_close_however_many_callers_wait_for_it()
     {
         var exchange = new PeerExchange("net");
