@@ -18,7 +18,7 @@ internal sealed class HostedNode : IAsyncDisposable
         Exchange = host.Services.GetRequiredService<PeerExchange>();
         System = host.Services.GetRequiredService<ActorSystem>();
         Exchange.PeerAdded += p => Added.Enqueue(p);
-        Exchange.PeerRemoved += (p, _) => Removed.Enqueue(p);
+        Exchange.PeerRemoved += (p, reason) => Removed.Enqueue((p, reason));
         Exchange.PeerError += (_, e) => Errors.Enqueue(e);
     }
 
@@ -30,7 +30,8 @@ internal sealed class HostedNode : IAsyncDisposable
 
     public ConcurrentQueue<PeerInfo> Added { get; } = new();
 
-    public ConcurrentQueue<PeerInfo> Removed { get; } = new();
+    /// <summary>Peers gone, with why (null: an orderly close).</summary>
+    public ConcurrentQueue<(PeerInfo Peer, Exception? Reason)> Removed { get; } = new();
 
     public ConcurrentQueue<Exception> Errors { get; } = new();
 

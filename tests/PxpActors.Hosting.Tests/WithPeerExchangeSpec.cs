@@ -102,8 +102,8 @@ public sealed class WithPeerExchangeSpec
         await leaf.DisposeAsync();
         // The leaf closed its session in order: the hub saw the peer go without an error.
         await HostedNode.UntilAsync(() => hub.Exchange.Peers.Count == 0, "the hub to lose its peer");
-        Assert.Single(leaf.Removed);
-        Assert.Single(hub.Removed);
+        Assert.Null(Assert.Single(leaf.Removed).Reason);
+        Assert.Null(Assert.Single(hub.Removed).Reason);
         Assert.Empty(hub.Errors);
         Assert.Empty(leaf.Errors);
         Assert.Equal(0, leaf.Exchange.Resources.Sockets.Open);
