@@ -11,7 +11,11 @@ public sealed class PeerExchangeExtension : IExtension
 {
     private PeerExchangeExtension(ActorSystem system)
     {
-        Exchange = new PeerExchange(system);
+        var setup = system.Settings.Setup.Get<PeerExchangeSetup>();
+        Exchange = new PeerExchange(system, new PeerExchangeOptions
+        {
+            CandidateSource = setup.HasValue ? setup.Value.CandidateSource : null,
+        });
         // service-unbind: stop accepting and close every session while the system still runs, before its actors are stopped.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "pxp-close", async () =>
         {

@@ -39,6 +39,7 @@ public static class PeerExchangeHostingExtensions
         builder.AddHocon(options.ToConfig(), HoconAddMode.Prepend);
         // The defaults go in too, so the system's config shows every pxp key the node runs with.
         builder.AddHocon(PxpConfig.Reference, HoconAddMode.Append);
+        if (options.CandidateSource is { } candidates) builder.AddSetup(new PeerExchangeSetup(candidates));
         return builder.WithActors(HostedExchangeStart.RunAsync);
     }
 }

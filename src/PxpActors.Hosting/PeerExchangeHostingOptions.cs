@@ -48,6 +48,10 @@ public sealed class PeerExchangeHostingOptions
     /// <summary><c>pxp.discovery.resolve-timeout</c> (default 5 s).</summary>
     public TimeSpan? DiscoveryResolveTimeout { get; set; }
 
+    /// <summary>Replaces the default candidates (our peers that accept incoming) in getpeers replies. Code, not HOCON: it
+    /// reaches the exchange through the ActorSystem's setup (<see cref="PeerExchangeSetup"/>).</summary>
+    public Actors.CandidateSource? CandidateSource { get; set; }
+
     /// <summary>The HOCON of what was set, under <c>pxp</c>; empty when nothing was.</summary>
     public Config ToConfig() => ConfigurationFactory.ParseString(ToHocon());
 

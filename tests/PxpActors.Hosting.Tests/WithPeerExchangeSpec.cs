@@ -138,6 +138,24 @@ public sealed class WithPeerExchangeSpec
     }
 
     [Fact]
+    public async Task A_candidate_source_in_the_options_must_answer_getpeers_for_the_hosted_node()
+    {
+        Actors.CandidateSource candidates = _ =>
+            [new Actors.CustomCandidate(() => Task.FromResult(Akka.Streams.Dsl.Flow.Create<Akka.IO.ByteString>()))];
+        await using var hub = await HostedNode.StartAsync(akka => akka.WithPeerExchange(o =>
+        {
+            o.NetworkId = "hosted-net";
+            o.Listen = [AnyLoopbackPort];
+            o.CandidateSource = candidates;
+        }));
+        await using var asker = new PeerExchange("hosted-net");
+
+        var connection = await asker.ConnectAsync(hub.ListenAddress);
+        var offered = Assert.Single(await asker.GetPeersAsync(connection.Peer!));
+        Assert.True(offered.ConnectInfo is { Pxp: false, Relay: true }, offered.ToString());
+    }
+
+    [Fact]
     public async Task A_bootstrap_peer_that_is_down_must_not_stop_the_host_from_starting_or_stopping()
     {
         using var free = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
