@@ -26,7 +26,7 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
             Config = options.Config,
         });
         exchange.PeerAdded += peer => output.Peer(peer.Transport, peer.Incoming, exchange.Peers.Count);
-        exchange.PeerRemoved += _ => output.Disconnect(exchange.Peers.Count);
+        exchange.PeerRemoved += (_, _) => output.Disconnect(exchange.Peers.Count);
         exchange.PeerError += (_, error) => output.Error(error.Message);
         exchange.Error += error => output.Error(error.Message);
         exchange.Connected += connection => Track(ServeAsync(connection, stop));
@@ -39,7 +39,7 @@ internal sealed class NodeHost(HostOptions options, HostOutput output)
             {
                 try
                 {
-                    await exchange.ConnectAsync(address, stop);
+                    await exchange.AddPeerAsync(address, stop); // its connection comes to Connected, as incoming ones do
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

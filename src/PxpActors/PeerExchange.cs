@@ -10,7 +10,6 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
-using PxpActors.Transports.Tcp;
 
 namespace PxpActors;
 
@@ -26,17 +25,38 @@ public sealed class PeerExchange : IAsyncDisposable
     private readonly bool _ownsSystem;
     private readonly IActorRef _events;
     private readonly TimeSpan _askTimeout;
-    private readonly List<ITransportListener> _listeners = [];
+    private readonly object _gate = new();
+    private readonly List<Uri> _listenAddresses = [];
     private volatile IReadOnlyList<PeerInfo> _peers = [];
     private int _closed;
+    private Task? _closing;
 
+    /// <param name="networkId">The network to join.</param>
+    /// <param name="options">Overrides of the settings; null keeps the configuration's.</param>
+    /// <param name="system">
+    /// An application's ActorSystem to run in (its <c>pxp</c> config applies under <paramref name="options"/>); by default the
+    /// exchange runs in a system of its own, terminated when it closes.
+    /// </param>
     public PeerExchange(string networkId, PeerExchangeOptions? options = null, ActorSystem? system = null)
+        : this(RequireNetwork(networkId), system, options)
     {
-        if (string.IsNullOrEmpty(networkId)) throw new ArgumentException("networkId must be a non-empty string", nameof(networkId));
+    }
+
+    /// <summary>An exchange in an application's ActorSystem, configured by its <c>pxp</c> section (network: <c>pxp.network-id</c>).</summary>
+    public PeerExchange(ActorSystem system, PeerExchangeOptions? options = null)
+        : this(networkId: null, system ?? throw new ArgumentNullException(nameof(system)), options)
+    {
+    }
+
+    private PeerExchange(string? networkId, ActorSystem? system, PeerExchangeOptions? options)
+    {
         options ??= new PeerExchangeOptions();
-        Settings = options.ToSettings(networkId);
+        Settings = options.ToSettings(networkId, system?.Settings.Config);
+        if (string.IsNullOrEmpty(Settings.NetworkId)) throw new ArgumentException("pxp.network-id must be a non-empty string");
         _ownsSystem = system is null;
-        _system = system ?? ActorSystem.Create("pxp", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        // Its own system logs warnings and errors unless options.Config says otherwise (akka.loglevel = INFO, say).
+        _system = system ?? ActorSystem.Create("pxp", (options.Config ?? Config.Empty)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
             .WithFallback(PxpConfig.Reference));
         Materializer = _system.Materializer();
         _askTimeout = Settings.HandshakeTimeout + Settings.RequestTimeout * 2;
@@ -47,6 +67,15 @@ public sealed class PeerExchange : IAsyncDisposable
     }
 
     public string NetworkId => Settings.NetworkId;
+
+    /// <summary>The addresses this exchange listens on, as bound (port 0 resolved), in the order they were started.</summary>
+    public IReadOnlyList<Uri> ListenAddresses
+    {
+        get
+        {
+            lock (_gate) return [.. _listenAddresses];
+        }
+    }
 
     public ExchangeSettings Settings { get; }
 
@@ -61,12 +90,18 @@ public sealed class PeerExchange : IAsyncDisposable
     /// <summary>Peers whose handshake finished, as of the last change.</summary>
     public IReadOnlyList<PeerInfo> Peers => _peers;
 
-    /// <summary>An application connection opened, incoming or outgoing (the reference's 'connect').</summary>
+    /// <summary>
+    /// An application connection that no call returns opened (the reference's 'connect'): sessions accepted by
+    /// <see cref="ListenAsync"/> or relayed to us, and peers added with <see cref="AddPeerAsync(Uri, CancellationToken)"/>. A connection is used once,
+    /// so each has one owner: what <see cref="ConnectAsync(Uri, CancellationToken)"/>, <see cref="AcceptAsync(Stream, string, CancellationToken)"/>,
+    /// <see cref="GetNewPeerAsync"/> or <see cref="RelayAsync"/> return is the caller's and is not raised here.
+    /// </summary>
     public event Action<PxpConnection>? Connected;
 
     public event Action<PeerInfo>? PeerAdded;
 
-    public event Action<PeerInfo>? PeerRemoved;
+    /// <summary>A peer's session ended: the exception says why, null for an orderly close.</summary>
+    public event Action<PeerInfo, Exception?>? PeerRemoved;
 
     /// <summary>A session failed because of its peer or transport; only that session closed.</summary>
     public event Action<PeerInfo?, Exception>? PeerError;
@@ -108,24 +143,35 @@ public sealed class PeerExchange : IAsyncDisposable
         return await ConnectAsync(stream, transport.Scheme, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Dials a tcp:// address and adds the PXP peer there, as the reference's <c>connect(stream)</c>: its application connection
+    /// is raised by <see cref="Connected"/>, like an incoming one's. Returns the peer once its connection is open.
+    /// </summary>
+    public async Task<PeerInfo> AddPeerAsync(Uri address, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        Actor.Tell(new PublishConnection(connection));
+        return connection.Peer!;
+    }
+
     /// <summary>Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes.</summary>
+    /// <remarks>The exchange actor holds the listener (<see cref="PxpExchange.Listen"/>); accepted sessions' connections go to <see cref="Connected"/>.</remarks>
     public async Task<Uri> ListenAsync(Uri address, CancellationToken cancellationToken = default)
     {
-        var transport = TransportFor(address);
-        var listener = await transport.ListenAsync(address, stream => AcceptQuietly(stream, transport.Scheme),
-            error => Error?.Invoke(error), cancellationToken).ConfigureAwait(false);
-        lock (_listeners) _listeners.Add(listener);
-        return listener.LocalAddress;
+        if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
+        var listening = await AskAsync<PxpExchange.Listening>(new PxpExchange.Listen(address), cancellationToken).ConfigureAwait(false);
+        lock (_gate) _listenAddresses.Add(listening.Address);
+        return listening.Address;
     }
 
     /// <summary>Sends getpeers to <paramref name="peer"/>: candidates it can relay to, valid for 15 s.</summary>
     public async Task<IReadOnlyList<Candidate>> GetPeersAsync(PeerInfo peer, CancellationToken cancellationToken = default) =>
-        (await AskAsync<PxpExchange.CandidateList>(new PxpExchange.GetPeers(peer.Id), cancellationToken).ConfigureAwait(false))
+        (await AskPeerAsync<PxpExchange.CandidateList>(peer, new PxpExchange.GetPeers(peer.Id), cancellationToken).ConfigureAwait(false))
         .Candidates;
 
     /// <summary>Asks <paramref name="peer"/> to relay to <paramref name="candidate"/>; returns the relayed byte stream.</summary>
     public async Task<PxpConnection> RelayAsync(PeerInfo peer, Candidate candidate, CancellationToken cancellationToken = default) =>
-        (await AskAsync<PxpExchange.Relayed>(new PxpExchange.Relay(peer.Id, candidate), cancellationToken).ConfigureAwait(false))
+        (await AskPeerAsync<PxpExchange.Relayed>(peer, new PxpExchange.Relay(peer.Id, candidate), cancellationToken).ConfigureAwait(false))
         .Stream;
 
     /// <summary>
@@ -136,13 +182,29 @@ public sealed class PeerExchange : IAsyncDisposable
         (await AskAsync<PxpExchange.Connected>(new PxpExchange.GetNewPeer(), cancellationToken).ConfigureAwait(false))
         .Connection;
 
+    /// <summary>The node's observable state: sessions, candidates, streams and its resource budget (in use and refused).</summary>
+    public Task<PxpExchange.Stats> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        AskAsync<PxpExchange.Stats>(new PxpExchange.GetStats(), cancellationToken);
+
     /// <summary>Stops listening, closes every session, and completes once they have all ended.</summary>
-    public async Task CloseAsync()
+    public Task CloseAsync()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 1) return;
-        ITransportListener[] listeners;
-        lock (_listeners) listeners = [.. _listeners];
-        foreach (var listener in listeners) await listener.DisposeAsync().ConfigureAwait(false);
+        // Every caller (the application, DisposeAsync, a host's shutdown) waits for the same close.
+        lock (_gate)
+        {
+            if (_closing is null)
+            {
+                _closed = 1;
+                _closing = CloseOnceAsync();
+            }
+            return _closing;
+        }
+    }
+
+    private async Task CloseOnceAsync()
+    {
+        await Task.Yield(); // out of the lock
+        // The exchange stops its listeners first, then closes every session.
         await Actor.Ask<PxpExchange.Closed>(new PxpExchange.Close(), _askTimeout).ConfigureAwait(false);
         await Actor.GracefulStop(_askTimeout).ConfigureAwait(false);
         await _events.GracefulStop(_askTimeout).ConfigureAwait(false);
@@ -155,12 +217,13 @@ public sealed class PeerExchange : IAsyncDisposable
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
         var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, RemoteAddress(stream)), cancellationToken);
+        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName), cancellationToken);
+        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName, Nested: true),
+            cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
         string transportName, CancellationToken cancellationToken) =>
@@ -173,42 +236,26 @@ public sealed class PeerExchange : IAsyncDisposable
         return connected.Connection;
     }
 
-    private async Task AcceptQuietly(Stream stream, string transportName)
-    {
-        try
-        {
-            await AcceptAsync(stream, transportName).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // The session's own failure is already reported through PeerError; this only covers the handoff.
-            if (e is not (PxpRequestException or Protocol.PxpProtocolException)) Error?.Invoke(e);
-        }
-    }
+    private static string RequireNetwork(string networkId) =>
+        string.IsNullOrEmpty(networkId) ? throw new ArgumentException("networkId must be a non-empty string", nameof(networkId)) : networkId;
 
-    /// <summary>The peer's IP address, for the per-address limit, when the stream is a socket.</summary>
-    private static System.Net.IPAddress? RemoteAddress(Stream stream)
+    /// <summary>A request to one peer: its failure says which peer (the session's own texts are the reference's, or go on the wire).</summary>
+    private async Task<T> AskPeerAsync<T>(PeerInfo peer, object message, CancellationToken cancellationToken)
     {
         try
         {
-            return stream is System.Net.Sockets.NetworkStream { Socket.RemoteEndPoint: System.Net.IPEndPoint endPoint }
-                ? endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address
-                : null;
+            return await AskAsync<T>(message, cancellationToken).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (PxpRequestException e)
         {
-            return null; // closed already: the session will end at once anyway
+            throw new PxpRequestException($"{e.Message} (peer {peer.Id} over {peer.Transport})", e);
         }
     }
 
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private ITransport TransportFor(Uri address) => address.Scheme switch
-    {
-        "tcp" => new TcpTransport(Resources.Sockets),
-        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
-    };
+    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources.Sockets);
 
     /// <summary>Turns exchange events into the facade's C# events.</summary>
     private sealed class EventRelay : ReceiveActor
@@ -217,7 +264,7 @@ public sealed class PeerExchange : IAsyncDisposable
         {
             Receive<PxpExchange.ConnectionOpened>(e => exchange.Connected?.Invoke(e.Connection));
             Receive<PxpExchange.PeerAdded>(e => exchange.PeerAdded?.Invoke(e.Peer));
-            Receive<PxpExchange.PeerRemoved>(e => exchange.PeerRemoved?.Invoke(e.Peer));
+            Receive<PxpExchange.PeerRemoved>(e => exchange.PeerRemoved?.Invoke(e.Peer, e.Reason));
             Receive<PxpExchange.PeerFailed>(e => exchange.PeerError?.Invoke(e.Peer, e.Error));
             Receive<PxpExchange.ExchangeError>(e => exchange.Error?.Invoke(e.Error));
         }

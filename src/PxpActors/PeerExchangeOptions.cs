@@ -30,12 +30,27 @@ public sealed class PeerExchangeOptions
     /// <summary>Largest multiplex frame accepted from a peer (default 1 MiB).</summary>
     public int? MaxFramePayload { get; init; }
 
-    /// <summary>Extra HOCON with a <c>pxp</c> section; the properties above win over it.</summary>
+    /// <summary>
+    /// Extra HOCON with a <c>pxp</c> section; the properties above win over it, and it wins over the ActorSystem's config.
+    /// When the exchange runs in a system of its own, that system is made with this config too (its <c>akka</c> section,
+    /// for example <c>akka.loglevel</c>, which is WARNING otherwise).
+    /// </summary>
     public Config? Config { get; init; }
 
-    internal ExchangeSettings ToSettings(string networkId)
+    /// <param name="networkId">The network; null takes <c>pxp.network-id</c> from the configs.</param>
+    /// <param name="systemConfig">The ActorSystem's config, when the exchange runs in an application's system: its
+    /// <c>pxp</c> section applies under <see cref="Config"/> and the properties.</param>
+    internal ExchangeSettings ToSettings(string? networkId, Config? systemConfig = null)
     {
-        var settings = ExchangeSettings.Create(Config ?? Akka.Configuration.Config.Empty) with { NetworkId = networkId };
+        var config = (Config, systemConfig) switch
+        {
+            (null, null) => Akka.Configuration.Config.Empty,
+            ({ } own, null) => own,
+            (null, { } system) => system,
+            ({ } own, { } system) => own.WithFallback(system),
+        };
+        var settings = ExchangeSettings.Create(config);
+        settings = settings with { NetworkId = networkId ?? settings.NetworkId };
         return settings with
         {
             AllowIncoming = AllowIncoming ?? settings.AllowIncoming,

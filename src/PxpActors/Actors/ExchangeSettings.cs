@@ -28,7 +28,8 @@ public sealed record ExchangeSettings(
     /// <summary>Reads the settings from a config holding a <c>pxp</c> section (missing keys fall back to the defaults).</summary>
     public static ExchangeSettings Create(Config config)
     {
-        var pxp = config.WithFallback(PxpConfig.Reference).GetConfig("pxp");
+        // A config cannot fall back on itself: the defaults alone are read as they are.
+        var pxp = (ReferenceEquals(config, PxpConfig.Reference) ? config : config.WithFallback(PxpConfig.Reference)).GetConfig("pxp");
         var mux = pxp.GetConfig("multiplexer");
         return new ExchangeSettings(
             NetworkId: pxp.GetString("network-id"),

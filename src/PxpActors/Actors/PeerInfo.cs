@@ -1,3 +1,4 @@
+using System.Text;
 using PxpActors.Protocol.Rpc;
 
 namespace PxpActors.Actors;
@@ -6,7 +7,7 @@ namespace PxpActors.Actors;
 /// <param name="Id">Local, unique for the node's lifetime (for example "tcp-3").</param>
 /// <param name="Transport">tcp, ws, webrtc, relay or memory.</param>
 /// <param name="Incoming">True when the peer connected to us.</param>
-/// <param name="Relayed">True for a session nested in a relay substream.</param>
+/// <param name="Relayed">True for a session nested in a relay substream, at both ends (relayed to us, or opened over a relay connection).</param>
 /// <param name="ConnectInfo">The peer's hello connectInfo; null when it does not accept incoming sessions.</param>
 /// <param name="Networks">The network ids the peer announced.</param>
 public sealed record PeerInfo(
@@ -18,4 +19,18 @@ public sealed record PeerInfo(
     IReadOnlyList<string> Networks)
 {
     public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
+
+    /// <summary>The peer's transport address (ip:port) when its session runs over a socket; null otherwise.</summary>
+    public string? RemoteAddress { get; init; }
+
+    // The networks as a list, not the collection's type name.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", Transport = ").Append(Transport)
+            .Append(", RemoteAddress = ").Append(RemoteAddress ?? "null")
+            .Append(", Incoming = ").Append(Incoming).Append(", Relayed = ").Append(Relayed)
+            .Append(", ConnectInfo = ").Append(ConnectInfo?.Json.GetRawText() ?? "null")
+            .Append(", Networks = [").AppendJoin(", ", Networks).Append(']');
+        return true;
+    }
 }

@@ -26,8 +26,18 @@ public static class PxpExchange
 
     // ---- requests ----
 
-    /// <summary>Adds a peer over a duplex byte flow. Reply: <see cref="Connected"/> once the application connection is open.</summary>
+    /// <summary>
+    /// Adds a peer over a duplex byte flow. Reply: <see cref="Connected"/> once the application connection is open; that
+    /// connection is the asker's alone. Told without a sender, the connection is published as <see cref="ConnectionOpened"/>.
+    /// </summary>
     public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName);
+
+    /// <summary>
+    /// Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes. Reply: <see cref="Listening"/>
+    /// with the address bound. Accepted sessions' connections are published as <see cref="ConnectionOpened"/>; a failure to
+    /// accept, as <see cref="ExchangeError"/>.
+    /// </summary>
+    public sealed record Listen(Uri Address);
 
     /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
     public sealed record GetNewPeer;
@@ -56,6 +66,9 @@ public static class PxpExchange
 
     /// <summary>An application connection opened by AddPeer or GetNewPeer.</summary>
     public sealed record Connected(PxpConnection Connection);
+
+    /// <summary>A listener is bound to <paramref name="Address"/> (port 0 resolved to the real port).</summary>
+    public sealed record Listening(Uri Address);
 
     public sealed record CandidateList(IReadOnlyList<Candidate> Candidates);
 
@@ -103,7 +116,10 @@ public static class PxpExchange
     /// <summary>A session ended; <paramref name="Reason"/> is null for an orderly close.</summary>
     public sealed record PeerRemoved(PeerInfo Peer, int PeerCount, Exception? Reason) : IExchangeEvent;
 
-    /// <summary>An application connection opened (incoming or outgoing).</summary>
+    /// <summary>
+    /// An application connection nobody asked for opened: a session accepted by a listener or relayed to us, or added without
+    /// an asker. Connections an asker waits for (AddPeer, GetNewPeer, Relay) go to that asker only: each can be used once.
+    /// </summary>
     public sealed record ConnectionOpened(PxpConnection Connection) : IExchangeEvent;
 
     /// <summary>A peer misbehaved or its transport failed; that session is closed, nothing else is affected.</summary>

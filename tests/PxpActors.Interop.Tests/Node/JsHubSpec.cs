@@ -76,7 +76,6 @@ public sealed class JsHubSpec
 
             Assert.Null(connection.Peer);
             Assert.Equal("relay", connection.Transport);
-            Assert.Same(connection, await a.NextConnectionAsync(c => c.Peer is null));
             await using var stream = connection.OpenStream();
             await stream.WriteAsync("raw bytes, no PXP"u8.ToArray());
             Assert.Equal("raw bytes, no PXP"u8.ToArray(), await serviceSide.ReadExactlyAsync("raw bytes, no PXP".Length));

@@ -28,7 +28,7 @@ internal sealed class OurNode : IAsyncDisposable
             _added.Writer.TryWrite(p);
             SignalPeersChanged();
         };
-        exchange.PeerRemoved += p =>
+        exchange.PeerRemoved += (p, _) =>
         {
             _removed.Writer.TryWrite(p);
             SignalPeersChanged();

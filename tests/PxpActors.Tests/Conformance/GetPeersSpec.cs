@@ -83,7 +83,8 @@ public sealed class GetPeersSpec : IAsyncLifetime
         await peer.SendLineAsync($"[\"res\",\"{request.Nonce}\",{args}]");
 
         var error = await Assert.ThrowsAsync<PxpRequestException>(() => asking);
-        Assert.Equal(expected, error.Message);
+        Assert.Equal($"{expected} (peer {info.Id} over tcp)", error.Message); // the reference's text, and which peer
+        Assert.Equal(expected, error.InnerException!.Message);
         Assert.Single(_node.Exchange.Peers); // a bad reply fails the request, not the session
     }
 
@@ -96,7 +97,7 @@ public sealed class GetPeersSpec : IAsyncLifetime
         var info = await node.NextPeerAddedAsync();
 
         var error = await Assert.ThrowsAsync<PxpRequestException>(() => node.Exchange.GetPeersAsync(info));
-        Assert.Equal("No reply to \"getpeers\" within 0.2 s", error.Message);
+        Assert.Equal($"No reply to \"getpeers\" within 0.2 s (peer {info.Id} over tcp)", error.Message);
     }
 
     [Fact]

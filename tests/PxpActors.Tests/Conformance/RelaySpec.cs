@@ -204,7 +204,7 @@ public sealed class RelaySpec
         }
 
         var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.RelayAsync(a.Exchange.Peers[0], candidate));
-        Assert.Equal($"Peer requested unknown candidate: id={candidate.Id}", error.Message);
+        Assert.Equal($"Peer requested unknown candidate: id={candidate.Id} (peer {a.Exchange.Peers[0].Id} over tcp)", error.Message);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class RelaySpec
         var viaHub = a.Exchange.Peers[0];
         var candidate = Assert.Single(await a.Exchange.GetPeersAsync(viaHub));
         var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.RelayAsync(viaHub, candidate));
-        Assert.Equal("Relay failed: No reply to \"incoming\" within 0.3 s", error.Message);
+        Assert.Equal($"Relay failed: No reply to \"incoming\" within 0.3 s (peer {viaHub.Id} over tcp)", error.Message);
         Assert.NotNull(await silent.ReceiveAsync<Incoming>());
         Assert.Equal(2, (await hub.StatsAsync()).ReadyPeers);
     }

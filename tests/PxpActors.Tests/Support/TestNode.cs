@@ -32,7 +32,7 @@ public sealed class TestNode : IAsyncDisposable
         exchange.Connected += c => node._connections.Writer.TryWrite(c);
         exchange.PeerError += (p, e) => node._peerErrors.Writer.TryWrite((p, e));
         exchange.PeerAdded += p => node._added.Writer.TryWrite(p);
-        exchange.PeerRemoved += p => node._removed.Writer.TryWrite(p);
+        exchange.PeerRemoved += (p, _) => node._removed.Writer.TryWrite(p);
         return node;
     }
 

@@ -81,6 +81,7 @@ internal sealed class ExchangeBudget(ResourceLimits limits)
         if (Relays >= limits.MaxRelays)
             return Refused("relays", $"this node relays its limit of {limits.MaxRelays} relays");
         Relays++;
+        Diagnostics.PxpMetrics.RelaysOpen.Add(1);
         _relaysByAsker[asker] = _relaysByAsker.GetValueOrDefault(asker) + 1;
         return null;
     }
@@ -89,12 +90,17 @@ internal sealed class ExchangeBudget(ResourceLimits limits)
     {
         if (!_relaysByAsker.TryGetValue(asker, out var relays)) return;
         Relays--;
+        Diagnostics.PxpMetrics.RelaysOpen.Add(-1);
         if (relays == 1) _relaysByAsker.Remove(asker);
         else _relaysByAsker[asker] = relays - 1;
     }
 
     /// <summary>Counts a refusal made elsewhere (a session refusing its peer's request), under <paramref name="limit"/>.</summary>
-    public void CountRefusal(string limit) => _refusals[limit] = _refusals.GetValueOrDefault(limit) + 1;
+    public void CountRefusal(string limit)
+    {
+        _refusals[limit] = _refusals.GetValueOrDefault(limit) + 1;
+        Diagnostics.PxpMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
+    }
 
     private bool IsHeldToAddressLimit(IPAddress address) =>
         limits.MaxConnectionsPerAddress > 0 && !(limits.ExemptLoopback && IPAddress.IsLoopback(address));

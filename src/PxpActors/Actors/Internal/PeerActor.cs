@@ -210,6 +210,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
 
+        if (message is not (Hello or Response)) Count(message.Command, "in", outcome: null);
         switch (message)
         {
             case Hello hello: OnHello(hello); break;
@@ -229,7 +230,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         if (_info is not null)
         {
-            Context.GetLogger().Debug("Peer {0} sent hello twice; ignored as the reference does", _origin.PeerId);
+            Context.GetLogger().Debug("Peer {0} sent hello twice; ignored as the reference does", ExchangeActor.Name(_info));
             return;
         }
         if (hello.Version != Hello.CurrentVersion)
@@ -244,8 +245,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         Timers.Cancel(HandshakeTimer);
-        _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed,
-            hello.ConnectInfo, hello.Networks);
+        _info = new PeerInfo(_origin.PeerId, _origin.TransportName, _origin.Incoming, _origin.Relayed || _origin.Nested,
+            hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
         if (!_origin.Incoming && !_origin.Relayed) StartConnect();
@@ -577,12 +578,14 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         {
             case RequestKind.GetPeers:
                 var candidates = Replies.ReadCandidates(response.Args);
+                Count("getpeers", "out", candidates.IsSuccess ? "ok" : "error");
                 pending.ReplyTo?.Tell(candidates.IsSuccess
                     ? new PxpExchange.CandidateList(candidates.Value!)
                     : new Status.Failure(new PxpRequestException(candidates.Error!)));
                 break;
             default:
                 var status = Replies.ReadStatus(response.Args);
+                Count(pending.Kind.ToString().ToLowerInvariant(), "out", status.IsSuccess ? "ok" : "error");
                 if (!status.IsSuccess)
                 {
                     pending.Stream?.Close(); // refused: the substream opened for it carries nothing
@@ -604,12 +607,19 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void OnRequestTimedOut(RequestTimedOut timedOut)
     {
         if (!_pending.Remove(timedOut.Nonce, out var pending)) return;
+        Count(timedOut.Command, "out", "timeout");
         pending.Stream?.Close();
         var error = new PxpRequestException(
             $"No reply to \"{timedOut.Command}\" within {_settings.RequestTimeout.TotalSeconds:0.###} s");
         pending.ReplyTo?.Tell(new Status.Failure(error));
         if (pending.Kind == RequestKind.Connect) Fail(error);
     }
+
+    private static void Count(string command, string direction, string? outcome) =>
+        Diagnostics.PxpMetrics.Requests.Add(1, new System.Diagnostics.TagList
+        {
+            { "command", command }, { "direction", direction }, { "outcome", outcome },
+        });
 
     private void Reply(string nonce, JsonElement args) => Send(new Response(nonce, args));
 
@@ -630,7 +640,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
-        Context.GetLogger().Info("PXP session {0} closed: {1}", _origin.PeerId, error.Message);
+        Context.GetLogger().Info("PXP session {0}{1} closed: {2}", _origin.PeerId,
+            _origin.RemoteAddress is null ? "" : $" at {_origin.RemoteAddress}", error.Message);
         _exchange.Tell(new SessionFailed(_info, error));
         if (!_connectionReported) _origin.ConnectRequester?.Tell(new Status.Failure(error));
         if (_rpc is null)

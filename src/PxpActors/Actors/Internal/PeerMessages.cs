@@ -9,7 +9,11 @@ using PxpActors.Transports;
 namespace PxpActors.Actors.Internal;
 
 /// <summary>How a PeerActor's session came to be.</summary>
-/// <remarks>The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).</remarks>
+/// <remarks>
+/// The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).
+/// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
+/// <paramref name="RemoteAddress"/>: the peer's transport address (ip:port), to name it in logs and its <see cref="PeerInfo"/>.
+/// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
     TransportBinding? Binding,
@@ -17,7 +21,9 @@ internal sealed record SessionOrigin(
     string TransportName,
     bool Incoming,
     bool Relayed,
-    IActorRef? ConnectRequester);
+    IActorRef? ConnectRequester,
+    bool Nested = false,
+    string? RemoteAddress = null);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -42,10 +48,15 @@ internal sealed record CandidateResolved(string Nonce, string CandidateId, IActo
 internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
 /// <summary>
-/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteAddress"/>
-/// is the peer's IP address when the transport has one. Reply: <see cref="PxpExchange.Connected"/>.
+/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteEndPoint"/>
+/// is the peer's IP address and port when the transport has them. Reply: <see cref="PxpExchange.Connected"/>.
 /// </summary>
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPAddress? RemoteAddress = null);
+/// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
+internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPEndPoint? RemoteEndPoint = null,
+    bool Nested = false);
+
+/// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
+internal sealed record PublishConnection(PxpConnection Connection);
 
 /// <summary>A relay this session served as the hub is over: the node's relay count goes down.</summary>
 internal sealed record RelayReleased;

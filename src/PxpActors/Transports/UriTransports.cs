@@ -1,0 +1,30 @@
+using System.Net;
+using System.Net.Sockets;
+using PxpActors.Resources;
+
+namespace PxpActors.Transports;
+
+/// <summary>The transport for an address's scheme, and what a node needs to know of a peer's stream.</summary>
+internal static class UriTransports
+{
+    public static ITransport For(Uri address, SocketGate sockets) => address.Scheme switch
+    {
+        "tcp" => new Tcp.TcpTransport(sockets),
+        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
+    };
+
+    /// <summary>The peer's IP address and port (for the per-address limit, and to name the peer), when the stream is a socket.</summary>
+    public static IPEndPoint? RemoteEndPoint(Stream stream)
+    {
+        try
+        {
+            return stream is NetworkStream { Socket.RemoteEndPoint: IPEndPoint endPoint }
+                ? endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint
+                : null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // closed already: the session will end at once anyway
+        }
+    }
+}

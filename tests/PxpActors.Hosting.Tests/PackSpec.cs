@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using System.Xml.Linq;
+
+namespace PxpActors.Hosting.Tests;
+
+/// <summary>
+/// The libraries as a user gets them: packed, then restored by a fresh console project that has no project references,
+/// which embeds a node with WithPeerExchange and runs it.
+/// </summary>
+public sealed class PackSpec : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+    private static readonly string[] Libraries = ["PxpActors.Protocol", "PxpActors", "PxpActors.Hosting"];
+
+    // A version of its own per run: the packages land in the machine's NuGet cache, which must not serve an older build.
+    private readonly string _version = $"0.0.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "pxp-pack-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task The_packed_libraries_must_carry_their_metadata_and_embed_a_node_in_a_fresh_project()
+    {
+        var root = typeof(PackSpec).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "PxpActors.RepositoryRoot").Value!;
+        var feed = Path.Combine(_work, "feed");
+        foreach (var library in Libraries)
+        {
+            // Its own artifacts folder: never the obj/ of a build that may be running beside this test.
+            await RunAsync("dotnet", ["pack", Path.Combine(root, "src", library, library + ".csproj"), "-o", feed,
+                "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root);
+            var nuspec = ReadNuspec(Path.Combine(feed, $"{library}.{_version}.nupkg"), library);
+            Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), library + " has no description");
+            Assert.Equal("README.md", Element(nuspec, "readme"));
+            Assert.True(File.Exists(Path.Combine(feed, $"{library}.{_version}.snupkg")), library + " has no symbols package");
+        }
+
+        var app = Path.Combine(_work, "app");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "NuGet.config"), $"""
+            <configuration>
+              <packageSources>
+                <add key="packed" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PxpActors.Hosting" Version="{_version}" />
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        // The README's embedding, as a program: start, say where it listens, stop.
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Akka.Hosting;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+            using PxpActors;
+            using PxpActors.Hosting;
+
+            using var host = new HostBuilder().ConfigureServices(services =>
+            {
+                services.AddAkka("my-system", akka => akka.WithPeerExchange("my-network", [new Uri("tcp://127.0.0.1:0")]));
+                services.AddPeerExchange();
+            }).Build();
+            await host.StartAsync();
+            var exchange = host.Services.GetRequiredService<PeerExchange>();
+            Console.WriteLine($"listening {exchange.NetworkId} {exchange.ListenAddresses[0]}");
+            await host.StopAsync();
+            """);
+        var output = await RunAsync("dotnet", ["run", "--project", app], app);
+        Assert.Matches(@"listening my-network tcp://127\.0\.0\.1:[1-9][0-9]*", output);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var library in Libraries)
+            {
+                var installed = Path.Combine(cache, library.ToLowerInvariant(), _version);
+                if (Directory.Exists(installed)) Directory.Delete(installed, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Leftovers in a temp folder; the next run uses other names.
+        }
+    }
+
+    private static XElement ReadNuspec(string package, string id)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var stream = zip.GetEntry(id + ".nuspec")!.Open();
+        return XElement.Load(stream);
+    }
+
+    private static string? Element(XElement nuspec, string name) =>
+        nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+
+    private static async Task<string> RunAsync(string file, string[] arguments, string directory)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took over {CommandTimeout}");
+        }
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}\n{await stderr}");
+        return output;
+    }
+}
