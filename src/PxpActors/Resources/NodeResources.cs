@@ -41,6 +41,7 @@ public sealed class NodeResources
     {
         if (Substreams < Limits.MaxSubstreams) return true;
         Interlocked.Increment(ref _substreamRefusals);
+        Refused("substreams");
         return false;
     }
 
@@ -53,9 +54,21 @@ public sealed class NodeResources
 
     internal bool IsOverBufferBudget => BufferedBytes > Limits.NodeBufferBytes;
 
-    internal void CountSessionBufferRefusal() => Interlocked.Increment(ref _sessionBufferRefusals);
+    internal void CountSessionBufferRefusal()
+    {
+        Interlocked.Increment(ref _sessionBufferRefusals);
+        Refused("session-buffer");
+    }
 
-    internal void CountNodeBufferRefusal() => Interlocked.Increment(ref _nodeBufferRefusals);
+    internal void CountNodeBufferRefusal()
+    {
+        Interlocked.Increment(ref _nodeBufferRefusals);
+        Refused("node-buffer");
+    }
+
+    /// <summary>The refusal in the node's metrics too (pxp.refusals, by limit), as the exchange's own are.</summary>
+    internal static void Refused(string limit) =>
+        Diagnostics.PxpMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
 }
 
 /// <summary>Claims refused by the running sessions' stages since the node started.</summary>

@@ -24,6 +24,7 @@ public sealed class SocketGate(int cap)
         if (Interlocked.Increment(ref _open) <= Cap) return true;
         Interlocked.Decrement(ref _open);
         Interlocked.Increment(ref _refused);
+        NodeResources.Refused("connections");
         return false;
     }
 

@@ -78,6 +78,7 @@ public sealed class ResourceBudgetSpec
     {
         await using var fixture = await Fixture.StartAsync("pxp.multiplexer.session-buffer = 1 MiB");
         await using var attacker = await fixture.JoinAsync();
+        using var refusals = new RefusalMeter("session-buffer");
 
         // Substreams nobody claims, each filled to just under its own bound: only the session's budget stops them.
         var sending = FillUnclaimedSubstreamsAsync(attacker, substreams: 64, bytesEach: 255 * 1024);
@@ -89,6 +90,7 @@ public sealed class ResourceBudgetSpec
 
         await fixture.Node.WaitForStatsAsync(s => s.Resources is { BufferedBytes: 0, Connections: 1 }, "nothing held, the healthy peer only");
         Assert.Equal(1, (await fixture.Node.StatsAsync()).Resources.Refusals["session-buffer"]);
+        Assert.True(refusals.Count >= 1, "the refusal is not in the PxpActors Meter");
         await fixture.AssertHealthyAsync();
     }
 
@@ -223,6 +225,31 @@ public sealed class ResourceBudgetSpec
     private static async Task DisposeAllAsync(IEnumerable<RawPxpPeer> peers)
     {
         foreach (var peer in peers) await peer.DisposeAsync();
+    }
+
+    /// <summary>Counts pxp.refusals of one limit in the PxpActors Meter while it lives.</summary>
+    private sealed class RefusalMeter : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private long _count;
+
+        public RefusalMeter(string limit)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "PxpActors" && instrument.Name == "pxp.refusals") listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag is { Key: "limit", Value: string name } && name == limit) Interlocked.Add(ref _count, value);
+            });
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>A node with the given limits, and a healthy peer connected to it with an application stream open.</summary>

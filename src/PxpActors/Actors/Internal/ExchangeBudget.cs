@@ -99,7 +99,7 @@ internal sealed class ExchangeBudget(ResourceLimits limits)
     public void CountRefusal(string limit)
     {
         _refusals[limit] = _refusals.GetValueOrDefault(limit) + 1;
-        Diagnostics.PxpMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
+        NodeResources.Refused(limit);
     }
 
     private bool IsHeldToAddressLimit(IPAddress address) =>
