@@ -17,7 +17,7 @@ namespace PxpActors.Tests.Host;
 /// healthy peers, stay within its budget, and never die. Runs alone: it measures a process and floods sockets.
 /// </summary>
 [Collection(nameof(SocketCounting))]
-public sealed class HostUnderAttackSpec
+public sealed class HostUnderAttackSpec(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -111,6 +111,7 @@ public sealed class HostUnderAttackSpec
         await Task.WhenAll(attacks);
 
         var peakRise = (host.StatusKiB("VmHWM") - residentBefore) * 1024;
+        output.WriteLine($"{attackers} attacker(s): resident {residentBefore / 1024} MiB before, peak rise {peakRise / (1024 * 1024)} MiB");
         // The budget (a session buffer per attacker), plus room for the runtime's own growth: far under the 252 MB per attacker it was.
         Assert.True(peakRise < attackers * sessionBuffer + 96L * 1024 * 1024,
             $"the host's peak memory rose by {peakRise / (1024 * 1024)} MiB under {attackers} attacker(s)");
