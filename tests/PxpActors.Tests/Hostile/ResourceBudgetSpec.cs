@@ -125,8 +125,11 @@ public sealed class ResourceBudgetSpec
         await using var attacker = await fixture.JoinAsync();
         var held = (await fixture.Node.StatsAsync()).Resources.Substreams;
 
-        for (uint channel = 1; channel <= 8; channel++)
-            await attacker.SendFrameAsync(channel, FrameType.Open, Encoding.UTF8.GetBytes($"unclaimed-{channel}"));
+        // One write: the node closes the connection at the open that crosses the limit, and later writes would fail.
+        var opens = Enumerable.Range(1, 8)
+            .SelectMany(channel => new Frame((uint)channel, FrameType.Open, Encoding.UTF8.GetBytes($"unclaimed-{channel}")).ToArray())
+            .ToArray();
+        await attacker.SendAsync(opens);
         Assert.StartsWith("Peer opened a substream past this node's limit of 8 substreams", (await fixture.Node.NextPeerErrorAsync()).Message);
         await attacker.WaitClosedAsync();
         Assert.Equal(1, (await fixture.Node.StatsAsync()).Resources.Refusals["substreams"]);
