@@ -21,7 +21,8 @@ public sealed class LoggingSpec
                 .WithPeerExchange("hosted-net", [new Uri("tcp://127.0.0.1:0")]),
             services => services.AddLogging(logging => logging.AddProvider(log).SetMinimumLevel(LogLevel.Debug)));
         await using var leaf = await HostedNode.StartAsync(akka => akka.WithPeerExchange("hosted-net", bootstrapPeers: [hub.ListenAddress]));
-        await HostedNode.UntilAsync(() => hub.Exchange.Peers.Count == 1, "the leaf to join the hub");
+        // Each side's peer list changes on its own actor: wait for both.
+        await HostedNode.UntilAsync(() => hub.Exchange.Peers.Count == 1 && leaf.Exchange.Peers.Count == 1, "the leaf and the hub to know each other");
 
         var peer = hub.Exchange.Peers[0];
         Assert.StartsWith("127.0.0.1:", peer.RemoteAddress);
