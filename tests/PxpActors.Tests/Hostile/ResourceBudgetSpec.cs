@@ -1,5 +1,8 @@
 using System.Text;
 using Akka.Configuration;
+using Akka.IO;
+using Akka.Streams.Dsl;
+using PxpActors.Actors;
 using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
@@ -29,6 +32,20 @@ public sealed class ResourceBudgetSpec
 
         await DisposeAllAsync(admitted.Concat(refused));
         await fixture.Node.WaitForStatsAsync(s => s.Resources is { Connections: 1, PendingHandshakes: 0 }, "the healthy peer only");
+    }
+
+    [Fact]
+    public async Task A_session_over_a_flow_refused_at_max_connections_must_have_its_flow_run_empty_so_it_can_close()
+    {
+        await using var fixture = await Fixture.StartAsync("pxp.limits.max-connections = 1"); // the healthy peer holds it
+        var ended = new TaskCompletionSource();
+        var flow = Flow.FromSinkAndSource(
+            Sink.OnComplete<ByteString>(() => ended.TrySetResult(), e => ended.TrySetException(e)), Source.Never<ByteString>());
+
+        var error = await Assert.ThrowsAsync<PxpRequestException>(() => fixture.Node.Exchange.ConnectAsync(flow));
+        Assert.Equal("Refused: this node has its limit of 1 connections (pxp.limits)", error.Message);
+        await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)); // what the flow stands for learns it will carry nothing
+        await fixture.AssertHealthyAsync();
     }
 
     [Fact]

@@ -263,8 +263,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport)
     {
         binding?.Discard();
-        if (transport is not null)
-            Akka.Streams.Dsl.Source.Empty<Akka.IO.ByteString>().Via(transport).RunWith(Akka.Streams.Dsl.Sink.Ignore<Akka.IO.ByteString>(), _materializer);
+        if (transport is not null) Streams.UnusedFlow.Discard(transport, _materializer);
     }
 
     private IReadOnlyDictionary<string, long> Refusals()

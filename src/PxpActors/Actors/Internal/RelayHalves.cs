@@ -2,6 +2,7 @@ using Akka;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using PxpActors.Streams;
 using PxpActors.Streams.Multiplexer;
 
 namespace PxpActors.Actors.Internal;
@@ -35,7 +36,7 @@ internal sealed record RelayHalves(
         {
             source.Close();
             if (toPeer is { IsCompletedSuccessfully: true }) toPeer.Result.Close();
-            if (toCustom is { IsCompletedSuccessfully: true }) Discard(toCustom.Result, materializer);
+            if (toCustom is { IsCompletedSuccessfully: true }) UnusedFlow.Discard(toCustom.Result, materializer);
             var cause = (destination.Exception ?? sourceOpened.Exception)?.GetBaseException() ?? e;
             return (null, cause is TaskCanceledException ? "relay was cancelled" : cause.Message);
         }
@@ -46,20 +47,7 @@ internal sealed record RelayHalves(
     {
         Source.Close();
         DestinationChannel?.Close();
-        if (Destination is { } flow) Discard(flow, materializer);
-    }
-
-    /// <summary>A custom candidate's stream that will carry nothing: run it empty, so it can release what it opened.</summary>
-    private static void Discard(Flow<ByteString, ByteString, NotUsed> flow, IMaterializer materializer)
-    {
-        try
-        {
-            Akka.Streams.Dsl.Source.Empty<ByteString>().Via(flow).RunWith(Sink.Ignore<ByteString>(), materializer);
-        }
-        catch (Exception)
-        {
-            // A materializer already shut down with the node: there is nothing left to release it into.
-        }
+        if (Destination is { } flow) UnusedFlow.Discard(flow, materializer);
     }
 
     private static async Task<SubstreamChannel> OpenedAsync(SubstreamChannel channel)
