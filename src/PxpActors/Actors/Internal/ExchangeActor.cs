@@ -63,7 +63,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _materializer = Context.Materializer(
             ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
         _resources = resources ?? new NodeResources(settings.Limits);
-        _budget = new ExchangeBudget(settings.Limits);
+        _budget = new ExchangeBudget(settings.Limits, _resources.Sockets.Cap); // one cap, read from the file limit once
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.

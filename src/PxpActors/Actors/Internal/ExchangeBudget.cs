@@ -9,9 +9,10 @@ namespace PxpActors.Actors.Internal;
 /// The exchange's part of the node's budget: its sessions (connections, handshakes, relayed ones, per remote address)
 /// and the relays it serves as a hub. State of the ExchangeActor alone. A refusal names the limit, and is counted.
 /// </summary>
-internal sealed class ExchangeBudget(ResourceLimits limits)
+/// <param name="connectionCap">The connection limit in force, the one the node's socket gate counts against.</param>
+internal sealed class ExchangeBudget(ResourceLimits limits, int connectionCap)
 {
-    private readonly int _connectionCap = limits.ConnectionCap;
+    private readonly int _connectionCap = connectionCap;
     private readonly Dictionary<IActorRef, Session> _sessions = new();
     private readonly Dictionary<IPAddress, int> _byAddress = new();
     private readonly Dictionary<IActorRef, int> _relaysByAsker = new();
