@@ -20,9 +20,10 @@ public static class PxpExchange
     /// The node-wide budget its sessions draw on, when the caller shares it (its transports count sockets there);
     /// by default the exchange makes its own from <see cref="ExchangeSettings.Limits"/>.
     /// </param>
+    /// <param name="plugins">The WebRTC implementation, the candidate selector and the node id, when not the defaults.</param>
     public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null) =>
-        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources));
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null, ExchangePlugins? plugins = null) =>
+        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources, plugins));
 
     // ---- requests ----
 
@@ -39,7 +40,11 @@ public static class PxpExchange
     /// </summary>
     public sealed record Listen(Uri Address);
 
-    /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
+    /// <summary>
+    /// getNewPeer: ask a random peer for candidates, relay to a usable one through it, and upgrade the relay to a WebRTC
+    /// connection when the candidate speaks PXP. Reply: <see cref="Connected"/> (the new connection, the asker's alone), or a
+    /// failure within pxp.get-new-peer-timeout.
+    /// </summary>
     public sealed record GetNewPeer;
 
     /// <summary>Sends getpeers to one peer. Reply: <see cref="CandidateList"/>.</summary>

@@ -63,19 +63,6 @@ public sealed class UpgradeSpec
     }
 
     [Fact]
-    public async Task GetNewPeer_must_refuse_pxp_candidates_clearly_until_the_webrtc_upgrade_exists()
-    {
-        await using var hub = await TestNode.StartAsync();
-        await using var a = await TestNode.StartAsync();
-        await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
-
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => a.Exchange.GetNewPeerAsync());
-        Assert.Contains("needs the WebRTC upgrade", error.Message);
-    }
-
-    [Fact]
     public async Task GetNewPeer_without_peers_must_fail()
     {
         await using var a = await TestNode.StartAsync();
