@@ -100,6 +100,7 @@ public static class PxpExchange
     /// <param name="BufferedBytes">Received bytes held for readers that have not taken them.</param>
     /// <param name="Sockets">Sockets open, counted by the node's transports.</param>
     /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
+    /// <param name="Upgrades">WebRTC upgrades in progress (each a SignalingRelayActor and a peer connection).</param>
     public sealed record ResourceUsage(
         int Connections,
         int ConnectionCap,
@@ -109,7 +110,8 @@ public static class PxpExchange
         long Substreams,
         long BufferedBytes,
         int Sockets,
-        IReadOnlyDictionary<string, long> Refusals);
+        IReadOnlyDictionary<string, long> Refusals,
+        int Upgrades);
 
     // ---- events (sent to subscribers) ----
 

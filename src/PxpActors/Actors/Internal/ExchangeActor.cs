@@ -147,7 +147,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.GetStats>(_ =>
         {
             var resources = new PxpExchange.ResourceUsage(_budget.Connections, _budget.ConnectionCap, _budget.PendingHandshakes,
-                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, _resources.Sockets.Open, Refusals());
+                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, _resources.Sockets.Open, Refusals(),
+                _upgradedSessions.Count);
             var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0, resources);
             // Session streams are not our children but the materializer's: ask it how many run.
             ((ActorMaterializer)_materializer).Supervisor

@@ -30,12 +30,10 @@ internal static class NewPeerSearch
                 last = e;
             }
         }
-        throw last switch
-        {
-            null or AskTimeoutException or TimeoutException => new PxpRequestException(
-                $"getNewPeer did not find a new peer within {settings.GetNewPeerTimeout.TotalSeconds:0.###} s (pxp.get-new-peer-timeout)", last),
-            _ => last,
-        };
+        if (last is not null && Remaining() > TimeSpan.Zero) throw last;
+        throw new PxpRequestException(
+            $"getNewPeer did not find a new peer within {settings.GetNewPeerTimeout.TotalSeconds:0.###} s (pxp.get-new-peer-timeout)" +
+            (last is null ? "" : $"; the last attempt: {last.Message}"), last);
     }
 
     private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, IActorRef peer, ExchangeSettings settings,
