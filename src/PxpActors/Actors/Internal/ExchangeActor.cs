@@ -494,6 +494,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (peer.NodeId is not { } node) return null; // a JavaScript peer: no id to compare
         if (node == _nodeId) return "The peer is this node itself";
         if (ConnectedNodes().Contains(node)) return $"Already connected to node {node}";
+        if (UpgradingNodes(except: Sender).Contains(node)) return $"Already upgrading a session with node {node}";
         // Both ends are getting a new peer of each other at once: the upgrade of the node with the smaller id goes on.
         if (_connectingTo.ContainsKey(node) && string.CompareOrdinal(_nodeId, node) < 0) return $"Already connecting to node {node}";
         return null;
@@ -502,6 +503,17 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     /// <summary>Node ids of the peers we hold a session with that is not relayed (relayed ones are on their way out).</summary>
     private HashSet<string> ConnectedNodes() =>
         ReadyPeers().Where(p => !p.Info.Relayed && p.Info.NodeId is not null).Select(p => p.Info.NodeId!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Node ids of the relayed sessions being upgraded, in either role, or whose upgraded connection is starting its session
+    /// (the relayed session's peer is the same node).
+    /// </summary>
+    private HashSet<string> UpgradingNodes(IActorRef? except = null) =>
+        _upgrades.Keys.Concat(_replacing.Values)
+            .Where(session => !session.Equals(except))
+            .Select(session => _sessions.GetValueOrDefault(session)?.NodeId)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>getNewPeer's choice among the candidates a peer offered: the usable ones, then the selector's pick, reserved.</summary>
     private void OnChooseCandidate(ChooseCandidate choose)
@@ -512,6 +524,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var connected = ConnectedNodes();
+        connected.UnionWith(UpgradingNodes());
         // A candidate that is not a PXP peer is a plain relayed stream (the reference's function candidates); a PXP one must
         // accept incoming (the reference crashes on one that does not) and be neither us nor a node we have or are getting.
         var usable = choose.Candidates
@@ -609,7 +622,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnGetNewPeer()
     {
         // Relayed sessions are on their way to an upgrade or out: not a peer to ask.
-        var peers = ReadyPeers().Where(p => !p.Info.Relayed).Select(p => p.Actor).ToList();
+        var peers = ReadyPeers().Where(p => !p.Info.Relayed).ToList();
         if (_closing || peers.Count == 0)
         {
             PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
