@@ -56,6 +56,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, IActorRef> _replacing = new();
     // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
     private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
+    // Askers of Disconnect, answered when the session has ended.
+    private readonly Dictionary<IActorRef, List<IActorRef>> _disconnecting = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
     private readonly List<Transports.ITransportListener> _listeners = [];
@@ -157,6 +159,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         });
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
+        Receive<PxpExchange.Disconnect>(OnDisconnect);
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
         Receive<PublishConnection>(p => Publish(new PxpExchange.ConnectionOpened(p.Connection)));
         Receive<PxpExchange.Subscribe>(s =>
@@ -377,7 +380,22 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             PxpMetrics.Sessions.Add(-1, SessionTags(info));
             Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
         }
+        if (_disconnecting.Remove(terminated.ActorRef, out var askers))
+            foreach (var asker in askers) asker.Tell(new PxpExchange.Disconnected(info?.Id ?? terminated.ActorRef.Path.Name));
         if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
+    }
+
+    private void OnDisconnect(PxpExchange.Disconnect disconnect)
+    {
+        var session = _sessions.FirstOrDefault(s => s.Value?.Id == disconnect.PeerId).Key;
+        if (session is null)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{disconnect.PeerId}\"")));
+            return;
+        }
+        if (!_disconnecting.TryGetValue(session, out var askers)) _disconnecting[session] = askers = [];
+        askers.Add(Sender);
+        session.Tell(CloseSession.Instance);
     }
 
     /// <summary>How log lines name a peer: its id, and its address when it has one.</summary>
