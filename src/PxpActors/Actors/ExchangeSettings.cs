@@ -23,7 +23,8 @@ public sealed record ExchangeSettings(
     ResourceLimits Limits,
     TimeSpan GetNewPeerTimeout,
     UpgradeSettings Upgrade,
-    UpkeepSettings Upkeep)
+    UpkeepSettings Upkeep,
+    bool AnnounceNodeId)
 {
     /// <summary>The defaults of hocon/reference.conf.</summary>
     public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
@@ -58,6 +59,7 @@ public sealed record ExchangeSettings(
             Limits: ResourceLimits.Create(pxp.GetConfig("limits")),
             GetNewPeerTimeout: pxp.GetTimeSpan("get-new-peer-timeout"),
             Upgrade: UpgradeSettings.Create(pxp.GetConfig("webrtc")),
-            Upkeep: UpkeepSettings.Create(pxp));
+            Upkeep: UpkeepSettings.Create(pxp),
+            AnnounceNodeId: pxp.GetBoolean("announce-node-id"));
     }
 }

@@ -81,7 +81,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             IncludeLoopback = settings.Upgrade.IncludeLoopback || (plugins.WebRtcOptions?.IncludeLoopback ?? false),
         };
         _nodeId = plugins.NodeId ?? NodeIds.Next();
-        _announced = settings.AllowIncoming ? ConnectInfo.AcceptingAs(_nodeId) : null;
+        _announced = settings.AllowIncoming ? settings.AnnounceNodeId ? ConnectInfo.AcceptingAs(_nodeId) : ConnectInfo.Accepting : null;
         _onPeersChanged = onPeersChanged;
         _candidates = new CandidateTable(settings.MaxCandidates);
         // An application's own actor system may lack our defaults: the session dispatcher needs them.
