@@ -216,13 +216,13 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
+        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true, transport: transportName);
         return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName, Nested: true),
+        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier, transportName), incoming, transportName, Nested: true),
             cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,

@@ -77,6 +77,8 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         // When read buffers are lent: the lease of the read under way (then lent with the chunk pushed, see ChunkLender).
         private ChunkLease? _readLease;
         private bool _writing;
+        // The element being written: counted as sent once it is.
+        private int _writingBytes;
         private bool _writesDone;
 
         public Logic(StreamTransportStage stage, StreamTransportBinding binding) : base(stage.Shape)
@@ -238,6 +240,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
                 else FailStage(new IOException($"Transport read failed: {result.Error.Message}", result.Error));
                 return;
             }
+            _binding.Traffic.Received(result.Read);
             ByteString bytes;
             if (pooledCopy)
             {
@@ -256,6 +259,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         private void StartWrite()
         {
             var element = Grab(_stage._in);
+            _writingBytes = element.Count;
             if (_socket is not null)
             {
                 SendGathered(element);
@@ -418,6 +422,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
                 FailStage(new IOException($"Transport write failed: {error.Message}", error));
                 return;
             }
+            _binding.Traffic.Sent(_writingBytes);
             if (IsClosed(_stage._in)) FinishWrites();
             else Pull(_stage._in);
         }

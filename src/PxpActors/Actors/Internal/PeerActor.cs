@@ -402,9 +402,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
         // Each direction throttled.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: true))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: false))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
             .Run(_materializer);
