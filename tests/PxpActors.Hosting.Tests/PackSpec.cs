@@ -12,7 +12,7 @@ namespace PxpActors.Hosting.Tests;
 public sealed class PackSpec : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
-    private static readonly string[] Libraries = ["PxpActors.Protocol", "PxpActors", "PxpActors.Hosting"];
+    private static readonly string[] Libraries = ["PxpActors.Protocol", "PxpActors", "PxpActors.WebRtc", "PxpActors.Hosting"];
 
     // A version of its own per run: the packages land in the machine's NuGet cache, which must not serve an older build.
     private readonly string _version = $"0.0.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
@@ -29,9 +29,21 @@ public sealed class PackSpec : IDisposable
             // Its own artifacts folder: never the obj/ of a build that may be running beside this test.
             await RunAsync("dotnet", ["pack", Path.Combine(root, "src", library, library + ".csproj"), "-o", feed,
                 "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root);
-            var nuspec = ReadNuspec(Path.Combine(feed, $"{library}.{_version}.nupkg"), library);
+            using var package = ZipFile.OpenRead(Path.Combine(feed, $"{library}.{_version}.nupkg"));
+            var nuspec = ReadNuspec(package, library);
             Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), library + " has no description");
+            var license = nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+            Assert.Equal(("expression", "Apache-2.0"), (license.Attribute("type")?.Value, license.Value));
             Assert.Equal("README.md", Element(nuspec, "readme"));
+            Assert.Contains("## Embed it", ReadEntry(package, "README.md"));
+            var repository = nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+            Assert.Equal("git", repository.Attribute("type")?.Value);
+            Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+            // The XML documentation beside the assembly, with a summary for its public types (CS1591 fails the build otherwise).
+            var docs = XElement.Parse(ReadEntry(package, $"lib/net10.0/{library}.xml"));
+            Assert.Equal(library, docs.Element("assembly")?.Element("name")?.Value);
+            Assert.Contains(docs.Descendants("member"), m => m.Attribute("name")!.Value.StartsWith("T:", StringComparison.Ordinal)
+                && !string.IsNullOrWhiteSpace(m.Element("summary")?.Value));
             Assert.True(File.Exists(Path.Combine(feed, $"{library}.{_version}.snupkg")), library + " has no symbols package");
         }
 
@@ -99,11 +111,14 @@ public sealed class PackSpec : IDisposable
         }
     }
 
-    private static XElement ReadNuspec(string package, string id)
+    private static XElement ReadNuspec(ZipArchive package, string id) => XElement.Parse(ReadEntry(package, id + ".nuspec"));
+
+    private static string ReadEntry(ZipArchive package, string path)
     {
-        using var zip = ZipFile.OpenRead(package);
-        using var stream = zip.GetEntry(id + ".nuspec")!.Open();
-        return XElement.Load(stream);
+        var entry = package.GetEntry(path) ?? throw new Xunit.Sdk.XunitException(
+            $"The package has no {path}; it holds {string.Join(", ", package.Entries.Select(e => e.FullName))}");
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
     }
 
     private static string? Element(XElement nuspec, string name) =>

@@ -18,6 +18,7 @@ public sealed record PeerInfo(
     ConnectInfo? ConnectInfo,
     IReadOnlyList<string> Networks)
 {
+    /// <summary>True when the peer takes PXP sessions relayed to it (its connectInfo says "pxp": true).</summary>
     public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
 
     /// <summary>The peer's transport address (ip:port) when its session runs over a socket; null otherwise.</summary>

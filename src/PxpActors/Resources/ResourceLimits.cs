@@ -29,6 +29,7 @@ public sealed record ResourceLimits(
     int MaxSubstreams = 65536,
     long NodeBufferBytes = 512L * 1024 * 1024)
 {
+    /// <summary>The defaults of reference.conf's <c>pxp.limits</c>.</summary>
     public static ResourceLimits Default { get; } = new();
 
     /// <summary>Reads the <c>limits</c> section of a <c>pxp</c> config.</summary>

@@ -79,6 +79,10 @@ internal abstract class FrameSender(TransportTraffic traffic)
     /// once what carries the frames took them all: the caller may then reuse its buffers.
     /// </summary>
     /// <param name="channelClosed">Asked before each send: once true, nothing more is sent (the channel's number may be reused).</param>
+    /// <param name="channel">Our number of the channel.</param>
+    /// <param name="payload">The bytes, in buffers the caller keeps until the send completes.</param>
+    /// <param name="maxFramePayload">The largest frame payload to send.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender.</param>
     internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
         Func<bool> channelClosed, CancellationToken cancellationToken)
     {
