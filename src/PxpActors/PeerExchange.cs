@@ -110,7 +110,7 @@ public sealed class PeerExchange : IAsyncDisposable
     /// <summary>A session failed because of its peer or transport; only that session closed.</summary>
     public event Action<PeerInfo?, Exception>? PeerError;
 
-    /// <summary>The exchange itself failed (a listener stopped, say); sessions are reported by <see cref="PeerError"/>.</summary>
+    /// <summary>A listener failed to accept a connection (<see cref="Transports.ListenerException.Fatal"/> says whether it goes on); sessions' failures are <see cref="PeerError"/>.</summary>
     public event Action<Exception>? Error;
 
     /// <summary>Runs a PXP session as the dialing side over <paramref name="duplex"/>; completes with its application connection.</summary>

@@ -70,26 +70,40 @@ public sealed class PackSpec : IDisposable
               </ItemGroup>
             </Project>
             """);
-        // The README's embedding, as a program: start, say where it listens, stop.
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+        // The README's embedding example as a program (its addresses pointed at loopback and at a node of this test): start,
+        // say where it listens, wait for the bootstrap peer, stop.
+        await using var bootstrap = await HostedNode.StartAsync(akka => akka.WithPeerExchange("my-network", [new Uri("tcp://127.0.0.1:0")]));
+        var example = ReadmeEmbedItSpec.Example
+            .Replace("tcp://0.0.0.0:7000", "tcp://127.0.0.1:0", StringComparison.Ordinal)
+            .Replace("new Uri(\"tcp://10.0.0.7:7000\")", "new Uri(args[0])", StringComparison.Ordinal);
+        Assert.DoesNotContain("7000", example);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), $$"""
             using Akka.Hosting;
             using Microsoft.Extensions.DependencyInjection;
             using Microsoft.Extensions.Hosting;
             using PxpActors;
+            using PxpActors.Actors;
             using PxpActors.Hosting;
 
             using var host = new HostBuilder().ConfigureServices(services =>
             {
-                services.AddAkka("my-system", akka => akka.WithPeerExchange("my-network", [new Uri("tcp://127.0.0.1:0")]));
-                services.AddPeerExchange();
+            {{example}}
             }).Build();
             await host.StartAsync();
             var exchange = host.Services.GetRequiredService<PeerExchange>();
             Console.WriteLine($"listening {exchange.NetworkId} {exchange.ListenAddresses[0]}");
+            var joined = new TaskCompletionSource<PeerInfo>();
+            exchange.PeerAdded += peer => joined.TrySetResult(peer);
+            if (exchange.Peers.Count > 0) joined.TrySetResult(exchange.Peers[0]);
+            var bootstrap = await joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Console.WriteLine($"peer {bootstrap.Transport} {bootstrap.RemoteAddress}");
             await host.StopAsync();
             """);
-        var output = await RunAsync("dotnet", ["run", "--project", app], app);
+        var output = await RunAsync("dotnet", ["run", "--project", app, "--", bootstrap.ListenAddress.ToString()], app);
         Assert.Matches(@"listening my-network tcp://127\.0\.0\.1:[1-9][0-9]*", output);
+        Assert.Contains($"peer tcp 127.0.0.1:{bootstrap.ListenAddress.Port}", output);
+        await HostedNode.UntilAsync(() => bootstrap.Exchange.Peers.Count == 0 && bootstrap.Removed.Count == 1,
+            "the bootstrap node to see the embedded node come and go");
     }
 
     public void Dispose()

@@ -38,7 +38,7 @@ public sealed record SctpAssociationOptions
 
     /// <summary>RTO before any round trip was measured (RFC 9260: 1 s).</summary>
     public TimeSpan InitialRto { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Lowest RTO (400 ms, as libwebrtc; RFC 9260 says 1 s).</summary>
+    /// <summary>Lowest RTO, however short the measured round trips (RFC 9260 says 1 s; shorter here).</summary>
     public TimeSpan MinRto { get; init; } = TimeSpan.FromMilliseconds(400);
     /// <summary>Highest RTO (RFC 9260: 60 s).</summary>
     public TimeSpan MaxRto { get; init; } = TimeSpan.FromSeconds(60);

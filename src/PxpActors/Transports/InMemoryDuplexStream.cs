@@ -104,7 +104,7 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
     /// <summary>Not supported: a pipe has no length.</summary>
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    /// <summary>Ends both directions: the other end reads the end of the stream.</summary>
+    /// <summary>Ends this end's writes, as <see cref="CompleteWrites"/>: the other end reads the end of the stream.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing) _outgoing.TryComplete();
