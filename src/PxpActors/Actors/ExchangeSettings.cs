@@ -20,7 +20,10 @@ public sealed record ExchangeSettings(
     int MaxRelaysPerPeer,
     int MaxRpcLine,
     MultiplexerSettings Multiplexer,
-    ResourceLimits Limits)
+    ResourceLimits Limits,
+    TimeSpan GetNewPeerTimeout,
+    UpgradeSettings Upgrade,
+    UpkeepSettings Upkeep)
 {
     /// <summary>The defaults of hocon/reference.conf.</summary>
     public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
@@ -52,6 +55,9 @@ public sealed record ExchangeSettings(
                 MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
                 MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames"),
                 SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20),
-            Limits: ResourceLimits.Create(pxp.GetConfig("limits")));
+            Limits: ResourceLimits.Create(pxp.GetConfig("limits")),
+            GetNewPeerTimeout: pxp.GetTimeSpan("get-new-peer-timeout"),
+            Upgrade: UpgradeSettings.Create(pxp.GetConfig("webrtc")),
+            Upkeep: UpkeepSettings.Create(pxp));
     }
 }

@@ -22,9 +22,10 @@ public static class PxpExchange
     /// </param>
     /// <param name="settings">The node's settings (<see cref="ExchangeSettings.Create(Akka.Configuration.Config)"/> reads them from a <c>pxp</c> config).</param>
     /// <param name="candidateSource">Custom candidates offered next to the node's peers; none by default.</param>
+    /// <param name="plugins">The WebRTC implementation, the candidate selector and the node id, when not the defaults.</param>
     public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null) =>
-        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources));
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null, ExchangePlugins? plugins = null) =>
+        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources, plugins));
 
     // ---- requests ----
 
@@ -41,7 +42,11 @@ public static class PxpExchange
     /// </summary>
     public sealed record Listen(Uri Address);
 
-    /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
+    /// <summary>
+    /// getNewPeer: ask a random peer for candidates, relay to a usable one through it, and upgrade the relay to a WebRTC
+    /// connection when the candidate speaks PXP. Reply: <see cref="Connected"/> (the new connection, the asker's alone), or a
+    /// failure within pxp.get-new-peer-timeout.
+    /// </summary>
     public sealed record GetNewPeer;
 
     /// <summary>Sends getpeers to one peer. Reply: <see cref="CandidateList"/>.</summary>
@@ -104,6 +109,7 @@ public static class PxpExchange
     /// <param name="BufferedBytes">Received bytes held for readers that have not taken them.</param>
     /// <param name="Sockets">Sockets open, counted by the node's transports.</param>
     /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
+    /// <param name="Upgrades">WebRTC upgrades in progress (each a SignalingRelayActor and a peer connection).</param>
     public sealed record ResourceUsage(
         int Connections,
         int ConnectionCap,
@@ -113,7 +119,8 @@ public static class PxpExchange
         long Substreams,
         long BufferedBytes,
         int Sockets,
-        IReadOnlyDictionary<string, long> Refusals);
+        IReadOnlyDictionary<string, long> Refusals,
+        int Upgrades);
 
     // ---- events (sent to subscribers) ----
 

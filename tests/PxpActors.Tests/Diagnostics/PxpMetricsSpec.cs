@@ -34,8 +34,9 @@ public sealed class PxpMetricsSpec
         {
             var (hub, viaHub) = (triangle.Hub, triangle.ViaHub);
             await triangle.A.Exchange.RelayAsync(viaHub, await triangle.CandidateAsync());
-            // The hub's one candidate for B speaks PXP, which needs the WebRTC upgrade: a failed getNewPeer.
-            await Assert.ThrowsAsync<NotSupportedException>(() => triangle.B.Exchange.GetNewPeerAsync());
+            // B's getNewPeer: the hub's one candidate is A, which B reaches over WebRTC; then a failed one (A is taken).
+            await triangle.B.Exchange.GetNewPeerAsync();
+            await Assert.ThrowsAsync<PxpRequestException>(() => triangle.B.Exchange.GetNewPeerAsync());
             // A nested session over a relay through the hub, with bytes both ways.
             var nested = await triangle.A.Exchange.ConnectAsync(await triangle.A.Exchange.RelayAsync(viaHub, await triangle.CandidateAsync()));
             var atB = await triangle.B.NextConnectionAsync(c => c.Peer?.Relayed == true);
@@ -86,11 +87,13 @@ public sealed class PxpMetricsSpec
         Assert.Contains(seen["pxp.session.errors"], m => Equals(m.Tags["kind"], "PxpProtocolException"));
         Assert.Contains(seen["pxp.refusals"], m => Equals(m.Tags["limit"], "pending-handshakes"));
         Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "failed"));
+        Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "ok"));
         Assert.All(seen["pxp.handshake.duration"], m => Assert.True(m.Value >= 0));
         foreach (var bytes in new[] { "pxp.bytes.received", "pxp.bytes.sent" })
         {
             Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "tcp"));
             Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "relay"));
+            Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "webrtc"));
         }
         Assert.Contains(seen["pxp.relay.bytes"], m => m.Value > 0 && Equals(m.Tags["direction"], "to-candidate"));
         Assert.Contains(seen["pxp.relay.bytes"], m => m.Value > 0 && Equals(m.Tags["direction"], "to-asker"));

@@ -38,6 +38,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly SessionGraphs _graphs;
     private readonly LineDecoder _lines;
     private readonly Action<ReadOnlyMemory<byte>> _onLine;
+    private readonly ConnectInfo? _announced;
     private IMultiplexer _mux = null!;
     private SubstreamChannel? _rpc;
     private long _nextNonce;
@@ -51,8 +52,10 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private HubRelays? _hub;
     private bool _stopping;
 
-    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs)
+    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs,
+        ConnectInfo? announced)
     {
+        _announced = announced;
         _settings = settings;
         _origin = origin;
         _exchange = exchange;
@@ -79,8 +82,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _rpc = _mux.OpenChannel("pxp", control: true);
         _rpcStreamLive = true;
         _rpc.ForwardTo(Self);
-        var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
-        Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
+        Send(new Hello(NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
     }
 
@@ -249,7 +251,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
-        if (!_origin.Incoming && !_origin.Relayed) StartConnect();
+        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading) StartConnect();
     }
 
     // ---- connect: the application stream ----
@@ -464,7 +466,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnUpgrade(Upgrade upgrade)
     {
-        if (!_origin.Relayed)
+        if (!IsRelayedSession)
         {
             Fail(new PxpProtocolException("Peer sent upgrade on a session that is not relayed"));
             return;
@@ -478,9 +480,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _exchange.Tell(new UpgradeReceived(_info!, upgrade.Transport, upgrade.Signal));
     }
 
+    /// <summary>Relayed at either end: carried to us by a hub, or opened by us over a relay connection.</summary>
+    private bool IsRelayedSession => _origin.Relayed || _origin.Nested;
+
     private void OnSendUpgradeSignal(SendUpgradeSignal signal)
     {
-        if (!_origin.Relayed)
+        if (!IsRelayedSession)
         {
             Sender.Tell(new Status.Failure(new InvalidOperationException("Can only upgrade relayed connections")));
             return;
