@@ -207,6 +207,10 @@ public sealed class PeerExchange : IAsyncDisposable
         return connected.Connection;
     }
 
+    /// <summary>Closes the session with <paramref name="peer"/> (its connection ends) and completes once it has ended.</summary>
+    public Task DisconnectAsync(PeerInfo peer, CancellationToken cancellationToken = default) =>
+        AskPeerAsync<PxpExchange.Disconnected>(peer, new PxpExchange.Disconnect(peer.Id), cancellationToken);
+
     /// <summary>The node's observable state: sessions, candidates, streams and its resource budget (in use and refused).</summary>
     public Task<PxpExchange.Stats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         AskAsync<PxpExchange.Stats>(new PxpExchange.GetStats(), cancellationToken);

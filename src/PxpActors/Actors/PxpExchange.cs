@@ -58,6 +58,9 @@ public static class PxpExchange
     /// <summary>Reply: <see cref="PeerList"/>.</summary>
     public sealed record ListPeers;
 
+    /// <summary>Closes the session with one peer (the reference's <c>peer.close()</c>). Reply: <see cref="Disconnected"/> once it has ended.</summary>
+    public sealed record Disconnect(string PeerId);
+
     /// <summary>Observable node state. Reply: <see cref="Stats"/>.</summary>
     public sealed record GetStats;
 
@@ -92,6 +95,8 @@ public static class PxpExchange
 
     /// <summary>The reply to <see cref="Close"/>: every session has ended.</summary>
     public sealed record Closed;
+
+    public sealed record Disconnected(string PeerId);
 
     /// <param name="Sessions">Session actors alive, handshaking or ready.</param>
     /// <param name="ReadyPeers">Sessions whose handshake finished.</param>

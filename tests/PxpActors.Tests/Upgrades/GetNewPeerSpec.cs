@@ -38,6 +38,32 @@ public sealed class GetNewPeerSpec
         await hub.WaitForStatsAsync(s => s.ReadyPeers == 2 && s.Resources.Relays == 0, "the hub: A and B, no relay left");
     }
 
+    [Fact]
+    public async Task A_webrtc_session_must_release_its_peer_connection_when_it_ends_and_getNewPeer_must_reach_the_node_again()
+    {
+        var askerWebRtc = new ObservedWebRtcFactory();
+        var candidateWebRtc = new ObservedWebRtcFactory();
+        await using var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync(options: new PeerExchangeOptions { WebRtc = askerWebRtc });
+        await using var b = await TestNode.StartAsync(options: new PeerExchangeOptions { WebRtc = candidateWebRtc });
+        await a.Exchange.AddPeerAsync(hub.Address);
+        await b.Exchange.AddPeerAsync(hub.Address);
+        await hub.WaitForStatsAsync(s => s.ReadyPeers == 2, "A and B at the hub");
+
+        for (var round = 1; round <= 2; round++)
+        {
+            var connection = await a.Exchange.GetNewPeerAsync();
+            await a.Exchange.DisconnectAsync(connection.Peer!);
+
+            await a.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "A: the hub only");
+            await b.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "B: the hub only");
+            Assert.Equal(round, askerWebRtc.Made.Count);
+            Assert.Equal(round, candidateWebRtc.Made.Count);
+            await askerWebRtc.AllClosedAsync(TestNode.Timeout);
+            await candidateWebRtc.AllClosedAsync(TestNode.Timeout);
+        }
+    }
+
     private static async Task<string> ReadTextAsync(Stream stream, int length)
     {
         var buffer = new byte[length];

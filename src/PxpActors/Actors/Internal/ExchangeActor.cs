@@ -56,6 +56,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, IActorRef> _replacing = new();
     // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
     private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
+    // Askers of Disconnect, answered when the session has ended.
+    private readonly Dictionary<IActorRef, List<IActorRef>> _disconnecting = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
     private readonly List<Transports.ITransportListener> _listeners = [];
@@ -158,6 +160,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         });
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
+        Receive<PxpExchange.Disconnect>(OnDisconnect);
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
         Receive<PublishConnection>(p => Publish(new PxpExchange.ConnectionOpened(p.Connection)));
         Receive<PxpExchange.Subscribe>(s =>
@@ -378,7 +381,22 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             PxpMetrics.Sessions.Add(-1, SessionTags(info));
             Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
         }
+        if (_disconnecting.Remove(terminated.ActorRef, out var askers))
+            foreach (var asker in askers) asker.Tell(new PxpExchange.Disconnected(info?.Id ?? terminated.ActorRef.Path.Name));
         if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
+    }
+
+    private void OnDisconnect(PxpExchange.Disconnect disconnect)
+    {
+        var session = _sessions.FirstOrDefault(s => s.Value?.Id == disconnect.PeerId).Key;
+        if (session is null)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{disconnect.PeerId}\"")));
+            return;
+        }
+        if (!_disconnecting.TryGetValue(session, out var askers)) _disconnecting[session] = askers = [];
+        askers.Add(Sender);
+        session.Tell(CloseSession.Instance);
     }
 
     /// <summary>How log lines name a peer: its id, and its address when it has one.</summary>
@@ -495,6 +513,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (peer.NodeId is not { } node) return null; // a JavaScript peer: no id to compare
         if (node == _nodeId) return "The peer is this node itself";
         if (ConnectedNodes().Contains(node)) return $"Already connected to node {node}";
+        if (UpgradingNodes(except: Sender).Contains(node)) return $"Already upgrading a session with node {node}";
         // Both ends are getting a new peer of each other at once: the upgrade of the node with the smaller id goes on.
         if (_connectingTo.ContainsKey(node) && string.CompareOrdinal(_nodeId, node) < 0) return $"Already connecting to node {node}";
         return null;
@@ -503,6 +522,17 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     /// <summary>Node ids of the peers we hold a session with that is not relayed (relayed ones are on their way out).</summary>
     private HashSet<string> ConnectedNodes() =>
         ReadyPeers().Where(p => !p.Info.Relayed && p.Info.NodeId is not null).Select(p => p.Info.NodeId!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Node ids of the relayed sessions being upgraded, in either role, or whose upgraded connection is starting its session
+    /// (the relayed session's peer is the same node).
+    /// </summary>
+    private HashSet<string> UpgradingNodes(IActorRef? except = null) =>
+        _upgrades.Keys.Concat(_replacing.Values)
+            .Where(session => !session.Equals(except))
+            .Select(session => _sessions.GetValueOrDefault(session)?.NodeId)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>getNewPeer's choice among the candidates a peer offered: the usable ones, then the selector's pick, reserved.</summary>
     private void OnChooseCandidate(ChooseCandidate choose)
@@ -513,6 +543,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         var connected = ConnectedNodes();
+        connected.UnionWith(UpgradingNodes());
         // A candidate that is not a PXP peer is a plain relayed stream (the reference's function candidates); a PXP one must
         // accept incoming (the reference crashes on one that does not) and be neither us nor a node we have or are getting.
         var usable = choose.Candidates
@@ -610,7 +641,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnGetNewPeer()
     {
         // Relayed sessions are on their way to an upgrade or out: not a peer to ask.
-        var peers = ReadyPeers().Where(p => !p.Info.Relayed).Select(p => p.Actor).ToList();
+        var peers = ReadyPeers().Where(p => !p.Info.Relayed).ToList();
         if (_closing || peers.Count == 0)
         {
             PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));

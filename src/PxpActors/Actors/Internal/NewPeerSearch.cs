@@ -13,7 +13,8 @@ internal static class NewPeerSearch
 {
     private const int MaxAttempts = 3;
 
-    public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<IActorRef> peers, ExchangeSettings settings)
+    public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
+        ExchangeSettings settings)
     {
         var started = Stopwatch.GetTimestamp();
         TimeSpan Remaining() => settings.GetNewPeerTimeout - Stopwatch.GetElapsedTime(started);
@@ -36,11 +37,20 @@ internal static class NewPeerSearch
             (last is null ? "" : $"; the last attempt: {last.Message}"), last);
     }
 
-    private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, IActorRef peer, ExchangeSettings settings,
-        Func<TimeSpan> remaining)
+    private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
+        ExchangeSettings settings, Func<TimeSpan> remaining)
     {
-        var list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), Cap(settings.RequestTimeout, remaining()))
-            .ConfigureAwait(false);
+        var peer = asked.Actor;
+        var wait = Cap(settings.RequestTimeout, remaining());
+        PxpExchange.CandidateList list;
+        try
+        {
+            list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), wait).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new PxpRequestException($"Peer {ExchangeActor.Name(asked.Info)} did not answer getpeers within {wait.TotalSeconds:0.#} s", e);
+        }
         var chosen = await exchange.Ask<CandidateChosen>(new ChooseCandidate(list.Candidates), settings.RequestTimeout).ConfigureAwait(false);
         var candidate = chosen.Candidate;
         try

@@ -32,7 +32,11 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly ExchangeSettings _settings;
     private readonly SessionOrigin _origin;
     private readonly IActorRef _exchange;
+    // Our requests awaiting the peer's reply, by our nonce.
     private readonly Dictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+    // The peer's requests we answer once their substream is open, by the peer's nonce: the two sides count nonces
+    // independently, so the peer's "4" and ours can be outstanding at once.
+    private readonly Dictionary<string, PendingRequest> _answering = new(StringComparer.Ordinal);
     private readonly RequestRateLimiter _rateLimiter;
     private readonly IMaterializer _materializer;
     private readonly SessionGraphs _graphs;
@@ -279,8 +283,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         _dataStreamOpen = true;
-        _pending[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
-        OpenSubstream($"data:{connect.Network}", connect.Nonce, awaitOpened: false);
+        _answering[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
+        OpenSubstream($"data:{connect.Network}", connect.Nonce, awaitOpened: false, theirs: true);
     }
 
     private void ConnectionOpened(SubstreamChannel data)
@@ -458,8 +462,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         _carriedSessions++; // until the exchange says the session it becomes has ended
-        _pending[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
-        OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce);
+        _answering[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
+        OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce, theirs: true);
     }
 
     // ---- upgrade ----
@@ -495,34 +499,38 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     // ---- substreams opened for a request or a reply ----
 
-    /// <summary>Opens a substream for the request or reply <paramref name="nonce"/> (already in the pending table).</summary>
+    /// <summary>
+    /// Opens a substream for our request <paramref name="nonce"/> (in the pending table), or for the reply to the peer's
+    /// (<paramref name="theirs"/>, in the answering table).
+    /// </summary>
     /// <remarks>
     /// The application stream goes on at once (<paramref name="awaitOpened"/> false): its name cannot clash,
     /// and a refusal fails the connection itself. A relay's name comes from the peer, so it waits for the stage.
     /// </remarks>
-    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null, bool awaitOpened = true)
+    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null, bool awaitOpened = true, bool theirs = false)
     {
         var channel = _mux.OpenChannel(name);
         if (!awaitOpened)
         {
-            OnSubstreamOpened(new SubstreamFor(nonce, channel, thenSend));
+            OnSubstreamOpened(new SubstreamFor(nonce, channel, thenSend, Theirs: theirs));
             return;
         }
         channel.Opened.PipeTo(Self,
-            success: () => new SubstreamFor(nonce, channel, thenSend),
-            failure: e => new SubstreamFor(nonce, null, thenSend, e));
+            success: () => new SubstreamFor(nonce, channel, thenSend, Theirs: theirs),
+            failure: e => new SubstreamFor(nonce, null, thenSend, e, theirs));
     }
 
     private void OnSubstreamOpened(SubstreamFor opened)
     {
-        if (!_pending.TryGetValue(opened.Nonce, out var pending))
+        var table = opened.Theirs ? _answering : _pending;
+        if (!table.TryGetValue(opened.Nonce, out var pending))
         {
             opened.Stream?.Close(); // its request is over already: nobody will use it
             return;
         }
         if (opened.Stream is null)
         {
-            _pending.Remove(opened.Nonce);
+            table.Remove(opened.Nonce);
             var error = opened.Error?.Message ?? "substream could not be opened";
             if (pending.Kind == RequestKind.AcceptIncoming) _carriedSessions--;
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(error)));
@@ -533,12 +541,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         switch (pending.Kind)
         {
             case RequestKind.AcceptConnect:
-                _pending.Remove(opened.Nonce);
+                _answering.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok); // a control frame: on the wire before any data the app writes
                 ConnectionOpened(opened.Stream);
                 break;
             case RequestKind.AcceptIncoming:
-                _pending.Remove(opened.Nonce);
+                _answering.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok);
                 _exchange.Tell(new AddRelayedPeer(opened.Stream));
                 break;
@@ -573,7 +581,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnResponse(Response response)
     {
-        if (!_pending.Remove(response.Nonce, out var pending) || pending.Kind is RequestKind.AcceptConnect or RequestKind.AcceptIncoming)
+        if (!_pending.Remove(response.Nonce, out var pending))
         {
             Fail(new PxpProtocolException($"Peer sent a reply for unknown request nonce \"{response.Nonce}\""));
             return;
@@ -676,7 +684,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
-    private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
+    /// <param name="Theirs">The substream answers the peer's request <paramref name="Nonce"/>, not one of ours.</param>
+    private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null, bool Theirs = false);
 
     /// <summary>The relays this session's peer has through us, as the hub.</summary>
     private sealed class HubRelays
