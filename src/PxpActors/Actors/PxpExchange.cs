@@ -96,6 +96,8 @@ public static class PxpExchange
     /// <summary>The reply to <see cref="Close"/>: every session has ended.</summary>
     public sealed record Closed;
 
+    /// <summary>The reply to <see cref="Disconnect"/>: the peer's session has ended.</summary>
+    /// <param name="PeerId">The id of the peer whose session ended.</param>
     public sealed record Disconnected(string PeerId);
 
     /// <param name="Sessions">Session actors alive, handshaking or ready.</param>

@@ -684,6 +684,11 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
+    /// <summary>A substream opened for a request (or failed to, with <paramref name="Error"/>), and what to send on it.</summary>
+    /// <param name="Nonce">The request's nonce.</param>
+    /// <param name="Stream">The substream; null when it could not be opened.</param>
+    /// <param name="ThenSend">The request to send once it is open, if any.</param>
+    /// <param name="Error">Why it could not be opened.</param>
     /// <param name="Theirs">The substream answers the peer's request <paramref name="Nonce"/>, not one of ours.</param>
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null, bool Theirs = false);
 
