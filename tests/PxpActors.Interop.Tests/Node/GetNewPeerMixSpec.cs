@@ -30,6 +30,26 @@ public sealed class GetNewPeerMixSpec(ITestOutputHelper output)
     [SkippableFact]
     public Task Our_hub_must_carry_a_js_asker_to_our_candidate() => RunAsync(hub: "ours", asker: "js", candidate: "ours");
 
+    [SkippableFact]
+    public async Task Our_asker_must_skip_a_candidate_a_js_hub_offers_without_connectInfo_and_fail_clearly()
+    {
+        // The reference's hub offers every peer, also one that does not accept incoming (connectInfo null), on which the
+        // reference's own getNewPeer crashes; ours skips it and says why.
+        await using var driver = await JsDriver.StartAsync();
+        var hub = await driver.CreateExchangeAsync("h", Network);
+        var closed = await driver.CreateExchangeAsync("b", Network, new JsExchangeOptions { AllowIncoming = false });
+        var port = await hub.ListenAsync();
+        await closed.ConnectAsync(port);
+        await using var a = await OurNode.StartAsync(Network);
+        await a.Exchange.AddPeerAsync(a.UriOf(port));
+        await hub.WaitForPeerCountAsync(2, TriangleNode.Upgrade);
+
+        var error = await Assert.ThrowsAsync<PxpActors.Actors.PxpRequestException>(() => a.Exchange.GetNewPeerAsync());
+
+        Assert.StartsWith("None of the 1 candidates the peer offered can be used", error.Message);
+        Assert.Single(a.Exchange.Peers); // the hub's session carries on
+    }
+
     private async Task RunAsync(string hub, string asker, string candidate)
     {
         await using var driver = await JsDriver.StartAsync(debug: "pxp,peer-exchange");

@@ -78,6 +78,27 @@ public sealed class UpgradeFailureSpec
         await dyingWebRtc.AllClosedAsync(Released);
     }
 
+    [Fact]
+    public async Task A_candidate_at_its_upgrade_limit_must_refuse_the_upgrade_and_count_it()
+    {
+        await using var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync(options: new PeerExchangeOptions
+        {
+            Config = Akka.Configuration.ConfigurationFactory.ParseString("pxp.limits.max-pending-upgrades = 0"),
+        });
+        await a.Exchange.AddPeerAsync(hub.Address);
+        await b.Exchange.AddPeerAsync(hub.Address);
+        await hub.WaitForStatsAsync(s => s.ReadyPeers == 2, "A and B at the hub");
+
+        var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.GetNewPeerAsync());
+
+        Assert.Equal("The relayed session closed before the WebRTC upgrade finished", error.Message);
+        Assert.StartsWith("Refused: 0 WebRTC upgrades are in progress", (await b.NextPeerErrorAsync()).Message);
+        await AssertNothingLeftAsync(hub, a, b);
+        Assert.True((await b.StatsAsync()).Resources.Refusals.GetValueOrDefault("upgrades") >= 1);
+    }
+
     private static async Task AssertNothingLeftAsync(TestNode hub, TestNode a, TestNode b)
     {
         await hub.WaitForStatsAsync(s => s.Sessions == 2 && s.Resources.Relays == 0, "the hub: A and B, no relay");
