@@ -27,9 +27,6 @@ public sealed partial class SctpAssociation
     internal bool HasOutput => HasUrgentOutput || _forwardTsnPending || _resetRequestToSend || HasDataReadyToSend
         || State == SctpAssociationState.Closed;
 
-    /// <summary>DATA (new or to retransmit) would go out in the next packet, windows permitting.</summary>
-    internal bool HasDataToSend => HasDataReadyToSend;
-
     /// <summary>The window we would advertise now: buffer minus fragments, held messages and undrained events.</summary>
     public int OurReceiveWindow => Math.Max(0, _options.ReceiveBufferSize - (_receiver?.BytesHeld ?? 0) - _eventBytes);
 

@@ -4,10 +4,9 @@ namespace PxpActors.WebRtc.Sctp;
 
 /// <summary>
 /// Runs an <see cref="SctpAssociation"/> over a datagram connection (DTLS in WebRTC, RFC 8261). A receive
-/// loop feeds packets in (a backlog as one batch) and sends the SACKs they call for; the event reader resumes
-/// on its thread; a pump task, woken only when there is data to send, sends what the association produces
-/// (data a SACK let out, timer expiries on the injected <see cref="TimeProvider"/>) so encryption runs beside
-/// the receives. A caller's own message goes out
+/// loop feeds packets in (a backlog as one batch); the event reader resumes on its thread; a pump task, woken
+/// only when there is something to send, sends what the association produces (SACKs, data a SACK let out,
+/// timer expiries on the injected <see cref="TimeProvider"/>) so encryption runs beside the receives. A caller's own message goes out
 /// from the caller's thread without a hop, carrying any delayed SACK along. One sender at a time keeps
 /// packets in order; a thread that finds another one sending leaves the work to it. All association calls
 /// are serialized by one lock; waiting callers are woken when anything changes. Events are read by one
@@ -271,8 +270,7 @@ public sealed class SctpTransport : IAsyncDisposable
                 if (batched > 0 && (!next.IsCompleted || batched >= MaxReceiveBatch))
                 {
                     batched = 0;
-                    if (Delivered())
-                        await SendPendingAsync().ConfigureAwait(false);
+                    Delivered();
                 }
                 length = await next.ConfigureAwait(false);
             }
@@ -297,29 +295,26 @@ public sealed class SctpTransport : IAsyncDisposable
     }
 
     /// <summary>
-    /// After a batch: waiters (event readers, blocked senders, state watchers) go on at once. True when the caller
-    /// (the receive loop) should send what the batch triggered itself: a SACK or control chunks only, a packet or
-    /// two, which libwebrtc too sends from its network thread; waking the pump for them cost a thread-pool wake-up
-    /// (and the idle worker's spinning) every other packet. Data a SACK let out goes to the pump instead, so that
-    /// encrypting a window of it runs beside the next receives. A batch that triggered nothing to send (a SACK the
-    /// delayed-ack timer holds back) only re-arms the timer.
+    /// After a batch: waiters (event readers, blocked senders, state watchers) go on at once, and the pump sends
+    /// what the batch triggered (SACKs, data the peer's SACKs let out), so encrypting runs beside the next
+    /// receives rather than in their way. A batch that triggered nothing to send (a SACK the delayed-ack timer
+    /// holds back, every other packet of a bulk transfer) only re-arms the timer: waking the pump for it cost a
+    /// thread wake-up per packet.
     /// </summary>
-    private bool Delivered()
+    private void Delivered()
     {
         (TaskCompletionSource, TaskCompletionSource?) changed;
-        bool output, data;
+        bool send;
         lock (_gate)
         {
             changed = TakeSignals();
-            output = _association.HasOutput;
-            data = output && _association.HasDataToSend;
-            if (!output)
+            send = _association.HasOutput;
+            if (!send)
                 ArmTimer(_association.NextTimeout);
         }
         Signal(changed);
-        if (data)
+        if (send)
             Wake();
-        return output && !data;
     }
 
     /// <summary>Timer expiries and wake-ups: sends what is due until the association is closed and its last packet sent.</summary>
