@@ -122,9 +122,8 @@ internal sealed class UdpReceiveThread : IValueTaskSource<DatagramReceiveResult>
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Fail(_isClosed()
-                ? new DatagramConnectionClosedException("The UDP socket is closed.", e)
-                : new DatagramConnectionClosedException($"Receiving on the UDP socket failed: {e.Message}", e));
+            // Closed by us: the closed exception. Otherwise the socket's own error, which ICE reports as a network failure.
+            Fail(_isClosed() ? new DatagramConnectionClosedException("The UDP socket is closed.", e) : e);
         }
     }
 
