@@ -5,7 +5,8 @@ namespace PxpActors.WebRtc.Sctp;
 /// <summary>One DATA chunk with a TSN, kept until cumulatively acknowledged (RFC 9260 6.2.1).</summary>
 internal sealed class InflightChunk(DataChunk chunk, OutgoingMessage message)
 {
-    public DataChunk Chunk { get; } = chunk;
+    /// <summary>Replaced only to set the I bit on the last chunk of a burst (RFC 7053).</summary>
+    public DataChunk Chunk { get; set; } = chunk;
     public OutgoingMessage Message { get; } = message;
     public int Size => Chunk.UserData.Length;
     public DateTimeOffset SentAt { get; set; }

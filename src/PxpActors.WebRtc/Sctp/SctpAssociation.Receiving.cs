@@ -20,6 +20,13 @@ public sealed partial class SctpAssociation
     /// <summary>A SACK (a window update, say) or a control chunk waits to be sent: the owner should poll packets soon.</summary>
     public bool HasUrgentOutput => _sackPending || _control.Count > 0;
 
+    /// <summary>
+    /// <see cref="PollPacket"/> has something to send now (or the association just closed): the owner's sender must
+    /// run. When false, only <see cref="NextTimeout"/> can have moved (a delayed SACK was scheduled, say).
+    /// </summary>
+    internal bool HasOutput => HasUrgentOutput || _forwardTsnPending || _resetRequestToSend || HasDataReadyToSend
+        || State == SctpAssociationState.Closed;
+
     /// <summary>The window we would advertise now: buffer minus fragments, held messages and undrained events.</summary>
     public int OurReceiveWindow => Math.Max(0, _options.ReceiveBufferSize - (_receiver?.BytesHeld ?? 0) - _eventBytes);
 

@@ -4,7 +4,8 @@ namespace PxpActors.WebRtc.Sctp;
 
 /// <summary>
 /// The sending half: message queue and fragmentation (RFC 9260 6.9), packet assembly under the congestion
-/// and receive windows (6.1, 7.2), SACK processing (6.2.1), T3-rtx and fast retransmit (6.3, 7.2.4), and
+/// and receive windows (6.1, 7.2), SACK processing (6.2.1), T3-rtx and fast retransmit (6.3, 7.2.4), loss
+/// at the tail of a flight (a probe timer and early retransmit, after RFC 8985 TLP and RFC 5827), and
 /// abandoning partially reliable messages with FORWARD TSN (RFC 3758 3.5).
 /// </summary>
 public sealed partial class SctpAssociation
@@ -134,6 +135,7 @@ public sealed partial class SctpAssociation
     {
         var now = Now;
         var sentData = false;
+        var sentNewData = false;
         if (_markedForRetransmit > 0)
         {
             for (var i = _inflightStart; i < _inflight.Count && _markedForRetransmit > 0; i++)
@@ -169,12 +171,24 @@ public sealed partial class SctpAssociation
             PutInFlight(c, now);
             chunks.Add(c.Chunk);
             budget -= c.Chunk.PaddedLength;
-            sentData = true;
+            sentData = sentNewData = true;
             if (_peerRwnd == 0)
                 break;
         }
+        if (sentNewData && _sendQueue.First is null && _flightSize > _options.MaxPacketSize)
+        {
+            // The end of a burst: the peer is asked to SACK it at once (RFC 7053) rather than after its delayed-ack
+            // time, so the probe timer need not allow for that and a lost tail is found a few RTTs later.
+            var tail = _inflight[^1]!;
+            tail.Chunk = tail.Chunk with { ImmediateAck = true };
+            chunks[^1] = tail.Chunk;
+        }
         if (sentData && _t3Due is null)
             _t3Due = now + _rto.Rto;
+        // Only new data restarts the probe timer: a probe or a retransmission arming it again would probe an
+        // unreachable peer every few RTTs, where T3-rtx backs off.
+        if (sentNewData)
+            ArmTailLossProbe(now);
     }
 
     private int NextFragmentSize()
@@ -367,22 +381,35 @@ public sealed partial class SctpAssociation
         _peerRwnd = (int)Math.Max(0, Math.Min(sack.AdvertisedReceiverWindowCredit, int.MaxValue) - _flightSize);
         if (_inFastRecovery && SerialNumber.GreaterOrEqual(cumulative, _fastRecoveryExitPoint))
             _inFastRecovery = false;
-        if (highestNewlyAcked is { } highest)
-            CountMissIndications(highest);
+        // Once the last TSN sent is acknowledged and nothing waits to be sent, no later SACK will report the
+        // holes below it again: three miss indications would never come, so one is enough (early retransmit).
+        var tailAcknowledged = HasOutstanding && _sendQueue.First is null && _inflight[^1] is { GapAcked: true };
+        if (tailAcknowledged)
+            CountMissIndications(_nextTsn - 1, threshold: 1);
+        else if (highestNewlyAcked is { } highest)
+            CountMissIndications(highest, threshold: 3);
         _congestion!.OnAcknowledged(bytesAcked, cumulativeAdvanced, flightBefore, _flightSize, _inFastRecovery);
         // A SACK closing the window shows a live peer whose application is slow: zero-window probes that
         // go unanswered must not count toward declaring it unreachable (RFC 9260 6.1).
         if (bytesAcked > 0 || cumulativeAdvanced || sack.AdvertisedReceiverWindowCredit < _options.MaxPacketSize)
             _errorCount = 0;
         if (!HasOutstanding)
-            _t3Due = null;
-        else if (cumulativeAdvanced)
-            _t3Due = now + _rto.Rto;
+            _t3Due = _probeDue = null;
+        else
+        {
+            if (cumulativeAdvanced)
+                _t3Due = now + _rto.Rto;
+            if (bytesAcked > 0)
+                ArmTailLossProbe(now);
+        }
         AdvancePeerAckPoint();
     }
 
-    /// <summary>RFC 9260 7.2.4: three SACKs reporting a TSN missing below newly acknowledged data mean loss.</summary>
-    private void CountMissIndications(uint highestNewlyAcked)
+    /// <summary>
+    /// RFC 9260 7.2.4: <paramref name="threshold"/> SACKs (three, RFC 9260's) reporting a TSN missing below
+    /// <paramref name="highestNewlyAcked"/> mean loss.
+    /// </summary>
+    private void CountMissIndications(uint highestNewlyAcked, int threshold)
     {
         var newlyMarked = false;
         for (var i = _inflightStart; i < _inflight.Count; i++)
@@ -392,7 +419,7 @@ public sealed partial class SctpAssociation
                 break;
             if (c.GapAcked || c.Abandoned || c.MarkedForRetransmit || c.FastRetransmitted)
                 continue;
-            if (++c.MissIndications < 3)
+            if (++c.MissIndications < threshold)
                 continue;
             c.MissIndications = 0;
             if (ShouldAbandon(c))
@@ -411,12 +438,61 @@ public sealed partial class SctpAssociation
             _congestion!.OnFastRetransmit();
             _fastRetransmitBurst = true;
             FastRetransmits++;
+            if (threshold < 3)
+                EarlyRetransmits++;
+        }
+    }
+
+    /// <summary>
+    /// How long data may go unacknowledged before a tail-loss probe (RFC 8985 7.2): two smoothed RTTs, with
+    /// the peer's delayed-ack allowance when a single packet is in flight that did not ask for an immediate SACK
+    /// (a request waiting for its answer: the peer may hold its SACK back to ride along with it).
+    /// Null while there is no RTT sample yet: then T3-rtx alone watches the flight.
+    /// </summary>
+    private TimeSpan? ProbeTimeout()
+    {
+        if (_rto.SmoothedRtt is not { } srtt)
+            return null;
+        var timeout = srtt * 2;
+        if (timeout < _options.MinProbeTimeout)
+            timeout = _options.MinProbeTimeout;
+        if (_flightSize <= _options.MaxPacketSize && !_inflight[^1]!.Chunk.ImmediateAck)
+            timeout += _options.DelayedAckTimeout;
+        return timeout;
+    }
+
+    /// <summary>(Re)starts the probe timer after sending data or on acknowledgement progress; T3-rtx stays the backstop.</summary>
+    private void ArmTailLossProbe(DateTimeOffset now)
+    {
+        _probeDue = ProbeTimeout() is { } timeout && (_t3Due is not { } t3 || now + timeout < t3) ? now + timeout : null;
+    }
+
+    /// <summary>
+    /// Nothing was acknowledged for a probe timeout: the end of the flight (or the SACKs for it) may be lost,
+    /// and no later data will bring miss indications. The highest outstanding chunk goes again, outside the
+    /// congestion window; the SACK it draws shows the peer's holes, which early retransmit then repairs (RFC 8985 7.3).
+    /// </summary>
+    private void OnProbeExpired()
+    {
+        _probeDue = null;
+        if (!HasOutstanding || State == SctpAssociationState.Closed)
+            return;
+        for (var i = _inflight.Count - 1; i >= _inflightStart; i--)
+        {
+            var c = _inflight[i]!;
+            if (c.GapAcked || c.Abandoned)
+                continue;
+            if (!c.MarkedForRetransmit)
+                MarkForRetransmit(c);
+            _fastRetransmitBurst = true; // one packet regardless of cwnd, as a probe is
+            TailLossProbes++;
+            return;
         }
     }
 
     private void OnT3Expired()
     {
-        _t3Due = null;
+        _t3Due = _probeDue = null;
         if (!HasOutstanding || State == SctpAssociationState.Closed)
             return;
         if (++_errorCount > _options.MaxAssociationRetransmits)
@@ -477,8 +553,14 @@ public sealed partial class SctpAssociation
     /// <summary>T3-rtx expiries so far (each one collapses the congestion window).</summary>
     public long RetransmissionTimeouts { get; private set; }
 
-    /// <summary>Fast retransmits entered on three miss indications so far.</summary>
+    /// <summary>Fast retransmits entered on miss indications so far (early retransmits included).</summary>
     public long FastRetransmits { get; private set; }
+
+    /// <summary>Fast retransmits entered on a single miss indication because the tail of the flight was acknowledged.</summary>
+    public long EarlyRetransmits { get; private set; }
+
+    /// <summary>Tail-loss probes sent so far (a chunk sent again because nothing was acknowledged for a probe timeout).</summary>
+    public long TailLossProbes { get; private set; }
 
     /// <summary>DATA chunks sent again (after a timeout or a fast retransmit) so far.</summary>
     public long ChunksRetransmitted { get; private set; }

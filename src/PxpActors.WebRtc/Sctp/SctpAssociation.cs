@@ -126,7 +126,7 @@ public sealed partial class SctpAssociation
             return;
         State = SctpAssociationState.Closed;
         CloseReason = reason;
-        _t1Due = _t2Due = _t3Due = _delayedAckDue = _heartbeatDue = _reconfigDue = null;
+        _t1Due = _t2Due = _t3Due = _probeDue = _delayedAckDue = _heartbeatDue = _reconfigDue = null;
         _sendQueue.Clear();
         _inflight.Clear();
         _inflightStart = 0;

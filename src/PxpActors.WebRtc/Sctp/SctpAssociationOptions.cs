@@ -49,6 +49,12 @@ public sealed record SctpAssociationOptions
     /// <summary>Association.Max.Retrans: consecutive unanswered retransmissions before the peer is declared gone.</summary>
     public int MaxAssociationRetransmits { get; init; } = 10;
 
+    /// <summary>
+    /// Shortest wait before a tail-loss probe (otherwise two smoothed RTTs): on loopback the RTT is a fraction of a
+    /// millisecond and its samples jitter by more than that.
+    /// </summary>
+    public TimeSpan MinProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Longest a SACK is held back hoping to acknowledge two packets at once.</summary>
     public TimeSpan DelayedAckTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -75,6 +81,8 @@ public sealed record SctpAssociationOptions
             throw new ArgumentOutOfRangeException(nameof(SendBufferSize), SendBufferSize, "Must be positive.");
         if (Streams == 0)
             throw new ArgumentOutOfRangeException(nameof(Streams), Streams, "Must be positive.");
+        if (MinProbeTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MinProbeTimeout), MinProbeTimeout, "Must be positive.");
         if (MinRto <= TimeSpan.Zero || MaxRto < MinRto || InitialRto < MinRto || InitialRto > MaxRto)
             throw new ArgumentOutOfRangeException(nameof(InitialRto), "Need 0 < MinRto <= InitialRto <= MaxRto.");
     }

@@ -4,9 +4,9 @@ namespace PxpActors.WebRtc.Sctp;
 
 /// <summary>
 /// Runs an <see cref="SctpAssociation"/> over a datagram connection (DTLS in WebRTC, RFC 8261). A receive
-/// loop feeds packets in (a backlog as one batch) and wakes event readers itself; a pump task sends what
-/// the association produces (SACKs, data a SACK let out, timer expiries on the injected
-/// <see cref="TimeProvider"/>) so encryption runs beside the receives. A caller's own message goes out
+/// loop feeds packets in (a backlog as one batch); the event reader resumes on its thread; a pump task, woken
+/// only when there is something to send, sends what the association produces (SACKs, data a SACK let out,
+/// timer expiries on the injected <see cref="TimeProvider"/>) so encryption runs beside the receives. A caller's own message goes out
 /// from the caller's thread without a hop, carrying any delayed SACK along. One sender at a time keeps
 /// packets in order; a thread that finds another one sending leaves the work to it. All association calls
 /// are serialized by one lock; waiting callers are woken when anything changes. Events are read by one
@@ -32,11 +32,14 @@ public sealed class SctpTransport : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
     private TaskCompletionSource _changed = NewSignal();
+    // The event reader's own signal, completed with _changed: it resumes on the thread that delivered the event.
+    private TaskCompletionSource _eventsChanged = new();
     private Task? _receiveLoop;
     private Task? _pumpLoop;
     private bool _closedEventRead;
     private int _sendRequested;
     private string? _closeReason;
+    private DateTimeOffset? _armedFor;
 
     /// <summary>An association over <paramref name="connection"/> (a DTLS connection), run by its own loops.</summary>
     public SctpTransport(IDatagramConnection connection, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null, bool ownsConnection = true)
@@ -48,7 +51,7 @@ public sealed class SctpTransport : IAsyncDisposable
         // Never build packets the path below cannot carry (the association rounds down to whole 4-byte words).
         options = options with { MaxPacketSize = Math.Min(options.MaxPacketSize, connection.MaxDatagramSize) };
         _association = new SctpAssociation(options, _time);
-        _timer = _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Where the association is.</summary>
@@ -141,7 +144,12 @@ public sealed class SctpTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>The next event; throws <see cref="SctpAssociationClosedException"/> after the Closed event was read.</summary>
+    /// <summary>
+    /// The next event; throws <see cref="SctpAssociationClosedException"/> after the Closed event was read. One reader.
+    /// A reader that waits resumes on the thread that delivered the event (the receive loop, usually): a thread-pool
+    /// hop less per received message. It must hand what it reads on without blocking (as
+    /// <see cref="DataChannel.DataChannelEndpoint"/> does, into each channel's queue).
+    /// </summary>
     public async ValueTask<SctpEvent> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         while (true)
@@ -159,7 +167,7 @@ public sealed class SctpTransport : IAsyncDisposable
                 }
                 if (_closedEventRead)
                     throw new SctpAssociationClosedException($"SCTP association closed: {_closeReason ?? _association.CloseReason}.");
-                changed = _changed.Task;
+                changed = _eventsChanged.Task;
             }
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -219,8 +227,11 @@ public sealed class SctpTransport : IAsyncDisposable
         await _sending.WaitAsync().ConfigureAwait(false); // a caller's send in progress ends; none starts again
         await _timer.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
+        TaskCompletionSource waiters, eventReader;
         lock (_gate)
-            _changed.TrySetResult();
+            (waiters, eventReader) = (_changed, _eventsChanged);
+        waiters.TrySetResult();
+        eventReader.TrySetResult(); // outside the lock: the reader resumes right here
     }
 
     /// <summary>True once both loops have ended (for leak checks).</summary>
@@ -292,23 +303,26 @@ public sealed class SctpTransport : IAsyncDisposable
     }
 
     /// <summary>
-    /// After a batch: event readers go on at once, and the pump sends the SACKs and window-opened data, so
-    /// encrypting them runs beside the next receives rather than in their way.
+    /// After a batch: waiters (event readers, blocked senders, state watchers) go on at once, and the pump sends
+    /// what the batch triggered (SACKs, data the peer's SACKs let out), so encrypting runs beside the next
+    /// receives rather than in their way. A batch that triggered nothing to send (a SACK the delayed-ack timer
+    /// holds back, every other packet of a bulk transfer) only re-arms the timer: waking the pump for it cost a
+    /// thread wake-up per packet.
     /// </summary>
     private void Delivered()
     {
-        TaskCompletionSource? changed = null;
+        (TaskCompletionSource, TaskCompletionSource?) changed;
+        bool send;
         lock (_gate)
         {
-            // Other waiters (blocked senders, state watchers) hear from the pump once it has sent.
-            if (_association.HasPendingEvents)
-            {
-                changed = _changed;
-                _changed = NewSignal();
-            }
+            changed = TakeSignals();
+            send = _association.HasOutput;
+            if (!send)
+                ArmTimer(_association.NextTimeout);
         }
-        changed?.TrySetResult();
-        Wake();
+        Signal(changed);
+        if (send)
+            Wake();
     }
 
     /// <summary>Timer expiries and wake-ups: sends what is due until the association is closed and its last packet sent.</summary>
@@ -359,7 +373,7 @@ public sealed class SctpTransport : IAsyncDisposable
     /// <summary>One round under the sender: drain the association's packets, re-arm the timer, wake waiters, send. True once closed.</summary>
     private async ValueTask<bool> SendDueAsync()
     {
-        TaskCompletionSource changed;
+        (TaskCompletionSource, TaskCompletionSource?) changed;
         bool closed;
         lock (_gate)
         {
@@ -368,11 +382,10 @@ public sealed class SctpTransport : IAsyncDisposable
                 _outgoing.Add(packet);
             ArmTimer(_association.NextTimeout);
             closed = _association.State == SctpAssociationState.Closed;
-            changed = _changed;
-            _changed = NewSignal();
+            changed = TakeSignals();
         }
         // Waiters (event readers, blocked senders) go on while we encrypt and send.
-        changed.TrySetResult();
+        Signal(changed);
         try
         {
             foreach (var packet in _outgoing)
@@ -388,10 +401,9 @@ public sealed class SctpTransport : IAsyncDisposable
                     : $"sending failed: {e.Message}";
                 _association.Abort(_closeReason);
                 closed = true;
-                changed = _changed;
-                _changed = NewSignal();
+                changed = TakeSignals();
             }
-            changed.TrySetResult(); // the close is news too
+            Signal(changed); // the close is news too
         }
         finally
         {
@@ -400,8 +412,12 @@ public sealed class SctpTransport : IAsyncDisposable
         return closed;
     }
 
+    /// <summary>Under the lock. The timer is only touched when the due time changed.</summary>
     private void ArmTimer(DateTimeOffset? due)
     {
+        if (due == _armedFor)
+            return;
+        _armedFor = due;
         if (due is not { } at)
         {
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -409,6 +425,31 @@ public sealed class SctpTransport : IAsyncDisposable
         }
         var delay = at - _time.GetUtcNow();
         _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        lock (_gate)
+            _armedFor = null; // fired: the next due time must arm it again, even the same one
+        Wake();
+    }
+
+    /// <summary>Under the lock: the signals a change completes (outside it, with <see cref="Signal"/>), replaced by fresh ones.</summary>
+    private (TaskCompletionSource Waiters, TaskCompletionSource? EventReader) TakeSignals()
+    {
+        var waiters = _changed;
+        _changed = NewSignal();
+        if (!_association.HasPendingEvents && _association.State != SctpAssociationState.Closed)
+            return (waiters, null); // nothing for the reader yet: it keeps waiting on the same signal
+        var eventReader = _eventsChanged;
+        _eventsChanged = new TaskCompletionSource(); // synchronous continuations: see ReadEventAsync
+        return (waiters, eventReader);
+    }
+
+    private static void Signal((TaskCompletionSource Waiters, TaskCompletionSource? EventReader) signals)
+    {
+        signals.EventReader?.TrySetResult();
+        signals.Waiters.TrySetResult();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

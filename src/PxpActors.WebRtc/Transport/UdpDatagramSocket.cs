@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace PxpActors.WebRtc.Transport;
 
-/// <summary><see cref="IDatagramSocket"/> over a real UDP socket.</summary>
+/// <summary>
+/// <see cref="IDatagramSocket"/> over a real UDP socket. Datagrams are received by a thread of the socket's own
+/// (<see cref="UdpReceiveThread"/>), which runs the receiver's continuation itself.
+/// </summary>
 public sealed class UdpDatagramSocket : IDatagramSocket
 {
     /// <summary>
@@ -15,13 +18,14 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     internal const int ReceiveBufferBytes = 1 << 20;
 
     private readonly Socket _socket;
-    private readonly CancellationTokenSource _closed = new();
+    private readonly UdpReceiveThread _receiver;
     private int _disposed;
 
     private UdpDatagramSocket(Socket socket)
     {
         _socket = socket;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _receiver = new UdpReceiveThread(socket, () => IsClosed);
     }
 
     /// <summary>The address and port bound.</summary>
@@ -82,40 +86,24 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     }
 
     /// <summary>Receives the next datagram into <paramref name="buffer"/>, with where it came from.</summary>
-    public async ValueTask<DatagramReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<DatagramReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (IsClosed) throw new DatagramConnectionClosedException("The UDP socket is closed.");
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? new IPEndPoint(IPAddress.IPv6Any, 0)
-            : new IPEndPoint(IPAddress.Any, 0);
-        while (true)
-        {
-            try
-            {
-                // ReceiveFrom would hand over a datagram larger than the buffer cut short, without a word; this says so.
-                var result = await _socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, linked.Token).ConfigureAwait(false);
-                if ((result.SocketFlags & SocketFlags.Truncated) != 0) continue; // no datagram of ours is that large: skip it
-                return new DatagramReceiveResult(result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
-            {
-                // An ICMP error for an earlier send, or an oversized datagram: skip it, keep receiving.
-            }
-            catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && _closed.IsCancellationRequested))
-            {
-                throw new DatagramConnectionClosedException("The UDP socket is closed.", e);
-            }
-        }
+        return _receiver.ReceiveAsync(buffer, cancellationToken);
     }
+
+    /// <summary>For tests: the socket's receive thread is running.</summary>
+    internal bool IsReceiveThreadAlive => _receiver.IsThreadAlive;
+
+    /// <summary>For tests: waits until the receive thread has ended (true when it has, or never started).</summary>
+    internal bool JoinReceiveThread(TimeSpan timeout) => _receiver.Join(timeout);
 
     /// <summary>Closes the socket; a pending receive ends.</summary>
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // _closed is cancelled, never disposed: a receive racing with this may still link to it.
-            _closed.Cancel();
+            _receiver.Close(); // fails a waiting receive, wakes the receive thread, which ends
             _socket.Dispose();
         }
         return ValueTask.CompletedTask;

@@ -94,6 +94,52 @@ public sealed class UdpDatagramSocketTests
     }
 
     [Fact]
+    public async Task Dispose_must_end_the_receive_thread_whether_a_receive_waits_or_not()
+    {
+        await using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var idle = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var waiting = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var unused = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await sender.SendToAsync(new byte[] { 1 }, idle.LocalEndPoint);
+        Assert.Equal(1, (await idle.ReceiveFromAsync(new byte[16]).AsTask().WaitAsync(Wait)).Length); // thread started, now idle
+        var pending = waiting.ReceiveFromAsync(new byte[16]).AsTask(); // thread started, polling
+        Assert.True(idle.IsReceiveThreadAlive);
+        Assert.True(waiting.IsReceiveThreadAlive);
+
+        await idle.DisposeAsync();
+        await waiting.DisposeAsync();
+        await unused.DisposeAsync();
+
+        await Assert.ThrowsAsync<DatagramConnectionClosedException>(() => pending.WaitAsync(Wait));
+        Assert.True(idle.JoinReceiveThread(Wait), "the idle socket's receive thread must end");
+        Assert.True(waiting.JoinReceiveThread(Wait), "the receive thread must end with its receive");
+        Assert.False(unused.IsReceiveThreadAlive); // never received: no thread was started
+    }
+
+    [Fact]
+    public async Task A_receive_must_complete_on_the_receive_thread_and_a_continuation_may_receive_again()
+    {
+        await using var a = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var b = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var buffer = new byte[16];
+        var first = b.ReceiveFromAsync(buffer).AsTask();
+        var threads = new List<string?>();
+        var lengths = new List<int>();
+        var done = first.ContinueWith(async t =>
+        {
+            threads.Add(Thread.CurrentThread.Name);
+            lengths.Add(t.Result.Length);
+            lengths.Add((await b.ReceiveFromAsync(buffer)).Length);
+        }, TaskContinuationOptions.ExecuteSynchronously).Unwrap();
+        await a.SendToAsync(new byte[] { 1 }, b.LocalEndPoint); // only now: the continuation is in place before the receive completes
+        await a.SendToAsync(new byte[] { 2, 2 }, b.LocalEndPoint);
+        await done.WaitAsync(Wait);
+        Assert.Equal(["udp-receive"], threads);
+        Assert.Equal([1, 2], lengths);
+    }
+
+    [Fact]
     public async Task Dispose_must_release_the_port()
     {
         var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
