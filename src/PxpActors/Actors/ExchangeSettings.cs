@@ -22,6 +22,9 @@ public sealed record ExchangeSettings(
     MultiplexerSettings Multiplexer,
     ResourceLimits Limits)
 {
+    /// <summary>How the node speaks WebSocket (<c>pxp.websocket</c>).</summary>
+    public Transports.WebSocket.WebSocketSettings WebSocket { get; init; } = Transports.WebSocket.WebSocketSettings.Default;
+
     /// <summary>The defaults of hocon/reference.conf.</summary>
     public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
 
@@ -52,6 +55,9 @@ public sealed record ExchangeSettings(
                 MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
                 MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames"),
                 SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20),
-            Limits: ResourceLimits.Create(pxp.GetConfig("limits")));
+            Limits: ResourceLimits.Create(pxp.GetConfig("limits")))
+        {
+            WebSocket = Transports.WebSocket.WebSocketSettings.Create(pxp.GetConfig("websocket")),
+        };
     }
 }
