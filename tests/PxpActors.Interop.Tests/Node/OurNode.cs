@@ -38,15 +38,16 @@ internal sealed class OurNode : IAsyncDisposable
 
     public PeerExchange Exchange { get; }
 
-    /// <summary>The tcp:// address we listen on (null when not listening).</summary>
+    /// <summary>The address we listen on (null when not listening).</summary>
     public Uri? Address { get; private set; }
 
     public int Port => Address?.Port ?? throw new InvalidOperationException("This node does not listen");
 
-    public static async Task<OurNode> StartAsync(string network, PeerExchangeOptions? options = null, bool listen = true)
+    /// <param name="at">Where it listens (loopback TCP, any free port, unless given).</param>
+    public static async Task<OurNode> StartAsync(string network, PeerExchangeOptions? options = null, bool listen = true, Uri? at = null)
     {
         var node = new OurNode(new PeerExchange(network, options));
-        if (listen) node.Address = await node.Exchange.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        if (listen) node.Address = await node.Exchange.ListenAsync(at ?? new Uri("tcp://127.0.0.1:0"));
         return node;
     }
 
