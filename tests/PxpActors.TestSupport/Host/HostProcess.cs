@@ -59,6 +59,14 @@ public sealed class HostProcess : IAsyncDisposable
         return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("the host did not start"));
     }
 
+    /// <summary>Starts the host as an installed program (the <c>pxp</c> dotnet tool) rather than from the build output.</summary>
+    public static HostProcess StartProgram(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start"));
+    }
+
     public int Id => _process.Id;
 
     /// <summary>
