@@ -44,7 +44,7 @@ internal sealed class WebSocketListener : ITransportListener
     public static async Task<WebSocketListener> StartAsync(Uri address, X509Certificate2? certificate, WebSocketAdmission admission,
         WebSocketSettings settings, TimeSpan handshakeTimeout, Func<Stream, Task> onAccepted, CancellationToken cancellationToken)
     {
-        var ip = address.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(address.IdnHost);
+        var ip = address.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(address.Host.Trim('[', ']'));
         var path = address.AbsolutePath;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddLogging(); // no providers: the node logs its sessions itself

@@ -84,7 +84,7 @@ public sealed class WebSocketTransport(bool secure, WebSocketSettings? settings 
     }
 
     private static IPEndPoint? RemoteEndPointOf(Uri address) =>
-        IPAddress.TryParse(address.IdnHost, out var ip) ? new IPEndPoint(ip, address.Port) : null;
+        IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, address.Port) : null;
 
     private void RequireScheme(Uri address)
     {
