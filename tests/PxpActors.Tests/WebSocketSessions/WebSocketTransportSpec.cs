@@ -47,6 +47,25 @@ public sealed class WebSocketTransportSpec
     }
 
     [Fact]
+    public async Task A_peer_that_vanishes_must_end_its_session_and_free_its_socket()
+    {
+        await using var server = await TestNode.StartAsync(listen: new Uri("ws://127.0.0.1:0/"));
+        var socketsBefore = OpenSockets.Count();
+        var gate = new PxpActors.Resources.SocketGate(10);
+        var transport = new PxpActors.Transports.WebSocket.WebSocketTransport(secure: false, gate: gate);
+
+        // A peer upgrades and then is gone without a word (its process died): no close frame, the connection cut.
+        var vanishing = await transport.ConnectAsync(server.Address);
+        await server.WaitForSessionsAsync(1);
+        Assert.Equal(1, gate.Open);
+        await vanishing.DisposeAsync();
+
+        Assert.Equal(0, gate.Open);
+        await server.WaitForSessionsAsync(0);
+        await OpenSockets.WaitForCountAsync(socketsBefore, Timeout);
+    }
+
+    [Fact]
     public async Task Nodes_must_connect_over_wss_with_a_certificate_the_connecting_node_trusts()
     {
         using var certificate = TestCertificate.Create();

@@ -117,8 +117,15 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
         if (disposing && _disposed.TrySetResult())
         {
             // Closed both ways already after an orderly close; otherwise the connection is cut (an error, or the node closing).
-            if (_socket.State != WebSocketState.Closed) _socket.Abort();
-            _socket.Dispose();
+            try
+            {
+                if (_socket.State != WebSocketState.Closed) _socket.Abort();
+                _socket.Dispose();
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+            {
+                // Cut already by the peer or a failed read: disposing must still give the slot back.
+            }
             _onDisposed?.Invoke();
         }
         base.Dispose(disposing);
