@@ -14,6 +14,8 @@ namespace PxpActors.Bench;
 /// <param name="WebRtcHandshakeWarmup">Untimed ours↔ours handshakes before them, at least; more in batches until the .NET JIT
 /// has settled: BouncyCastle runs as tier-0/instrumented JIT code for hundreds of handshakes (ours↔ours 12-14 ms after 3,
 /// 5-6 ms after 150, 3 ms settled).</param>
+/// <param name="GetNewPeerSamples">Timed getNewPeer calls per implementation.</param>
+/// <param name="GetNewPeerWarmup">Untimed getNewPeer calls before them.</param>
 public sealed record BenchProfile(
     string Name,
     TimeSpan TransferWarmup,
@@ -26,7 +28,9 @@ public sealed record BenchProfile(
     int MemoryWarmupPeers,
     int JsMemoryPeers,
     int WebRtcHandshakeSamples,
-    int WebRtcHandshakeWarmup)
+    int WebRtcHandshakeWarmup,
+    int GetNewPeerSamples,
+    int GetNewPeerWarmup)
 {
     /// <summary>One application write, the same for every path.</summary>
     public const int WriteSize = 64 * 1024;
@@ -35,9 +39,9 @@ public sealed record BenchProfile(
     // count behind each per-peer figure.
     public static BenchProfile Full { get; } = new("full", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.5), 20,
         HandshakeSamples: 200, HandshakeWarmup: 20, HandshakeWarmupMax: 20_000, MemoryPeers: 10_000, MemoryWarmupPeers: 200, JsMemoryPeers: 2_000,
-        WebRtcHandshakeSamples: 60, WebRtcHandshakeWarmup: 150);
+        WebRtcHandshakeSamples: 60, WebRtcHandshakeWarmup: 150, GetNewPeerSamples: 40, GetNewPeerWarmup: 40);
 
     public static BenchProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.25), 4,
         HandshakeSamples: 50, HandshakeWarmup: 10, HandshakeWarmupMax: 2_000, MemoryPeers: 1_000, MemoryWarmupPeers: 100, JsMemoryPeers: 500,
-        WebRtcHandshakeSamples: 5, WebRtcHandshakeWarmup: 40);
+        WebRtcHandshakeSamples: 5, WebRtcHandshakeWarmup: 40, GetNewPeerSamples: 10, GetNewPeerWarmup: 10);
 }

@@ -46,6 +46,7 @@ public static class BenchProgram
             (MemoryBenchmark.Name, MemoryBenchmark.RunAsync),
             (WebRtcHandshakeBenchmark.Name, WebRtcHandshakeBenchmark.RunAsync),
             (DataChannelBenchmark.Name, DataChannelBenchmark.RunAsync),
+            (GetNewPeerBenchmark.Name, GetNewPeerBenchmark.RunAsync),
             (WebSocketBenchmark.Name, WebSocketBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))

@@ -61,12 +61,20 @@ public sealed class PeerExchange : IAsyncDisposable
         Materializer = _system.Materializer();
         _askTimeout = Settings.HandshakeTimeout + Settings.RequestTimeout * 2;
         Resources = new NodeResources(Settings.Limits);
-        Actor = _system.ActorOf(PxpExchange.Props(Settings, options.CandidateSource, peers => _peers = peers, Resources));
+        NodeId = NodeIds.Next();
+        Actor = _system.ActorOf(PxpExchange.Props(Settings, options.CandidateSource, peers => _peers = peers, Resources,
+            options.ToPlugins(NodeId)));
         _events = _system.ActorOf(Props.Create(() => new EventRelay(this)));
         Actor.Tell(new PxpExchange.Subscribe(_events));
     }
 
     public string NetworkId => Settings.NetworkId;
+
+    /// <summary>
+    /// This node's id, random for each exchange, announced in its hello (a field JavaScript peers pass on and ignore): other
+    /// PxpActors nodes see it as <see cref="PeerInfo.NodeId"/>, and getNewPeer never connects twice to one node.
+    /// </summary>
+    public string NodeId { get; }
 
     /// <summary>The addresses this exchange listens on, as bound (port 0 resolved), in the order they were started.</summary>
     public IReadOnlyList<Uri> ListenAddresses
@@ -175,12 +183,24 @@ public sealed class PeerExchange : IAsyncDisposable
         .Stream;
 
     /// <summary>
-    /// Asks a random peer for candidates and connects to one through it. Candidates that are plain
-    /// streams become the connection directly; PXP candidates need the WebRTC upgrade.
+    /// The reference's getNewPeer: asks a random peer for candidates, relays to a usable one through it and, when the
+    /// candidate speaks PXP, upgrades the relay to a direct WebRTC connection (the relay then closes). Candidates that are
+    /// plain streams become the connection as they are. The connection returned is the caller's (not raised by
+    /// <see cref="Connected"/>); its <see cref="PxpConnection.Peer"/> says which node it reaches. Fails within
+    /// <see cref="PeerExchangeOptions.GetNewPeerTimeout"/> when no peer, no usable candidate, or no path is found.
     /// </summary>
-    public async Task<PxpConnection> GetNewPeerAsync(CancellationToken cancellationToken = default) =>
-        (await AskAsync<PxpExchange.Connected>(new PxpExchange.GetNewPeer(), cancellationToken).ConfigureAwait(false))
-        .Connection;
+    public async Task<PxpConnection> GetNewPeerAsync(CancellationToken cancellationToken = default)
+    {
+        if (_closed == 1) throw new InvalidOperationException("The exchange is closed");
+        // The exchange answers within the getNewPeer timeout, or within the new session's own handshake bounds after it.
+        var timeout = Settings.GetNewPeerTimeout + _askTimeout + TimeSpan.FromSeconds(5);
+        var connected = await Actor.Ask<PxpExchange.Connected>(new PxpExchange.GetNewPeer(), timeout, cancellationToken).ConfigureAwait(false);
+        return connected.Connection;
+    }
+
+    /// <summary>Closes the session with <paramref name="peer"/> (its connection ends) and completes once it has ended.</summary>
+    public Task DisconnectAsync(PeerInfo peer, CancellationToken cancellationToken = default) =>
+        AskPeerAsync<PxpExchange.Disconnected>(peer, new PxpExchange.Disconnect(peer.Id), cancellationToken);
 
     /// <summary>The node's observable state: sessions, candidates, streams and its resource budget (in use and refused).</summary>
     public Task<PxpExchange.Stats> GetStatsAsync(CancellationToken cancellationToken = default) =>

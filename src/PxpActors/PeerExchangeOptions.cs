@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using PxpActors.Actors;
+using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors;
 
@@ -29,6 +30,27 @@ public sealed class PeerExchangeOptions
 
     /// <summary>Largest multiplex frame accepted from a peer (default 1 MiB).</summary>
     public int? MaxFramePayload { get; init; }
+
+    /// <summary>Longest a getNewPeer may take (default 30 s).</summary>
+    public TimeSpan? GetNewPeerTimeout { get; init; }
+
+    /// <summary>Keep at least this many peers by calling getNewPeer while below it (default 0: off).</summary>
+    public int? TargetPeers { get; init; }
+
+    /// <summary>STUN servers for the WebRTC upgrade, as stun:HOST:PORT URLs (the reference's rtcConfig; default none).</summary>
+    public IReadOnlyList<string>? IceServers { get; init; }
+
+    /// <summary>Longest a WebRTC upgrade may take, from its first signal to an open data channel (default 20 s).</summary>
+    public TimeSpan? UpgradeTimeout { get; init; }
+
+    /// <summary>The WebRTC implementation upgrades run on (the reference's <c>wrtc</c> option); default: our own stack.</summary>
+    public IWebRtcPeerConnectionFactory? WebRtc { get; init; }
+
+    /// <summary>The base options of every upgrade's peer connection (for example the addresses to gather on).</summary>
+    public PeerConnectionOptions? WebRtcOptions { get; init; }
+
+    /// <summary>Picks getNewPeer's candidate among the usable ones (default: uniformly at random, as the reference).</summary>
+    public CandidateSelector? CandidateSelector { get; init; }
 
     /// <summary>
     /// Extra HOCON with a <c>pxp</c> section; the properties above win over it, and it wins over the ActorSystem's config.
@@ -62,6 +84,16 @@ public sealed class PeerExchangeOptions
             {
                 MaxFramePayload = MaxFramePayload ?? settings.Multiplexer.MaxFramePayload,
             },
+            GetNewPeerTimeout = GetNewPeerTimeout ?? settings.GetNewPeerTimeout,
+            Upkeep = settings.Upkeep with { TargetPeers = TargetPeers ?? settings.Upkeep.TargetPeers },
+            Upgrade = settings.Upgrade with
+            {
+                IceServers = IceServers ?? settings.Upgrade.IceServers,
+                Timeout = UpgradeTimeout ?? settings.Upgrade.Timeout,
+            },
         };
     }
+
+    internal ExchangePlugins ToPlugins(string nodeId) =>
+        new() { WebRtc = WebRtc, WebRtcOptions = WebRtcOptions, CandidateSelector = CandidateSelector, NodeId = nodeId };
 }

@@ -20,6 +20,19 @@ public sealed record ConnectInfo(JsonElement Json)
 
     public bool WebRtc => Flag("webrtc");
 
+    /// <summary>
+    /// The node id a PxpActors node adds (<c>"nodeId"</c>, random per node; JavaScript peers pass it on and ignore it),
+    /// so a node can tell itself and its existing peers among candidates; null when absent or not a string.
+    /// </summary>
+    public string? NodeId =>
+        Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("nodeId", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary><see cref="Accepting"/> with our node id: what a PxpActors node that accepts incoming announces.</summary>
+    public static ConnectInfo AcceptingAs(string nodeId) =>
+        Parse($$"""{"pxp":true,"relay":true,"webrtc":true,"nodeId":{{JsonSerializer.Serialize(nodeId)}}}""");
+
     public static ConnectInfo Parse(string json) => new(JsonSerializer.Deserialize<JsonElement>(json));
 
     private bool Flag(string name) =>

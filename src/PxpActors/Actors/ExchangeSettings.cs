@@ -20,7 +20,11 @@ public sealed record ExchangeSettings(
     int MaxRelaysPerPeer,
     int MaxRpcLine,
     MultiplexerSettings Multiplexer,
-    ResourceLimits Limits)
+    ResourceLimits Limits,
+    TimeSpan GetNewPeerTimeout,
+    UpgradeSettings Upgrade,
+    UpkeepSettings Upkeep,
+    bool AnnounceNodeId)
 {
     /// <summary>How the node speaks WebSocket (<c>pxp.websocket</c>).</summary>
     public Transports.WebSocket.WebSocketSettings WebSocket { get; init; } = Transports.WebSocket.WebSocketSettings.Default;
@@ -55,7 +59,11 @@ public sealed record ExchangeSettings(
                 MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
                 MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames"),
                 SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20),
-            Limits: ResourceLimits.Create(pxp.GetConfig("limits")))
+            Limits: ResourceLimits.Create(pxp.GetConfig("limits")),
+            GetNewPeerTimeout: pxp.GetTimeSpan("get-new-peer-timeout"),
+            Upgrade: UpgradeSettings.Create(pxp.GetConfig("webrtc")),
+            Upkeep: UpkeepSettings.Create(pxp),
+            AnnounceNodeId: pxp.GetBoolean("announce-node-id"))
         {
             WebSocket = Transports.WebSocket.WebSocketSettings.Create(pxp.GetConfig("websocket")),
         };

@@ -20,6 +20,9 @@ public sealed record PeerInfo(
 {
     public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
 
+    /// <summary>The peer's node id when it is a PxpActors node that accepts incoming sessions (JavaScript peers have none).</summary>
+    public string? NodeId => ConnectInfo?.NodeId;
+
     /// <summary>The peer's transport address (ip:port) when its session runs over a socket; null otherwise.</summary>
     public string? RemoteAddress { get; init; }
 

@@ -20,9 +20,10 @@ public static class PxpExchange
     /// The node-wide budget its sessions draw on, when the caller shares it (its transports count sockets there);
     /// by default the exchange makes its own from <see cref="ExchangeSettings.Limits"/>.
     /// </param>
+    /// <param name="plugins">The WebRTC implementation, the candidate selector and the node id, when not the defaults.</param>
     public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null) =>
-        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources));
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null, ExchangePlugins? plugins = null) =>
+        Akka.Actor.Props.Create(() => new ExchangeActor(settings, candidateSource, onPeersChanged, resources, plugins));
 
     // ---- requests ----
 
@@ -39,7 +40,11 @@ public static class PxpExchange
     /// </summary>
     public sealed record Listen(Uri Address);
 
-    /// <summary>getNewPeer: ask a random peer for candidates and connect to one. Reply: <see cref="Connected"/>.</summary>
+    /// <summary>
+    /// getNewPeer: ask a random peer for candidates, relay to a usable one through it, and upgrade the relay to a WebRTC
+    /// connection when the candidate speaks PXP. Reply: <see cref="Connected"/> (the new connection, the asker's alone), or a
+    /// failure within pxp.get-new-peer-timeout.
+    /// </summary>
     public sealed record GetNewPeer;
 
     /// <summary>Sends getpeers to one peer. Reply: <see cref="CandidateList"/>.</summary>
@@ -50,6 +55,9 @@ public static class PxpExchange
 
     /// <summary>Reply: <see cref="PeerList"/>.</summary>
     public sealed record ListPeers;
+
+    /// <summary>Closes the session with one peer (the reference's <c>peer.close()</c>). Reply: <see cref="Disconnected"/> once it has ended.</summary>
+    public sealed record Disconnect(string PeerId);
 
     /// <summary>Observable node state. Reply: <see cref="Stats"/>.</summary>
     public sealed record GetStats;
@@ -79,6 +87,8 @@ public static class PxpExchange
 
     public sealed record Closed;
 
+    public sealed record Disconnected(string PeerId);
+
     /// <param name="Sessions">Session actors alive, handshaking or ready.</param>
     /// <param name="ReadyPeers">Sessions whose handshake finished.</param>
     /// <param name="Candidates">Candidate ids currently remembered.</param>
@@ -95,6 +105,7 @@ public static class PxpExchange
     /// <param name="BufferedBytes">Received bytes held for readers that have not taken them.</param>
     /// <param name="Sockets">Sockets open, counted by the node's transports.</param>
     /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
+    /// <param name="Upgrades">WebRTC upgrades in progress (each a SignalingRelayActor and a peer connection).</param>
     public sealed record ResourceUsage(
         int Connections,
         int ConnectionCap,
@@ -104,7 +115,8 @@ public static class PxpExchange
         long Substreams,
         long BufferedBytes,
         int Sockets,
-        IReadOnlyDictionary<string, long> Refusals);
+        IReadOnlyDictionary<string, long> Refusals,
+        int Upgrades);
 
     // ---- events (sent to subscribers) ----
 

@@ -17,6 +17,7 @@ namespace PxpActors.Resources;
 /// <param name="MaxRelays">Relays through this node, as the hub, at once.</param>
 /// <param name="MaxSubstreams">Substreams open across all sessions.</param>
 /// <param name="NodeBufferBytes">Received bytes held for readers across all sessions.</param>
+/// <param name="MaxPendingUpgrades">WebRTC upgrades in progress at once, as initiator and responder together.</param>
 public sealed record ResourceLimits(
     int MaxConnections = 16384,
     int OpenFilesReserve = 256,
@@ -27,7 +28,8 @@ public sealed record ResourceLimits(
     int MaxIncomingRelaysPerPeer = 16,
     int MaxRelays = 4096,
     int MaxSubstreams = 65536,
-    long NodeBufferBytes = 512L * 1024 * 1024)
+    long NodeBufferBytes = 512L * 1024 * 1024,
+    int MaxPendingUpgrades = 256)
 {
     public static ResourceLimits Default { get; } = new();
 
@@ -42,7 +44,8 @@ public sealed record ResourceLimits(
         MaxIncomingRelaysPerPeer: limits.GetInt("max-incoming-relays-per-peer"),
         MaxRelays: limits.GetInt("max-relays"),
         MaxSubstreams: limits.GetInt("max-substreams"),
-        NodeBufferBytes: limits.GetByteSize("node-buffer") ?? 512L * 1024 * 1024);
+        NodeBufferBytes: limits.GetByteSize("node-buffer") ?? 512L * 1024 * 1024,
+        MaxPendingUpgrades: limits.GetInt("max-pending-upgrades"));
 
     /// <summary>
     /// <see cref="MaxConnections"/>, lowered to fit under the process's open-file limit less <see cref="OpenFilesReserve"/>:

@@ -37,7 +37,7 @@ public sealed class GoldenBytesSpec
         foreach (var allowIncoming in new[] { true, false })
         {
             var reference = await JsGoldenBytes.SessionStartAsync(driver, Network, new JsExchangeOptions { AllowIncoming = allowIncoming });
-            await using var node = await OurNode.StartAsync(Network, new PeerExchangeOptions { AllowIncoming = allowIncoming });
+            await using var node = await OurNode.StartAsync(Network, new PeerExchangeOptions { AllowIncoming = allowIncoming }, referenceBytes: true);
             await using var socket = await RawSocket.ConnectAsync(node.Port);
 
             WireAssert.SameBytes($"session start, allowIncoming={allowIncoming}", reference, await socket.ReadExactlyAsync(reference.Length));
@@ -66,7 +66,7 @@ public sealed class GoldenBytesSpec
         WireAssert.SameBytes("relay error reply (encoder)", OurBytes.Rpc(new Response("3", Replies.Error(relayError))), reference.Replies[3]);
 
         // Our node, given the very same bytes.
-        await using var node = await OurNode.StartAsync(Network);
+        await using var node = await OurNode.StartAsync(Network, referenceBytes: true);
         await using var socket = await RawSocket.ConnectAsync(node.Port);
         await ExpectSameSessionAsync(socket, requests, reference);
     }
@@ -85,7 +85,7 @@ public sealed class GoldenBytesSpec
         WireAssert.SameBytes("getpeers error reply (encoder)",
             OurBytes.Rpc(new Response("1", Replies.CandidatesError(error))), reference.Replies[1]);
 
-        await using var node = await OurNode.StartAsync(Network);
+        await using var node = await OurNode.StartAsync(Network, referenceBytes: true);
         await using var socket = await RawSocket.ConnectAsync(node.Port);
         await ExpectSameSessionAsync(socket, requests, reference);
 
@@ -129,7 +129,7 @@ public sealed class GoldenBytesSpec
         listener.Start();
         try
         {
-            await using var node = await OurNode.StartAsync(Network, listen: false);
+            await using var node = await OurNode.StartAsync(Network, listen: false, referenceBytes: true);
             var connecting = node.Exchange.ConnectAsync(node.UriOf(((IPEndPoint)listener.LocalEndpoint).Port));
             await using var socket = await RawSocket.AcceptAsync(listener);
 
@@ -167,7 +167,7 @@ public sealed class GoldenBytesSpec
         var jsHub = await driver.CreateExchangeAsync("hub", Network);
         var reference = await CaptureIncomingAsync(driver, await jsHub.ListenAsync(), "js-asker", jsHub.WaitForPeerCountAsync);
 
-        await using var hub = await OurNode.StartAsync(Network);
+        await using var hub = await OurNode.StartAsync(Network, referenceBytes: true);
         var ours = await CaptureIncomingAsync(driver, hub.Port, "our-asker", (count, _) => hub.WaitForPeerCountAsync(count));
 
         foreach (var (who, captured) in new[] { ("reference", reference), ("our hub", ours) })
@@ -191,7 +191,7 @@ public sealed class GoldenBytesSpec
         await (await driver.CreateExchangeAsync("target-of-js", Network)).ConnectAsync(jsHubPort);
         var reference = await CaptureRelayAskerAsync(driver, jsHubPort, jsHub.WaitForPeerCountAsync);
 
-        await using var hub = await OurNode.StartAsync(Network);
+        await using var hub = await OurNode.StartAsync(Network, referenceBytes: true);
         await (await driver.CreateExchangeAsync("target-of-ours", Network)).ConnectAsync(hub.Port);
         var ours = await CaptureRelayAskerAsync(driver, hub.Port, (count, _) => hub.WaitForPeerCountAsync(count));
 

@@ -40,7 +40,7 @@ public sealed class ReplyOrderSpec
         // Ours, many times over: the order must not depend on luck. Our relayed session may write its magic
         // together with what follows it (one frame), so the first frame on the relay must start with it.
         byte[] resThenOpen = [.. OurBytes.Rpc(new Response("1", Replies.Ok)), .. OurBytes.Open(1, "relay:" + RelayId)];
-        await using var node = await OurNode.StartAsync(Network);
+        await using var node = await OurNode.StartAsync(Network, referenceBytes: true);
         for (var session = 0; session < Sessions; session++)
         {
             await using var socket = await RawSocket.ConnectAsync(node.Port);
@@ -60,7 +60,7 @@ public sealed class ReplyOrderSpec
     [Fact]
     public async Task Our_callee_must_answer_connect_before_the_applications_first_bytes()
     {
-        await using var node = await OurNode.StartAsync(Network);
+        await using var node = await OurNode.StartAsync(Network, referenceBytes: true);
         byte[] expected =
         [
             .. OurBytes.Rpc(new Response("1", Replies.Ok)),
@@ -84,7 +84,7 @@ public sealed class ReplyOrderSpec
     [Fact]
     public async Task Our_hub_must_answer_relay_before_relaying_the_candidates_first_bytes()
     {
-        await using var hub = await OurNode.StartAsync(Network);
+        await using var hub = await OurNode.StartAsync(Network, referenceBytes: true);
         await using var target = await RawSocket.ConnectAsync(hub.Port);
         await target.ReadExactlyAsync(OurBytes.SessionStart(Network).Length);
         await target.WriteAsync(OurBytes.SessionStart(Network));

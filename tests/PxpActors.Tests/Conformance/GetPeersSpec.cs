@@ -125,6 +125,7 @@ public sealed class GetPeersSpec : IAsyncLifetime
 
         var candidates = await _node.Exchange.GetPeersAsync(_node.Exchange.Peers[0]);
         var candidate = Assert.Single(candidates);
-        Assert.Equal("""{"pxp":true,"relay":true,"webrtc":true}""", candidate.ConnectInfo!.Json.GetRawText());
+        // The reference's connectInfo, and our node id after it (JavaScript peers pass it on and ignore it).
+        Assert.Equal($$"""{"pxp":true,"relay":true,"webrtc":true,"nodeId":"{{other.Exchange.NodeId}}"}""", candidate.ConnectInfo!.Json.GetRawText());
     }
 }

@@ -5,6 +5,8 @@ using PxpActors.Actors;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.TestSupport.Raw;
 using PxpActors.Tests.Support;
+using PxpActors.WebRtc;
+using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Tests.Conformance;
 
@@ -28,25 +30,49 @@ public sealed class UpgradeSpec
     [Fact]
     public async Task Node_must_close_a_relayed_session_that_asks_for_an_unknown_transport_and_never_reply()
     {
-        await using var hub = await TestNode.StartAsync();
-        await using var a = await TestNode.StartAsync();
-        await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
-        var viaHub = a.Exchange.Peers[0];
-        var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
-
-        // Speak PXP by hand over the relayed bytes: hello, then an upgrade for a transport nobody has.
-        var (ours, theirs) = Transports.InMemoryDuplexStream.CreatePair();
-        Flow.FromGraph(new Transports.StreamTransportStage(ours)).Join(relay.Flow).Run(a.Exchange.Materializer);
-        await using var peer = RawPxpPeer.Over(theirs);
-        await peer.StartSessionAsync("test");
-        await b.NextPeerAddedAsync(p => p.Relayed);
+        await using var triangle = await RelayTriangle.StartAsync();
+        await using var peer = await triangle.RawAskerAsync();
         await peer.SendRpcAsync(new Upgrade("1", "carrier-pigeon", Offer));
 
-        Assert.Equal("Peer requested upgrade via unknown transport: \"carrier-pigeon\"", (await b.NextPeerErrorAsync()).Message);
+        Assert.Equal("Peer requested upgrade via unknown transport: \"carrier-pigeon\"", (await triangle.B.NextPeerErrorAsync()).Message);
         await peer.WaitClosedAsync();
         Assert.DoesNotContain(await DrainMessages(peer), m => m is Response);
+    }
+
+    [Fact]
+    public async Task Node_must_close_a_relayed_session_whose_upgrade_signal_does_not_parse_and_never_reply()
+    {
+        await using var triangle = await RelayTriangle.StartAsync();
+        await using var asker = await triangle.RawAskerAsync();
+        await asker.SendRpcAsync(new Upgrade("1", Upgrade.WebRtcTransport,
+            JsonSerializer.Deserialize<JsonElement>("""{"type":"offer","sdp":7}""")));
+
+        Assert.StartsWith("Peer sent an upgrade signal that does not parse", (await triangle.B.NextPeerErrorAsync()).Message);
+        await asker.WaitClosedAsync();
+        Assert.DoesNotContain(await DrainMessages(asker), m => m is Response);
+        await triangle.B.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "B: the hub only");
+    }
+
+    [Fact]
+    public async Task Node_must_answer_a_relayed_offer_with_upgrade_messages_and_never_a_reply()
+    {
+        await using var triangle = await RelayTriangle.StartAsync();
+        var asker = await triangle.RawAskerAsync();
+        await using var initiator = new PeerConnection(new PeerConnectionOptions { Initiator = true });
+        var offer = await initiator.CreateOfferAsync();
+        await asker.SendRpcAsync(new Upgrade("1", Upgrade.WebRtcTransport, JsonSerializer.Deserialize<JsonElement>(offer.ToJson())));
+
+        // The answer comes as an upgrade of its own, as simple-peer's signals do, then the candidates: never a reply.
+        var received = new List<PxpMessage>();
+        do received.Add(await asker.ReceiveAsync<PxpMessage>());
+        while (received[^1] is not Upgrade);
+        var answer = (Upgrade)received[^1];
+        Assert.Equal(Upgrade.WebRtcTransport, answer.Transport);
+        Assert.Equal("answer", answer.Signal.GetProperty("type").GetString());
+        received.AddRange(await DrainMessages(asker));
+        Assert.DoesNotContain(received, m => m is Response);
+        await asker.DisposeAsync(); // the asker goes away mid-upgrade
+        await triangle.B.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "B: the upgrade released");
     }
 
     private static async Task<List<PxpMessage>> DrainMessages(RawPxpPeer peer)
@@ -60,19 +86,6 @@ public sealed class UpgradeSpec
         {
             return seen;
         }
-    }
-
-    [Fact]
-    public async Task GetNewPeer_must_refuse_pxp_candidates_clearly_until_the_webrtc_upgrade_exists()
-    {
-        await using var hub = await TestNode.StartAsync();
-        await using var a = await TestNode.StartAsync();
-        await using var b = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        await b.Exchange.ConnectAsync(hub.Address);
-
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => a.Exchange.GetNewPeerAsync());
-        Assert.Contains("needs the WebRTC upgrade", error.Message);
     }
 
     [Fact]

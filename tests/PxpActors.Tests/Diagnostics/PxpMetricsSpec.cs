@@ -33,8 +33,9 @@ public sealed class PxpMetricsSpec
         {
             var (hub, viaHub) = (triangle.Hub, triangle.ViaHub);
             await triangle.A.Exchange.RelayAsync(viaHub, await triangle.CandidateAsync());
-            // The hub's one candidate for B speaks PXP, which needs the WebRTC upgrade: a failed getNewPeer.
-            await Assert.ThrowsAsync<NotSupportedException>(() => triangle.B.Exchange.GetNewPeerAsync());
+            // B's getNewPeer: the hub's one candidate is A, which B reaches over WebRTC; then a failed one (A is taken).
+            await triangle.B.Exchange.GetNewPeerAsync();
+            await Assert.ThrowsAsync<PxpRequestException>(() => triangle.B.Exchange.GetNewPeerAsync());
 
             // A peer that breaks the protocol.
             await using var rude = await RawPxpPeer.ConnectAsync(hub.Address);
@@ -71,6 +72,7 @@ public sealed class PxpMetricsSpec
         Assert.Contains(seen["pxp.session.errors"], m => Equals(m.Tags["kind"], "PxpProtocolException"));
         Assert.Contains(seen["pxp.refusals"], m => Equals(m.Tags["limit"], "pending-handshakes"));
         Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "failed"));
+        Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "ok"));
         Assert.All(seen["pxp.handshake.duration"], m => Assert.True(m.Value >= 0));
     }
 }

@@ -1,5 +1,7 @@
 using PxpActors.Actors;
+using Akka.Streams.Dsl;
 using PxpActors.Protocol.Rpc;
+using PxpActors.TestSupport.Raw;
 
 namespace PxpActors.Tests.Support;
 
@@ -32,6 +34,21 @@ public sealed class RelayTriangle : IAsyncDisposable
 
     /// <summary>The hub's one candidate for A: B.</summary>
     public async Task<Candidate> CandidateAsync() => Assert.Single(await A.Exchange.GetPeersAsync(ViaHub));
+
+    /// <summary>
+    /// A PXP peer spoken by hand over a relay from A to B (as a JavaScript asker would speak before its upgrade): its
+    /// session with B has started, and B holds it as a relayed peer.
+    /// </summary>
+    public async Task<RawPxpPeer> RawAskerAsync()
+    {
+        var relay = await A.Exchange.RelayAsync(ViaHub, await CandidateAsync());
+        var (ours, theirs) = Transports.InMemoryDuplexStream.CreatePair();
+        Flow.FromGraph(new Transports.StreamTransportStage(ours)).Join(relay.Flow).Run(A.Exchange.Materializer);
+        var peer = RawPxpPeer.Over(theirs);
+        await peer.StartSessionAsync("test");
+        await B.NextPeerAddedAsync(p => p.Relayed);
+        return peer;
+    }
 
     public async ValueTask DisposeAsync()
     {

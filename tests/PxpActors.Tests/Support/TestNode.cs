@@ -22,6 +22,11 @@ public sealed class TestNode : IAsyncDisposable
 
     public PeerExchange Exchange { get; }
 
+    /// <summary>Every session error so far, for a failing test's message.</summary>
+    public IReadOnlyList<string> ErrorLog => [.. _errorLog];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errorLog = new();
+
     public Uri Address { get; }
 
     /// <param name="listen">Where it listens: loopback TCP, any free port, unless given.</param>
@@ -31,7 +36,11 @@ public sealed class TestNode : IAsyncDisposable
         var address = await exchange.ListenAsync(listen ?? new Uri("tcp://127.0.0.1:0"));
         var node = new TestNode(exchange, address);
         exchange.Connected += c => node._connections.Writer.TryWrite(c);
-        exchange.PeerError += (p, e) => node._peerErrors.Writer.TryWrite((p, e));
+        exchange.PeerError += (p, e) =>
+        {
+            node._peerErrors.Writer.TryWrite((p, e));
+            node._errorLog.Enqueue($"{p?.Id}: {e.Message}");
+        };
         exchange.PeerAdded += p => node._added.Writer.TryWrite(p);
         exchange.PeerRemoved += (p, _) => node._removed.Writer.TryWrite(p);
         return node;

@@ -9,6 +9,7 @@ using PxpActors.Diagnostics;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
+using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Actors.Internal;
 
@@ -23,6 +24,12 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private readonly ExchangeSettings _settings;
     private readonly CandidateSource? _candidateSource;
+    private readonly CandidateSelector _candidateSelector;
+    private readonly IWebRtcPeerConnectionFactory _webRtc;
+    private readonly PeerConnectionOptions _webRtcOptions;
+    private readonly string _nodeId;
+    // What our hello announces: accepting incoming, with our node id; null when we do not accept.
+    private readonly ConnectInfo? _announced;
     private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private const string SessionDispatcher = "pxp.session-dispatcher";
@@ -42,6 +49,15 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly ExchangeBudget _budget;
     // Relayed sessions and the session that carries each (it counts them against its peer's limit).
     private readonly Dictionary<IActorRef, IActorRef> _carriers = new();
+    // Relayed sessions being upgraded, and the SignalingRelayActor of each (and back).
+    private readonly Dictionary<IActorRef, IActorRef> _upgrades = new();
+    private readonly Dictionary<IActorRef, IActorRef> _upgradedSessions = new();
+    // Sessions over an upgraded connection, until ready, and the relayed session each replaces (closed once it is ready).
+    private readonly Dictionary<IActorRef, IActorRef> _replacing = new();
+    // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
+    private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
+    // Askers of Disconnect, answered when the session has ended.
+    private readonly Dictionary<IActorRef, List<IActorRef>> _disconnecting = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly List<IActorRef> _closeRequesters = [];
     private readonly List<Transports.ITransportListener> _listeners = [];
@@ -49,12 +65,23 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private ImmutableList<PeerInfo> _readyList = ImmutableList<PeerInfo>.Empty;
     private long _nextPeerNumber;
     private bool _closing;
+    private IActorRef? _upkeep;
 
     public ExchangeActor(ExchangeSettings settings, CandidateSource? candidateSource,
-        Action<IReadOnlyList<PeerInfo>>? onPeersChanged, NodeResources? resources = null)
+        Action<IReadOnlyList<PeerInfo>>? onPeersChanged, NodeResources? resources = null, ExchangePlugins? plugins = null)
     {
+        plugins ??= new ExchangePlugins();
         _settings = settings;
         _candidateSource = candidateSource;
+        _candidateSelector = plugins.CandidateSelector ?? CandidateSelectors.Uniform;
+        _webRtc = plugins.WebRtc ?? PeerConnectionFactory.Instance;
+        _webRtcOptions = (plugins.WebRtcOptions ?? new PeerConnectionOptions()) with
+        {
+            IceServers = settings.Upgrade.IceServers,
+            IncludeLoopback = settings.Upgrade.IncludeLoopback || (plugins.WebRtcOptions?.IncludeLoopback ?? false),
+        };
+        _nodeId = plugins.NodeId ?? NodeIds.Next();
+        _announced = settings.AllowIncoming ? settings.AnnounceNodeId ? ConnectInfo.AcceptingAs(_nodeId) : ConnectInfo.Accepting : null;
         _onPeersChanged = onPeersChanged;
         _candidates = new CandidateTable(settings.MaxCandidates);
         // An application's own actor system may lack our defaults: the session dispatcher needs them.
@@ -103,6 +130,18 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<CandidatesWanted>(OnCandidatesWanted);
         Receive<ResolveCandidate>(OnResolveCandidate);
         Receive<UpgradeReceived>(OnUpgradeReceived);
+        Receive<ChooseCandidate>(OnChooseCandidate);
+        Receive<CandidateReleased>(released =>
+        {
+            if (released.NodeId is { } node && _connectingTo.TryGetValue(node, out var count))
+            {
+                if (count <= 1) _connectingTo.Remove(node);
+                else _connectingTo[node] = count - 1;
+            }
+        });
+        Receive<UpgradeRelay>(OnUpgradeRelay);
+        Receive<UpgradeOpened>(OnUpgradeOpened);
+        Receive<UpgradeFailed>(OnUpgradeFailed);
         Receive<ExpireCandidates>(_ => _candidates.Expire(DateTime.UtcNow));
         Receive<Terminated>(OnTerminated);
 
@@ -110,7 +149,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.GetStats>(_ =>
         {
             var resources = new PxpExchange.ResourceUsage(_budget.Connections, _budget.ConnectionCap, _budget.PendingHandshakes,
-                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, _resources.Sockets.Open, Refusals());
+                _budget.RelayedSessions, _budget.Relays, _resources.Substreams, _resources.BufferedBytes, _resources.Sockets.Open, Refusals(),
+                _upgradedSessions.Count);
             var stats = new PxpExchange.Stats(_sessions.Count, _readyList.Count, _candidates.Count, 0, resources);
             // Session streams are not our children but the materializer's: ask it how many run.
             ((ActorMaterializer)_materializer).Supervisor
@@ -119,6 +159,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         });
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(relay => OnRelay(relay));
+        Receive<PxpExchange.Disconnect>(OnDisconnect);
         Receive<PxpExchange.GetNewPeer>(_ => OnGetNewPeer());
         Receive<PublishConnection>(p => Publish(new PxpExchange.ConnectionOpened(p.Connection)));
         Receive<PxpExchange.Subscribe>(s =>
@@ -151,8 +192,15 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return Directive.Stop;
         });
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(ExpiryTimer, ExpireCandidates.Instance, TimeSpan.FromSeconds(1));
+        if (_settings.Upkeep.TargetPeers > 0)
+        {
+            var callTimeout = _settings.GetNewPeerTimeout + _settings.HandshakeTimeout + _settings.RequestTimeout * 2;
+            _upkeep = Context.ActorOf(SwarmUpkeepActor.Props(_settings.Upkeep, callTimeout), "upkeep");
+        }
+    }
 
     protected override void PostStop()
     {
@@ -229,7 +277,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
     private IActorRef? StartSession(Transports.TransportBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
-        string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false)
+        string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false,
+        bool upgrading = false)
     {
         var address = endPoint?.Address;
         if (_closing)
@@ -247,9 +296,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return null;
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
-        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString());
+        var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString(),
+            upgrading);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs);
+        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
@@ -294,11 +344,23 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _log.Debug("PXP peer {0} joined: {1}", Name(ready.Info), ready.Info);
         PeersChanged();
         Publish(new PxpExchange.PeerAdded(ready.Info, _readyList.Count));
+        if (_upgrades.TryGetValue(Sender, out var signaling)) signaling.Tell(RelayedSessionReady.Instance);
+        // The upgraded connection carries a session now: the relayed one it replaces ends, with end frames only.
+        if (_replacing.Remove(Sender, out var relayed)) relayed.Tell(CloseSession.Instance);
     }
 
     private void OnTerminated(Terminated terminated)
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
+        if (_upgradedSessions.Remove(terminated.ActorRef, out var upgraded))
+        {
+            // Its upgrade stopped with neither outcome (the actor failed): the relayed session has nothing left to do.
+            _upgrades.Remove(upgraded);
+            upgraded.Tell(CloseSession.Instance);
+            return;
+        }
+        _upgrades.Remove(terminated.ActorRef);
+        if (_replacing.Remove(terminated.ActorRef, out var replaced)) replaced.Tell(CloseSession.Instance);
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
         _failures.Remove(terminated.ActorRef, out var reason);
         if (_handshaking.Remove(terminated.ActorRef))
@@ -317,7 +379,22 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             PxpMetrics.Sessions.Add(-1, SessionTags(info));
             Publish(new PxpExchange.PeerRemoved(info, _readyList.Count, reason));
         }
+        if (_disconnecting.Remove(terminated.ActorRef, out var askers))
+            foreach (var asker in askers) asker.Tell(new PxpExchange.Disconnected(info?.Id ?? terminated.ActorRef.Path.Name));
         if (_closing && _sessions.Count == 0 && !_listenersStopping) FinishClose();
+    }
+
+    private void OnDisconnect(PxpExchange.Disconnect disconnect)
+    {
+        var session = _sessions.FirstOrDefault(s => s.Value?.Id == disconnect.PeerId).Key;
+        if (session is null)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{disconnect.PeerId}\"")));
+            return;
+        }
+        if (!_disconnecting.TryGetValue(session, out var askers)) _disconnecting[session] = askers = [];
+        askers.Add(Sender);
+        session.Tell(CloseSession.Instance);
     }
 
     /// <summary>How log lines name a peer: its id, and its address when it has one.</summary>
@@ -326,7 +403,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private IActorRef? Asker() => Sender.IsNobody() ? null : Sender;
 
     /// <summary>Hands an immutable snapshot of the peer table to the facade, before any reply that depends on it.</summary>
-    private void PeersChanged() => _onPeersChanged?.Invoke(_readyList);
+    private void PeersChanged()
+    {
+        _onPeersChanged?.Invoke(_readyList);
+        if (_upkeep is not null && !_closing) _upkeep.Tell(new PeerCountChanged(_readyList.Count(p => !p.Relayed)));
+    }
 
     private IEnumerable<(IActorRef Actor, PeerInfo Info)> ReadyPeers() =>
         _sessions.Where(s => s.Value is not null).Select(s => (s.Key, s.Value!));
@@ -394,12 +475,149 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, entry.Target, entry.Custom, null));
     }
 
+    // ---- the WebRTC upgrade ----
+
+    /// <summary>
+    /// A signal on a relayed session: for its upgrade in progress, or the first of a peer's upgrade, which we answer as the
+    /// responder when the session was relayed to us (the reference's rule) and no limit or duplicate forbids it.
+    /// </summary>
     private void OnUpgradeReceived(UpgradeReceived upgrade)
     {
-        // The WebRTC upgrade is not wired in yet: refuse it clearly rather than leave the peer waiting.
-        var error = new NotSupportedException("This node cannot upgrade sessions to WebRTC yet");
-        Publish(new PxpExchange.PeerFailed(upgrade.Peer, error));
-        Sender.Tell(CloseSession.Instance);
+        if (_upgrades.TryGetValue(Sender, out var signaling))
+        {
+            signaling.Tell(new RemoteSignal(upgrade.Signal));
+            return;
+        }
+        if (RefuseUpgrade(upgrade.Peer) is { } refusal)
+        {
+            _log.Info("PXP upgrade of {0} refused: {1}", Name(upgrade.Peer), refusal);
+            Publish(new PxpExchange.PeerFailed(upgrade.Peer, new PxpRequestException(refusal)));
+            Sender.Tell(CloseSession.Instance);
+            return;
+        }
+        signaling = StartSignaling(initiator: false, Sender, sessionReady: true, _settings.Upgrade.Timeout, requester: null);
+        signaling.Tell(new RemoteSignal(upgrade.Signal));
+    }
+
+    private string? RefuseUpgrade(PeerInfo peer)
+    {
+        if (!_carriers.ContainsKey(Sender)) return "Only a session relayed to this node can be upgraded by its peer";
+        if (_closing) return "The exchange is closed";
+        if (_upgradedSessions.Count >= _settings.Limits.MaxPendingUpgrades)
+        {
+            _budget.CountRefusal("upgrades");
+            return $"Refused: {_settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)";
+        }
+        if (peer.NodeId is not { } node) return null; // a JavaScript peer: no id to compare
+        if (node == _nodeId) return "The peer is this node itself";
+        if (ConnectedNodes().Contains(node)) return $"Already connected to node {node}";
+        if (UpgradingNodes(except: Sender).Contains(node)) return $"Already upgrading a session with node {node}";
+        // Both ends are getting a new peer of each other at once: the upgrade of the node with the smaller id goes on.
+        if (_connectingTo.ContainsKey(node) && string.CompareOrdinal(_nodeId, node) < 0) return $"Already connecting to node {node}";
+        return null;
+    }
+
+    /// <summary>Node ids of the peers we hold a session with that is not relayed (relayed ones are on their way out).</summary>
+    private HashSet<string> ConnectedNodes() =>
+        ReadyPeers().Where(p => !p.Info.Relayed && p.Info.NodeId is not null).Select(p => p.Info.NodeId!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Node ids of the relayed sessions being upgraded, in either role, or whose upgraded connection is starting its session
+    /// (the relayed session's peer is the same node).
+    /// </summary>
+    private HashSet<string> UpgradingNodes(IActorRef? except = null) =>
+        _upgrades.Keys.Concat(_replacing.Values)
+            .Where(session => !session.Equals(except))
+            .Select(session => _sessions.GetValueOrDefault(session)?.NodeId)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>getNewPeer's choice among the candidates a peer offered: the usable ones, then the selector's pick, reserved.</summary>
+    private void OnChooseCandidate(ChooseCandidate choose)
+    {
+        if (choose.Candidates.Count == 0)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException("Peer did not return any candidates")));
+            return;
+        }
+        var connected = ConnectedNodes();
+        connected.UnionWith(UpgradingNodes());
+        // A candidate that is not a PXP peer is a plain relayed stream (the reference's function candidates); a PXP one must
+        // accept incoming (the reference crashes on one that does not) and be neither us nor a node we have or are getting.
+        var usable = choose.Candidates
+            .Where(c => c.ConnectInfo is { } info && (!info.Pxp || info.NodeId is not { } node
+                || (node != _nodeId && !connected.Contains(node) && !_connectingTo.ContainsKey(node))))
+            .ToList();
+        if (usable.Count == 0)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException(
+                $"None of the {choose.Candidates.Count} candidates the peer offered can be used: each is this node, a node it is " +
+                "connected or connecting to, or does not accept incoming connections")));
+            return;
+        }
+        Candidate chosen;
+        try
+        {
+            chosen = _candidateSelector(usable);
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException($"The candidate selector failed: {e.Message}", e)));
+            return;
+        }
+        if (chosen.ConnectInfo?.NodeId is { } chosenNode) _connectingTo[chosenNode] = _connectingTo.GetValueOrDefault(chosenNode) + 1;
+        Sender.Tell(new CandidateChosen(chosen));
+    }
+
+    /// <summary>getNewPeer relays to a PXP candidate: a nested session over the relay, upgraded by us as the initiator.</summary>
+    private void OnUpgradeRelay(UpgradeRelay upgrade)
+    {
+        if (_upgradedSessions.Count >= _settings.Limits.MaxPendingUpgrades)
+        {
+            _budget.CountRefusal("upgrades");
+            upgrade.Relay.Close();
+            Sender.Tell(new Status.Failure(new PxpRequestException(
+                $"Refused: {_settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)")));
+            return;
+        }
+        var binding = SubstreamChannelBinding.CarryingSession(upgrade.Relay);
+        var session = StartSession(binding, transport: null, "relay", incoming: false, relayed: false, requester: null, endPoint: null,
+            nested: true, upgrading: true);
+        if (session is null)
+        {
+            Sender.Tell(new Status.Failure(new PxpRequestException("The exchange refused the relayed session (closed or at a limit)")));
+            return;
+        }
+        var timeout = upgrade.TimeLeft < _settings.Upgrade.Timeout ? upgrade.TimeLeft : _settings.Upgrade.Timeout;
+        StartSignaling(initiator: true, session, sessionReady: false, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1), Sender);
+    }
+
+    private IActorRef StartSignaling(bool initiator, IActorRef session, bool sessionReady, TimeSpan timeout, IActorRef? requester)
+    {
+        var signaling = Context.ActorOf(SignalingRelayActor.Props(initiator, session, sessionReady, _webRtc, _webRtcOptions, timeout, requester));
+        Context.Watch(signaling);
+        _upgrades[session] = signaling;
+        _upgradedSessions[signaling] = session;
+        return signaling;
+    }
+
+    /// <summary>The data channel is open: it carries a new session, and the relayed session closes once that one is ready.</summary>
+    private void OnUpgradeOpened(UpgradeOpened opened)
+    {
+        if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
+        _upgrades.Remove(relayed);
+        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout);
+        var session = StartSession(binding, transport: null, "webrtc", opened.Incoming, relayed: false, opened.Requester, endPoint: null);
+        if (session is null) relayed.Tell(CloseSession.Instance);
+        else _replacing[session] = relayed;
+    }
+
+    private void OnUpgradeFailed(UpgradeFailed failed)
+    {
+        if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
+        _upgrades.Remove(relayed);
+        Publish(new PxpExchange.PeerFailed(_sessions.GetValueOrDefault(relayed), failed.Error));
+        relayed.Tell(CloseSession.Instance);
     }
 
     // ---- getNewPeer and relay for the application ----
@@ -420,16 +638,16 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private void OnGetNewPeer()
     {
-        var ready = ReadyPeers().ToList();
-        if (_closing || ready.Count == 0)
+        // Relayed sessions are on their way to an upgrade or out: not a peer to ask.
+        var peers = ReadyPeers().Where(p => !p.Info.Relayed).ToList();
+        if (_closing || peers.Count == 0)
         {
             PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             Sender.Tell(new Status.Failure(new InvalidOperationException(
                 _closing ? "The exchange is closed" : "Not connected to any peers")));
             return;
         }
-        var (peer, _) = ready[Random.Shared.Next(ready.Count)];
-        Measured(GetNewPeerThrough(peer, _settings.RequestTimeout * 2)).PipeTo(Sender);
+        Measured(NewPeerSearch.RunAsync(Self, peers, _settings)).PipeTo(Sender);
     }
 
     private static async Task<PxpExchange.Connected> Measured(Task<PxpExchange.Connected> getNewPeer)
@@ -452,19 +670,6 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private static TagList SessionTags(PeerInfo peer) =>
         new() { { "transport", peer.Transport }, { "direction", PxpMetrics.Direction(peer.Incoming) } };
 
-    /// <summary>Runs outside the actor: it touches no actor state, only the refs it was given.</summary>
-    private static async Task<PxpExchange.Connected> GetNewPeerThrough(IActorRef peer, TimeSpan timeout)
-    {
-        var list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), timeout).ConfigureAwait(false);
-        if (list.Candidates.Count == 0) throw new PxpRequestException("Peer did not return any candidates");
-        var candidate = list.Candidates[Random.Shared.Next(list.Candidates.Count)];
-        if (candidate.ConnectInfo?.Pxp == true)
-            throw new NotSupportedException(
-                $"Candidate {candidate.Id} speaks PXP and needs the WebRTC upgrade, which this node does not support yet");
-        var opened = await peer.Ask<RelayOpened>(new RequestRelay(candidate), timeout).ConfigureAwait(false);
-        return new PxpExchange.Connected(new PxpConnection(null, false, "relay", opened.Stream));
-    }
-
     /// <summary>An asker from outside is told at once that its message is not ours, rather than left to time out.</summary>
     private void OnUnknown(object message)
     {
@@ -482,6 +687,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnClose()
     {
         _closing = true;
+        if (_upkeep is not null) Context.Stop(_upkeep);
         _closeRequesters.Add(Sender);
         StopListeners();
         if (_sessions.Count == 0)

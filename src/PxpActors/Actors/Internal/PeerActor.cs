@@ -32,12 +32,17 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly ExchangeSettings _settings;
     private readonly SessionOrigin _origin;
     private readonly IActorRef _exchange;
+    // Our requests awaiting the peer's reply, by our nonce.
     private readonly Dictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+    // The peer's requests we answer once their substream is open, by the peer's nonce: the two sides count nonces
+    // independently, so the peer's "4" and ours can be outstanding at once.
+    private readonly Dictionary<string, PendingRequest> _answering = new(StringComparer.Ordinal);
     private readonly RequestRateLimiter _rateLimiter;
     private readonly IMaterializer _materializer;
     private readonly SessionGraphs _graphs;
     private readonly LineDecoder _lines;
     private readonly Action<ReadOnlyMemory<byte>> _onLine;
+    private readonly ConnectInfo? _announced;
     private IMultiplexer _mux = null!;
     private SubstreamChannel? _rpc;
     private long _nextNonce;
@@ -51,8 +56,10 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private HubRelays? _hub;
     private bool _stopping;
 
-    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs)
+    public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs,
+        ConnectInfo? announced)
     {
+        _announced = announced;
         _settings = settings;
         _origin = origin;
         _exchange = exchange;
@@ -79,8 +86,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _rpc = _mux.OpenChannel("pxp", control: true);
         _rpcStreamLive = true;
         _rpc.ForwardTo(Self);
-        var connectInfo = _settings.AllowIncoming ? ConnectInfo.Accepting : null;
-        Send(new Hello(NextNonce(), Hello.CurrentVersion, connectInfo, [_settings.NetworkId]));
+        Send(new Hello(NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
     }
 
@@ -249,7 +255,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
-        if (!_origin.Incoming && !_origin.Relayed) StartConnect();
+        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading) StartConnect();
     }
 
     // ---- connect: the application stream ----
@@ -277,8 +283,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         _dataStreamOpen = true;
-        _pending[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
-        OpenSubstream($"data:{connect.Network}", connect.Nonce, awaitOpened: false);
+        _answering[connect.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptConnect);
+        OpenSubstream($"data:{connect.Network}", connect.Nonce, awaitOpened: false, theirs: true);
     }
 
     private void ConnectionOpened(SubstreamChannel data)
@@ -456,15 +462,15 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             return;
         }
         _carriedSessions++; // until the exchange says the session it becomes has ended
-        _pending[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
-        OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce);
+        _answering[incoming.Nonce] = new PendingRequest(null, Kind: RequestKind.AcceptIncoming);
+        OpenSubstream($"relay:{incoming.RelayId}", incoming.Nonce, theirs: true);
     }
 
     // ---- upgrade ----
 
     private void OnUpgrade(Upgrade upgrade)
     {
-        if (!_origin.Relayed)
+        if (!IsRelayedSession)
         {
             Fail(new PxpProtocolException("Peer sent upgrade on a session that is not relayed"));
             return;
@@ -478,9 +484,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _exchange.Tell(new UpgradeReceived(_info!, upgrade.Transport, upgrade.Signal));
     }
 
+    /// <summary>Relayed at either end: carried to us by a hub, or opened by us over a relay connection.</summary>
+    private bool IsRelayedSession => _origin.Relayed || _origin.Nested;
+
     private void OnSendUpgradeSignal(SendUpgradeSignal signal)
     {
-        if (!_origin.Relayed)
+        if (!IsRelayedSession)
         {
             Sender.Tell(new Status.Failure(new InvalidOperationException("Can only upgrade relayed connections")));
             return;
@@ -490,34 +499,38 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     // ---- substreams opened for a request or a reply ----
 
-    /// <summary>Opens a substream for the request or reply <paramref name="nonce"/> (already in the pending table).</summary>
+    /// <summary>
+    /// Opens a substream for our request <paramref name="nonce"/> (in the pending table), or for the reply to the peer's
+    /// (<paramref name="theirs"/>, in the answering table).
+    /// </summary>
     /// <remarks>
     /// The application stream goes on at once (<paramref name="awaitOpened"/> false): its name cannot clash,
     /// and a refusal fails the connection itself. A relay's name comes from the peer, so it waits for the stage.
     /// </remarks>
-    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null, bool awaitOpened = true)
+    private void OpenSubstream(string name, string nonce, PxpMessage? thenSend = null, bool awaitOpened = true, bool theirs = false)
     {
         var channel = _mux.OpenChannel(name);
         if (!awaitOpened)
         {
-            OnSubstreamOpened(new SubstreamFor(nonce, channel, thenSend));
+            OnSubstreamOpened(new SubstreamFor(nonce, channel, thenSend, Theirs: theirs));
             return;
         }
         channel.Opened.PipeTo(Self,
-            success: () => new SubstreamFor(nonce, channel, thenSend),
-            failure: e => new SubstreamFor(nonce, null, thenSend, e));
+            success: () => new SubstreamFor(nonce, channel, thenSend, Theirs: theirs),
+            failure: e => new SubstreamFor(nonce, null, thenSend, e, theirs));
     }
 
     private void OnSubstreamOpened(SubstreamFor opened)
     {
-        if (!_pending.TryGetValue(opened.Nonce, out var pending))
+        var table = opened.Theirs ? _answering : _pending;
+        if (!table.TryGetValue(opened.Nonce, out var pending))
         {
             opened.Stream?.Close(); // its request is over already: nobody will use it
             return;
         }
         if (opened.Stream is null)
         {
-            _pending.Remove(opened.Nonce);
+            table.Remove(opened.Nonce);
             var error = opened.Error?.Message ?? "substream could not be opened";
             if (pending.Kind == RequestKind.AcceptIncoming) _carriedSessions--;
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException(error)));
@@ -528,12 +541,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         switch (pending.Kind)
         {
             case RequestKind.AcceptConnect:
-                _pending.Remove(opened.Nonce);
+                _answering.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok); // a control frame: on the wire before any data the app writes
                 ConnectionOpened(opened.Stream);
                 break;
             case RequestKind.AcceptIncoming:
-                _pending.Remove(opened.Nonce);
+                _answering.Remove(opened.Nonce);
                 Reply(opened.Nonce, Replies.Ok);
                 _exchange.Tell(new AddRelayedPeer(opened.Stream));
                 break;
@@ -568,7 +581,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnResponse(Response response)
     {
-        if (!_pending.Remove(response.Nonce, out var pending) || pending.Kind is RequestKind.AcceptConnect or RequestKind.AcceptIncoming)
+        if (!_pending.Remove(response.Nonce, out var pending))
         {
             Fail(new PxpProtocolException($"Peer sent a reply for unknown request nonce \"{response.Nonce}\""));
             return;
@@ -671,7 +684,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
-    private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null);
+    /// <param name="Theirs">The substream answers the peer's request <paramref name="Nonce"/>, not one of ours.</param>
+    private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null, bool Theirs = false);
 
     /// <summary>The relays this session's peer has through us, as the hub.</summary>
     private sealed class HubRelays

@@ -13,6 +13,7 @@ namespace PxpActors.Actors.Internal;
 /// The transport is either bound into a blueprint (<paramref name="Binding"/>) or any byte flow (<paramref name="Transport"/>).
 /// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
 /// <paramref name="RemoteAddress"/>: the peer's transport address (ip:port), to name it in logs and its <see cref="PeerInfo"/>.
+/// <paramref name="Upgrading"/>: a nested session getNewPeer opened to upgrade to WebRTC; it never opens an application stream.
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
@@ -23,7 +24,8 @@ internal sealed record SessionOrigin(
     bool Relayed,
     IActorRef? ConnectRequester,
     bool Nested = false,
-    string? RemoteAddress = null);
+    string? RemoteAddress = null,
+    bool Upgrading = false);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -97,3 +99,39 @@ internal sealed record CloseSession
 
 /// <summary>Send one WebRTC signal as an upgrade message on a relayed session (never waits for a reply).</summary>
 internal sealed record SendUpgradeSignal(System.Text.Json.JsonElement Signal);
+
+// ---- the WebRTC upgrade (ExchangeActor ⇄ SignalingRelayActor) ----
+
+/// <summary>getNewPeer picked a candidate: the exchange reserves its node id, or answers why none is usable.</summary>
+internal sealed record ChooseCandidate(IReadOnlyList<Candidate> Candidates);
+
+/// <summary>The candidate getNewPeer relays to (its node id, if any, reserved until <see cref="CandidateReleased"/>).</summary>
+internal sealed record CandidateChosen(Candidate Candidate);
+
+/// <summary>A getNewPeer attempt is over: the node id it reserved is free again.</summary>
+internal sealed record CandidateReleased(string? NodeId);
+
+/// <summary>
+/// getNewPeer has a relay to a PXP candidate: run a nested session over it and upgrade it to WebRTC as the initiator.
+/// Reply: <see cref="PxpExchange.Connected"/> once the new connection's application stream is open. <paramref name="TimeLeft"/>
+/// bounds the upgrade.
+/// </summary>
+internal sealed record UpgradeRelay(SubstreamChannel Relay, Candidate Candidate, TimeSpan TimeLeft);
+
+/// <summary>One signal the peer sent on the relayed session being upgraded.</summary>
+internal sealed record RemoteSignal(System.Text.Json.JsonElement Signal);
+
+/// <summary>The relayed session being upgraded finished its handshake: signals can go out on it.</summary>
+internal sealed record RelayedSessionReady
+{
+    public static RelayedSessionReady Instance { get; } = new();
+}
+
+/// <summary>
+/// The data channel is open: <paramref name="Transport"/> (which owns the peer connection) becomes a new session, after
+/// which the relayed session is closed. <paramref name="Requester"/> is getNewPeer's asker, on the initiator's side.
+/// </summary>
+internal sealed record UpgradeOpened(Stream Transport, bool Incoming, IActorRef? Requester);
+
+/// <summary>The upgrade failed; everything it opened is released, and the relayed session is closed.</summary>
+internal sealed record UpgradeFailed(Exception Error);

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Akka.Actor;
+using PxpActors.Protocol.Rpc;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// getNewPeer's steps, run outside the exchange actor (they touch no actor state, only the refs they are given): ask a
+/// random peer for candidates, let the exchange choose one, relay to it through that peer, and upgrade the relay to
+/// WebRTC when the candidate speaks PXP. A failed attempt is retried through another random peer while time is left.
+/// </summary>
+internal static class NewPeerSearch
+{
+    private const int MaxAttempts = 3;
+
+    public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
+        ExchangeSettings settings)
+    {
+        var started = Stopwatch.GetTimestamp();
+        TimeSpan Remaining() => settings.GetNewPeerTimeout - Stopwatch.GetElapsedTime(started);
+        Exception? last = null;
+        for (var attempt = 0; attempt < MaxAttempts && Remaining() > TimeSpan.Zero; attempt++)
+        {
+            try
+            {
+                return await AttemptAsync(exchange, peers[Random.Shared.Next(peers.Count)], settings, Remaining).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is PxpRequestException or AskTimeoutException or TimeoutException
+                                          or WebRtc.PeerConnections.PeerConnectionException or Protocol.PxpProtocolException)
+            {
+                last = e;
+            }
+        }
+        if (last is not null && Remaining() > TimeSpan.Zero) throw last;
+        throw new PxpRequestException(
+            $"getNewPeer did not find a new peer within {settings.GetNewPeerTimeout.TotalSeconds:0.###} s (pxp.get-new-peer-timeout)" +
+            (last is null ? "" : $"; the last attempt: {last.Message}"), last);
+    }
+
+    private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
+        ExchangeSettings settings, Func<TimeSpan> remaining)
+    {
+        var peer = asked.Actor;
+        var wait = Cap(settings.RequestTimeout, remaining());
+        PxpExchange.CandidateList list;
+        try
+        {
+            list = await peer.Ask<PxpExchange.CandidateList>(new RequestCandidates(), wait).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new PxpRequestException($"Peer {ExchangeActor.Name(asked.Info)} did not answer getpeers within {wait.TotalSeconds:0.#} s", e);
+        }
+        var chosen = await exchange.Ask<CandidateChosen>(new ChooseCandidate(list.Candidates), settings.RequestTimeout).ConfigureAwait(false);
+        var candidate = chosen.Candidate;
+        try
+        {
+            var relay = await OpenRelayAsync(peer, candidate, settings, remaining()).ConfigureAwait(false);
+            if (candidate.ConnectInfo?.Pxp != true)
+                return new PxpExchange.Connected(new PxpConnection(null, false, "relay", relay.Stream));
+            // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
+            // open, the new session's handshake and connect are bounded by their own timeouts, so this ask never gives up first.
+            var bound = remaining() + settings.HandshakeTimeout + settings.RequestTimeout + TimeSpan.FromSeconds(5);
+            return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining()), bound)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            exchange.Tell(new CandidateReleased(candidate.ConnectInfo?.NodeId));
+        }
+    }
+
+    /// <summary>The relay, or a timeout when time runs out first; a relay that opens after that is closed, never left open.</summary>
+    private static async Task<RelayOpened> OpenRelayAsync(IActorRef peer, Candidate candidate, ExchangeSettings settings, TimeSpan remaining)
+    {
+        // The session's own request timeout ends the relay request: this ask outlives it, so its reply always arrives.
+        var relay = peer.Ask<RelayOpened>(new RequestRelay(candidate), settings.RequestTimeout + TimeSpan.FromSeconds(5));
+        try
+        {
+            return await relay.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = relay.ContinueWith(t => t.Result.Stream.Close(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+    }
+
+    private static TimeSpan Cap(TimeSpan timeout, TimeSpan remaining) =>
+        remaining <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : remaining < timeout ? remaining : timeout;
+}

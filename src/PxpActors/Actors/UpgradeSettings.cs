@@ -1,0 +1,21 @@
+using Akka.Configuration;
+
+namespace PxpActors.Actors;
+
+/// <summary>How relayed sessions are upgraded to WebRTC (the <c>pxp.webrtc</c> section).</summary>
+/// <param name="IceServers">stun:HOST:PORT URLs; none means host candidates only.</param>
+/// <param name="Timeout">Longest an upgrade may take from its first signal to an open data channel, in either role.</param>
+/// <param name="IncludeLoopback">Gather candidates on loopback interfaces too.</param>
+public sealed record UpgradeSettings(IReadOnlyList<string> IceServers, TimeSpan Timeout, bool IncludeLoopback)
+{
+    public static UpgradeSettings Create(Config webrtc)
+    {
+        var servers = webrtc.GetStringList("ice-servers");
+        foreach (var server in servers)
+        {
+            if (!server.StartsWith("stun:", StringComparison.OrdinalIgnoreCase))
+                throw new ConfigurationException($"pxp.webrtc.ice-servers: \"{server}\" is not a stun:HOST:PORT URL");
+        }
+        return new UpgradeSettings(servers.ToArray(), webrtc.GetTimeSpan("upgrade-timeout"), webrtc.GetBoolean("include-loopback"));
+    }
+}
