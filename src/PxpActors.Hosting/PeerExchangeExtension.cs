@@ -24,6 +24,7 @@ public sealed class PeerExchangeExtension : IExtension
         });
     }
 
+    /// <summary>The system's exchange.</summary>
     public PeerExchange Exchange { get; }
 
     /// <summary>The exchange of <paramref name="system"/>, made on the first call.</summary>
@@ -32,6 +33,7 @@ public sealed class PeerExchangeExtension : IExtension
     /// <summary>Akka's handle that makes the extension once per system.</summary>
     public sealed class Id : ExtensionIdProvider<PeerExchangeExtension>
     {
+        /// <summary>Makes the extension, and so the exchange, for <paramref name="system"/>.</summary>
         public override PeerExchangeExtension CreateExtension(ExtendedActorSystem system) => new(system);
     }
 }

@@ -5,6 +5,7 @@ public sealed class MagicMatcher
 {
     private int _matched;
 
+    /// <summary>True once all of the magic has arrived and matched.</summary>
     public bool IsComplete => _matched == PxpMagic.Length;
 
     /// <summary>

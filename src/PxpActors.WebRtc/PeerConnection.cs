@@ -48,6 +48,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     private bool _closeStarted;
     private PeerConnectionState _state = PeerConnectionState.New;
 
+    /// <summary>A peer connection configured by <paramref name="options"/> (defaults when null); nothing is sent until an offer or a signal.</summary>
     public PeerConnection(PeerConnectionOptions? options = null)
     {
         _options = options ?? new PeerConnectionOptions();
@@ -70,15 +71,19 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         _connected.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed even if nobody waits
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public bool Initiator => _options.Initiator;
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public PeerConnectionState State
     {
         get { lock (_gate) return _state; }
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public Task Connected => _connected.Task;
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public Task Closed => _closed.Task;
 
     /// <summary>Our certificate's fingerprint, as announced in our descriptions.</summary>
@@ -107,11 +112,16 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     /// <summary>The candidate pair ICE selected, once connected.</summary>
     public IceCandidatePair? SelectedPair => _agent.SelectedPair;
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public event Action<Signal>? LocalSignal;
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public event Action<PeerConnectionState>? StateChanged;
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public event Action<IWebRtcDataChannel>? DataChannelOpened;
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public event Action<IWebRtcDataChannel>? DataChannelClosed;
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<SessionDescriptionSignal> CreateOfferAsync(CancellationToken cancellationToken = default)
     {
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -127,6 +137,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         return Publish(new SessionDescriptionSignal(SessionDescriptionType.Offer, offer.ToString()));
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<SessionDescriptionSignal> CreateAnswerAsync(CancellationToken cancellationToken = default)
     {
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -147,6 +158,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         return signal;
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task SetRemoteDescriptionAsync(SessionDescriptionSignal description, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -182,6 +194,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         StartConnectingWhenReady();
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task AddRemoteCandidateAsync(IceCandidateInit candidate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidate);
@@ -197,6 +210,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
             _agent.AddRemoteCandidate(parsed); // TCP candidates: we only do UDP
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task SignalAsync(Signal signal, CancellationToken cancellationToken = default)
     {
         switch (signal)
@@ -216,6 +230,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         }
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<IWebRtcDataChannel> CreateDataChannelAsync(string label, DataChannelOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(label);
@@ -230,6 +245,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         return Opened(channel);
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<IWebRtcDataChannel> AcceptDataChannelAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -242,6 +258,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         }
     }
 
+    /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task CloseAsync()
     {
         DataChannelEndpoint? endpoint;
@@ -292,6 +309,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
         _closed.TrySetResult();
     }
 
+    /// <summary>Closes the connection, as <see cref="CloseAsync"/>.</summary>
     public ValueTask DisposeAsync() => new(CloseAsync());
 
     /// <summary>

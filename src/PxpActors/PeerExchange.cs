@@ -68,6 +68,7 @@ public sealed class PeerExchange : IAsyncDisposable
         Actor.Tell(new PxpExchange.Subscribe(_events));
     }
 
+    /// <summary>The network this exchange's node belongs to.</summary>
     public string NetworkId => Settings.NetworkId;
 
     /// <summary>
@@ -85,11 +86,13 @@ public sealed class PeerExchange : IAsyncDisposable
         }
     }
 
+    /// <summary>The settings the node runs with (options over config over the defaults).</summary>
     public ExchangeSettings Settings { get; }
 
     /// <summary>The ExchangeActor, for Akka users who prefer messages (<see cref="PxpExchange"/>).</summary>
     public IActorRef Actor { get; }
 
+    /// <summary>The materializer for the application's streams over this node's connections.</summary>
     public IMaterializer Materializer { get; }
 
     /// <summary>The node-wide budget its sessions and transports draw on (pxp.limits); a snapshot is in the stats.</summary>
@@ -106,6 +109,7 @@ public sealed class PeerExchange : IAsyncDisposable
     /// </summary>
     public event Action<PxpConnection>? Connected;
 
+    /// <summary>A peer's session finished its handshake.</summary>
     public event Action<PeerInfo>? PeerAdded;
 
     /// <summary>A peer's session ended: the exception says why, null for an orderly close.</summary>
@@ -114,18 +118,23 @@ public sealed class PeerExchange : IAsyncDisposable
     /// <summary>A session failed because of its peer or transport; only that session closed.</summary>
     public event Action<PeerInfo?, Exception>? PeerError;
 
+    /// <summary>A listener failed to accept a connection (<see cref="Transports.ListenerException.Fatal"/> says whether it goes on); sessions' failures are <see cref="PeerError"/>.</summary>
     public event Action<Exception>? Error;
 
+    /// <summary>Runs a PXP session as the dialing side over <paramref name="duplex"/>; completes with its application connection.</summary>
     public Task<PxpConnection> ConnectAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: false, transportName, cancellationToken);
 
+    /// <summary>Runs a PXP session as the dialing side over a byte flow; completes with its application connection.</summary>
     public Task<PxpConnection> ConnectAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
         CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: false, transportName, cancellationToken);
 
+    /// <summary>Runs a PXP session as the accepting side over <paramref name="duplex"/>; completes with its application connection.</summary>
     public Task<PxpConnection> AcceptAsync(Stream duplex, string transportName = "stream", CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: true, transportName, cancellationToken);
 
+    /// <summary>Runs a PXP session as the accepting side over a byte flow; completes with its application connection.</summary>
     public Task<PxpConnection> AcceptAsync(Flow<ByteString, ByteString, NotUsed> duplex, string transportName = "stream",
         CancellationToken cancellationToken = default) =>
         AddPeerAsync(duplex, incoming: true, transportName, cancellationToken);
@@ -231,18 +240,19 @@ public sealed class PeerExchange : IAsyncDisposable
         if (_ownsSystem) await _system.Terminate().ConfigureAwait(false);
     }
 
+    /// <summary>Closes the exchange, as <see cref="CloseAsync"/>.</summary>
     public ValueTask DisposeAsync() => new(CloseAsync());
 
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true);
+        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true, transport: transportName);
         return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier), incoming, transportName, Nested: true),
+        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier, transportName), incoming, transportName, Nested: true),
             cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,

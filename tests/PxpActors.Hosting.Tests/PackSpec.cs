@@ -12,7 +12,7 @@ namespace PxpActors.Hosting.Tests;
 public sealed class PackSpec : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
-    private static readonly string[] Libraries = ["PxpActors.Protocol", "PxpActors", "PxpActors.Hosting"];
+    private static readonly string[] Libraries = ["PxpActors.Protocol", "PxpActors", "PxpActors.WebRtc", "PxpActors.Hosting"];
 
     // A version of its own per run: the packages land in the machine's NuGet cache, which must not serve an older build.
     private readonly string _version = $"0.0.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
@@ -29,9 +29,21 @@ public sealed class PackSpec : IDisposable
             // Its own artifacts folder: never the obj/ of a build that may be running beside this test.
             await RunAsync("dotnet", ["pack", Path.Combine(root, "src", library, library + ".csproj"), "-o", feed,
                 "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root);
-            var nuspec = ReadNuspec(Path.Combine(feed, $"{library}.{_version}.nupkg"), library);
+            using var package = ZipFile.OpenRead(Path.Combine(feed, $"{library}.{_version}.nupkg"));
+            var nuspec = ReadNuspec(package, library);
             Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), library + " has no description");
+            var license = nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+            Assert.Equal(("expression", "Apache-2.0"), (license.Attribute("type")?.Value, license.Value));
             Assert.Equal("README.md", Element(nuspec, "readme"));
+            Assert.Contains("## Embed it", ReadEntry(package, "README.md"));
+            var repository = nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+            Assert.Equal("git", repository.Attribute("type")?.Value);
+            Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+            // The XML documentation beside the assembly, with a summary for its public types (CS1591 fails the build otherwise).
+            var docs = XElement.Parse(ReadEntry(package, $"lib/net10.0/{library}.xml"));
+            Assert.Equal(library, docs.Element("assembly")?.Element("name")?.Value);
+            Assert.Contains(docs.Descendants("member"), m => m.Attribute("name")!.Value.StartsWith("T:", StringComparison.Ordinal)
+                && !string.IsNullOrWhiteSpace(m.Element("summary")?.Value));
             Assert.True(File.Exists(Path.Combine(feed, $"{library}.{_version}.snupkg")), library + " has no symbols package");
         }
 
@@ -58,26 +70,40 @@ public sealed class PackSpec : IDisposable
               </ItemGroup>
             </Project>
             """);
-        // The README's embedding, as a program: start, say where it listens, stop.
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+        // The README's embedding example as a program (its addresses pointed at loopback and at a node of this test): start,
+        // say where it listens, wait for the bootstrap peer, stop.
+        await using var bootstrap = await HostedNode.StartAsync(akka => akka.WithPeerExchange("my-network", [new Uri("tcp://127.0.0.1:0")]));
+        var example = ReadmeEmbedItSpec.Example
+            .Replace("tcp://0.0.0.0:7000", "tcp://127.0.0.1:0", StringComparison.Ordinal)
+            .Replace("new Uri(\"tcp://10.0.0.7:7000\")", "new Uri(args[0])", StringComparison.Ordinal);
+        Assert.DoesNotContain("7000", example);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), $$"""
             using Akka.Hosting;
             using Microsoft.Extensions.DependencyInjection;
             using Microsoft.Extensions.Hosting;
             using PxpActors;
+            using PxpActors.Actors;
             using PxpActors.Hosting;
 
             using var host = new HostBuilder().ConfigureServices(services =>
             {
-                services.AddAkka("my-system", akka => akka.WithPeerExchange("my-network", [new Uri("tcp://127.0.0.1:0")]));
-                services.AddPeerExchange();
+            {{example}}
             }).Build();
             await host.StartAsync();
             var exchange = host.Services.GetRequiredService<PeerExchange>();
             Console.WriteLine($"listening {exchange.NetworkId} {exchange.ListenAddresses[0]}");
+            var joined = new TaskCompletionSource<PeerInfo>();
+            exchange.PeerAdded += peer => joined.TrySetResult(peer);
+            if (exchange.Peers.Count > 0) joined.TrySetResult(exchange.Peers[0]);
+            var bootstrap = await joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Console.WriteLine($"peer {bootstrap.Transport} {bootstrap.RemoteAddress}");
             await host.StopAsync();
             """);
-        var output = await RunAsync("dotnet", ["run", "--project", app], app);
+        var output = await RunAsync("dotnet", ["run", "--project", app, "--", bootstrap.ListenAddress.ToString()], app);
         Assert.Matches(@"listening my-network tcp://127\.0\.0\.1:[1-9][0-9]*", output);
+        Assert.Contains($"peer tcp 127.0.0.1:{bootstrap.ListenAddress.Port}", output);
+        await HostedNode.UntilAsync(() => bootstrap.Exchange.Peers.Count == 0 && bootstrap.Removed.Count == 1,
+            "the bootstrap node to see the embedded node come and go");
     }
 
     public void Dispose()
@@ -99,11 +125,14 @@ public sealed class PackSpec : IDisposable
         }
     }
 
-    private static XElement ReadNuspec(string package, string id)
+    private static XElement ReadNuspec(ZipArchive package, string id) => XElement.Parse(ReadEntry(package, id + ".nuspec"));
+
+    private static string ReadEntry(ZipArchive package, string path)
     {
-        using var zip = ZipFile.OpenRead(package);
-        using var stream = zip.GetEntry(id + ".nuspec")!.Open();
-        return XElement.Load(stream);
+        var entry = package.GetEntry(path) ?? throw new Xunit.Sdk.XunitException(
+            $"The package has no {path}; it holds {string.Join(", ", package.Entries.Select(e => e.FullName))}");
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
     }
 
     private static string? Element(XElement nuspec, string name) =>

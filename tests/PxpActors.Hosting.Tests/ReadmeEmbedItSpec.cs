@@ -8,8 +8,8 @@ namespace PxpActors.Hosting.Tests;
 /// <summary>The README's "Embed it" example, run as written (its addresses pointed at loopback).</summary>
 public sealed class ReadmeEmbedItSpec
 {
-    // README_example_must_be_the_one_this_spec_runs keeps this and the README the same.
-    private const string Example = """
+    // README_example_must_be_the_one_this_spec_runs keeps this and the README the same; PackSpec runs it from the packages.
+    internal const string Example = """
         services.AddAkka("my-system", akka => akka.WithPeerExchange(options =>
         {
             options.NetworkId = "my-network";

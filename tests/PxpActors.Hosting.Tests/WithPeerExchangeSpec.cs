@@ -119,11 +119,11 @@ public sealed class WithPeerExchangeSpec
     [Fact]
     public async Task A_hosted_node_must_take_its_bootstrap_peers_from_Akka_Discovery_config_method()
     {
-        await using var hub = await HostedNode.StartAsync(akka => akka.WithPeerExchange("hosted-net", [AnyLoopbackPort]));
+        var hub = await HostedNode.StartAsync(akka => akka.WithPeerExchange("hosted-net", [AnyLoopbackPort]));
         var seeds = ConfigurationFactory.ParseString(
             $"akka.discovery.config.services.pxp-seeds.endpoints = [\"127.0.0.1:{hub.ListenAddress.Port}\"]");
 
-        await using var leaf = await HostedNode.StartAsync(akka => akka
+        var leaf = await HostedNode.StartAsync(akka => akka
             .AddHocon(seeds, HoconAddMode.Prepend)
             .WithPeerExchange(o =>
             {
@@ -135,6 +135,21 @@ public sealed class WithPeerExchangeSpec
         await HostedNode.UntilAsync(() => hub.Exchange.Peers.Count == 1 && leaf.Exchange.Peers.Count == 1,
             "the leaf to connect to the peer discovery found");
         Assert.Equal("pxp-seeds", leaf.System.Settings.Config.GetString("pxp.discovery.service-name"));
+        Assert.False(leaf.Exchange.Peers[0].Incoming);
+
+        // Stopped with their hosts, as any hosted node: the session closed in order, nothing left open or running.
+        var leafStopped = leaf.Exchange.Actor.WatchAsync();
+        var hubStopped = hub.Exchange.Actor.WatchAsync();
+        await leaf.DisposeAsync();
+        await HostedNode.UntilAsync(() => hub.Exchange.Peers.Count == 0, "the hub to lose its peer");
+        Assert.Null(Assert.Single(hub.Removed).Reason);
+        Assert.Empty(leaf.Errors);
+        Assert.Equal(0, leaf.Exchange.Resources.Sockets.Open);
+        Assert.True(leafStopped.IsCompleted);
+        Assert.True(leaf.System.WhenTerminated.IsCompleted);
+        await hub.DisposeAsync();
+        Assert.Equal(0, hub.Exchange.Resources.Sockets.Open);
+        Assert.True(hubStopped.IsCompleted);
     }
 
     [Fact]

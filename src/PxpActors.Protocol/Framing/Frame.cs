@@ -6,8 +6,10 @@ public readonly record struct Frame(uint Channel, FrameType Type, ReadOnlyMemory
     /// <summary>Highest channel number whose header still fits the 5-byte varint limit.</summary>
     public const uint MaxChannel = (1u << 29) - 1;
 
+    /// <summary>The frame's header varint: the channel number shifted left by 3, ORed with the type.</summary>
     public uint Header => Channel << 3 | (uint)Type;
 
+    /// <summary>Bytes the frame takes on the wire: header, length and payload.</summary>
     public int EncodedLength => Varint.SizeOf(Header) + Varint.SizeOf((uint)Payload.Length) + Payload.Length;
 
     /// <summary>Writes header and payload into one buffer, so a frame is one transport write.</summary>
@@ -19,6 +21,7 @@ public readonly record struct Frame(uint Channel, FrameType Type, ReadOnlyMemory
         return n + Payload.Length;
     }
 
+    /// <summary>The frame as one new array, as <see cref="WriteTo"/> writes it.</summary>
     public byte[] ToArray()
     {
         var bytes = new byte[EncodedLength];

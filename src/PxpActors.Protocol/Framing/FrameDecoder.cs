@@ -29,6 +29,7 @@ public sealed class FrameDecoder(int maxPayload, bool splitData = false)
     private int _length;
     private int _dataLeft;
 
+    /// <summary>Largest payload accepted; a longer frame is a protocol error.</summary>
     public int MaxPayload { get; } = maxPayload > 0
         ? maxPayload
         : throw new ArgumentOutOfRangeException(nameof(maxPayload), "must be positive");

@@ -11,10 +11,13 @@ public sealed class LineDecoder(int maxLineLength)
     private byte[] _line = [];
     private int _length;
 
+    /// <summary>Longest line accepted; a longer one is a protocol error.</summary>
     public int MaxLineLength { get; } = maxLineLength;
 
+    /// <summary>True when no partial line is held: the stream may end here without cutting a message.</summary>
     public bool IsAtLineBoundary => _length == 0;
 
+    /// <summary>Feeds <paramref name="input"/>, calling <paramref name="onLine"/> with each line it completes (without its newline).</summary>
     public void Decode(ReadOnlySpan<byte> input, Action<ReadOnlyMemory<byte>> onLine)
     {
         while (!input.IsEmpty)

@@ -6,6 +6,7 @@ public static class Varint
     /// <summary>Longest encoding we accept: 5 bytes hold 35 bits, more than any header or length we allow.</summary>
     public const int MaxLength = 5;
 
+    /// <summary>How many bytes <paramref name="value"/> takes as a varint.</summary>
     public static int SizeOf(uint value)
     {
         var size = 1;
@@ -17,6 +18,7 @@ public static class Varint
         return size;
     }
 
+    /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> and returns the bytes written.</summary>
     public static int Write(uint value, Span<byte> destination)
     {
         var i = 0;

@@ -14,14 +14,19 @@ public sealed class JsJson(IBufferWriter<byte> output)
 {
     private readonly IBufferWriter<byte> _out = output;
 
+    /// <summary>Writes UTF-8 bytes as they are (already JSON).</summary>
     public void Raw(ReadOnlySpan<byte> utf8) => _out.Write(utf8);
 
+    /// <summary>Writes <c>null</c>.</summary>
     public void Null() => Raw("null"u8);
 
+    /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
     public void Bool(bool value) => Raw(value ? "true"u8 : "false"u8);
 
+    /// <summary>Writes an integer as JavaScript prints it.</summary>
     public void Number(long value) => Ascii(value.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Writes a string with the escapes JSON.stringify uses, and no others.</summary>
     public void String(string value)
     {
         var sb = new StringBuilder(value.Length + 2).Append('"');
@@ -86,6 +91,7 @@ public sealed class JsJson(IBufferWriter<byte> output)
         }
     }
 
+    /// <summary>Writes an array of strings.</summary>
     public void StringArray(IEnumerable<string> values)
     {
         Raw("["u8);

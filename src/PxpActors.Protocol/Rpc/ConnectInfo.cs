@@ -14,10 +14,13 @@ public sealed record ConnectInfo(JsonElement Json)
     /// <summary>What a candidate that is a plain byte stream (not a PXP peer) is offered as.</summary>
     public static ConnectInfo StreamOnly { get; } = Parse("""{"relay":true,"pxp":false}""");
 
+    /// <summary>The peer accepts PXP sessions relayed to it ("pxp": true).</summary>
     public bool Pxp => Flag("pxp");
 
+    /// <summary>The peer can be reached through a relay ("relay": true).</summary>
     public bool Relay => Flag("relay");
 
+    /// <summary>The peer can upgrade a relayed session to WebRTC ("webrtc": true).</summary>
     public bool WebRtc => Flag("webrtc");
 
     /// <summary>
@@ -33,6 +36,7 @@ public sealed record ConnectInfo(JsonElement Json)
     public static ConnectInfo AcceptingAs(string nodeId) =>
         Parse($$"""{"pxp":true,"relay":true,"webrtc":true,"nodeId":{{JsonSerializer.Serialize(nodeId)}}}""");
 
+    /// <summary>A connectInfo from its JSON text.</summary>
     public static ConnectInfo Parse(string json) => new(JsonSerializer.Deserialize<JsonElement>(json));
 
     private bool Flag(string name) =>
@@ -40,7 +44,9 @@ public sealed record ConnectInfo(JsonElement Json)
         && Json.TryGetProperty(name, out var value)
         && value.ValueKind == JsonValueKind.True;
 
+    /// <summary>Equal when both hold the same JSON text.</summary>
     public bool Equals(ConnectInfo? other) => other is not null && Json.GetRawText() == other.Json.GetRawText();
 
+    /// <summary>A hash of the JSON text, matching <see cref="Equals(ConnectInfo?)"/>.</summary>
     public override int GetHashCode() => Json.GetRawText().GetHashCode(StringComparison.Ordinal);
 }

@@ -3,6 +3,7 @@ namespace PxpActors.Protocol.Rpc;
 /// <summary>Nonces are a per-session counter written in base 36: "0", "1", ... "z", "10", ...</summary>
 public static class Nonce
 {
+    /// <summary>The nonce for the <paramref name="counter"/>-th message of a session.</summary>
     public static string Format(long counter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(counter);

@@ -29,6 +29,7 @@ public static class RpcCodec
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Parses one RPC line (without its newline); a malformed line is a <see cref="PxpProtocolException"/>.</summary>
     public static PxpMessage Decode(ReadOnlyMemory<byte> line)
     {
         // JsonDocument.Parse accepts invalid UTF-8 inside strings and escaped lone surrogates; the first

@@ -39,15 +39,24 @@ public sealed class DataChannel
         });
     }
 
+    /// <summary>The SCTP stream id the channel runs on.</summary>
     public ushort Id { get; }
+    /// <summary>The channel's label, from its DATA_CHANNEL_OPEN.</summary>
     public string Label { get; }
+    /// <summary>The sub-protocol named in its DATA_CHANNEL_OPEN (often empty).</summary>
     public string Protocol { get; }
+    /// <summary>True when messages are delivered in the order sent.</summary>
     public bool Ordered { get; }
+    /// <summary>For a partially reliable channel: how often a message is retransmitted at most; null otherwise.</summary>
     public int? MaxRetransmits { get; }
+    /// <summary>For a partially reliable channel: how long a message is retransmitted at most; null otherwise.</summary>
     public TimeSpan? MaxPacketLifeTime { get; }
+    /// <summary>True when both sides set the channel up out of band (no DCEP).</summary>
     public bool Negotiated { get; }
+    /// <summary>The priority from its DATA_CHANNEL_OPEN.</summary>
     public ushort Priority { get; }
 
+    /// <summary>Where the channel is in its life.</summary>
     public DataChannelState State => (DataChannelState)Volatile.Read(ref _state);
 
     /// <summary>True until the peer's DATA_CHANNEL_ACK arrives for a channel we opened in-band.</summary>
@@ -106,6 +115,7 @@ public sealed class DataChannel
     /// <summary>This channel as a <see cref="System.IO.Stream"/>: each write is one binary message.</summary>
     public Stream AsStream() => new DataChannelStream(this);
 
+    /// <inheritdoc/>
     public override string ToString() => $"DataChannel({Id}, \"{Label}\", {State})";
 
     // SCTP cannot carry zero bytes: empty messages travel as one ignored byte (RFC 8831 6.6).

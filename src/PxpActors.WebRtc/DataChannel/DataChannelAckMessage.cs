@@ -11,8 +11,10 @@ namespace PxpActors.WebRtc.DataChannel;
 /// </summary>
 public sealed record DataChannelAckMessage : DcepMessage
 {
+    /// <inheritdoc/>
     public override DcepMessageType Type => DcepMessageType.DataChannelAck;
 
+    /// <inheritdoc/>
     public override byte[] ToArray() => [(byte)DcepMessageType.DataChannelAck];
 
     internal static DataChannelAckMessage Read(ReadOnlySpan<byte> bytes) => bytes.Length == 1

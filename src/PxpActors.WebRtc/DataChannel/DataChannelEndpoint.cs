@@ -27,6 +27,8 @@ public sealed class DataChannelEndpoint : IAsyncDisposable
 
     /// <param name="transport">A connected (or connecting) SCTP transport.</param>
     /// <param name="role">Our DTLS role: the client opens even stream ids, the server odd ones (RFC 8832 6).</param>
+    /// <param name="options">Limits of the endpoint; the defaults when null.</param>
+    /// <param name="ownsTransport">Dispose the transport with the endpoint.</param>
     public DataChannelEndpoint(SctpTransport transport, DtlsRole role, DataChannelEndpointOptions? options = null, bool ownsTransport = true)
     {
         Transport = transport;
@@ -40,6 +42,7 @@ public sealed class DataChannelEndpoint : IAsyncDisposable
         _dispatch = Task.Run(DispatchLoopAsync);
     }
 
+    /// <summary>The SCTP association the channels run on.</summary>
     public SctpTransport Transport { get; }
 
     /// <summary>Completes when the association has closed and every channel with it.</summary>
@@ -48,6 +51,7 @@ public sealed class DataChannelEndpoint : IAsyncDisposable
     /// <summary>Peer misbehaviour that was refused (wrong parity, busy id, malformed DCEP, data without a channel).</summary>
     public long ProtocolViolations => Interlocked.Read(ref _protocolViolations);
 
+    /// <summary>What the last refused misbehaviour was, for logs and tests; null if none.</summary>
     public string? LastProtocolViolation
     {
         get { lock (_gate) return _lastProtocolViolation; }
@@ -108,6 +112,7 @@ public sealed class DataChannelEndpoint : IAsyncDisposable
         await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Closes every channel and, when it owns it, the transport.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

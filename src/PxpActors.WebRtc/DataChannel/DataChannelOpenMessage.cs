@@ -29,10 +29,13 @@ public sealed record DataChannelOpenMessage(DataChannelType ChannelType, ushort 
     private const int FixedLength = 12;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <inheritdoc/>
     public override DcepMessageType Type => DcepMessageType.DataChannelOpen;
 
+    /// <summary>True unless the channel type has its unordered bit (0x80) set.</summary>
     public bool Ordered => ((byte)ChannelType & 0x80) == 0;
 
+    /// <inheritdoc/>
     public override byte[] ToArray()
     {
         var label = StrictUtf8.GetBytes(Label);

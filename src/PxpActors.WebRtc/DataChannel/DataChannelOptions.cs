@@ -6,9 +6,13 @@ namespace PxpActors.WebRtc.DataChannel;
 /// </summary>
 public sealed record DataChannelOptions
 {
+    /// <summary>Deliver messages in the order sent (default true).</summary>
     public bool Ordered { get; init; } = true;
+    /// <summary>Make the channel partially reliable: retransmit a message at most this often.</summary>
     public int? MaxRetransmits { get; init; }
+    /// <summary>Make the channel partially reliable: retransmit a message for at most this long.</summary>
     public TimeSpan? MaxPacketLifeTime { get; init; }
+    /// <summary>The sub-protocol announced in DATA_CHANNEL_OPEN.</summary>
     public string Protocol { get; init; } = "";
 
     /// <summary>Both sides create the channel themselves with the same <see cref="Id"/>; no DCEP is exchanged.</summary>

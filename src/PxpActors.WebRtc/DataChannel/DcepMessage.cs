@@ -3,8 +3,10 @@ namespace PxpActors.WebRtc.DataChannel;
 /// <summary>A Data Channel Establishment Protocol message (RFC 8832), sent with PPID 50.</summary>
 public abstract record DcepMessage
 {
+    /// <summary>The message type, its first byte.</summary>
     public abstract DcepMessageType Type { get; }
 
+    /// <summary>The message as it goes on the wire.</summary>
     public abstract byte[] ToArray();
 
     /// <summary>Parses a DCEP message; throws <see cref="DcepProtocolException"/> on anything malformed or unknown.</summary>

@@ -36,6 +36,7 @@ public sealed class DtlsCertificate
     /// <summary>The <c>sha-256</c> fingerprint to announce in our <c>a=fingerprint</c>.</summary>
     public DtlsFingerprint Fingerprint { get; }
 
+    /// <summary>When the certificate expires.</summary>
     public DateTimeOffset NotAfter => new(Certificate.NotAfter, TimeSpan.Zero);
 
     internal X509Certificate Certificate { get; }

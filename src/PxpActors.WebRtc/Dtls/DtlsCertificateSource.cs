@@ -10,6 +10,7 @@ public sealed class DtlsCertificateSource(DtlsSettings settings, TimeProvider ti
     private readonly object _gate = new();
     private DtlsCertificate? _shared;
 
+    /// <summary>The certificate for the next connection: a fresh one, or the node's (renewed when near expiry).</summary>
     public DtlsCertificate Next()
     {
         if (settings.CertificateScope == DtlsCertificateScope.PerConnection)

@@ -134,8 +134,10 @@ public sealed class DtlsConnection : IDatagramConnection
         }
     }
 
+    /// <summary>Whether we are the DTLS client or server.</summary>
     public DtlsRole Role => _parameters.Role;
 
+    /// <summary>Our certificate's fingerprint, as announced in SDP.</summary>
     public DtlsFingerprint LocalFingerprint => _parameters.LocalCertificate.Fingerprint;
 
     /// <summary>The peer's fingerprint, verified against the certificate it presented.</summary>
@@ -164,6 +166,7 @@ public sealed class DtlsConnection : IDatagramConnection
     /// <summary>For tests: application-data records opened where they arrived rather than by BouncyCastle.</summary>
     internal long RecordsOpenedOnArrival => _transport.ApplicationRecordsOpened;
 
+    /// <summary>Encrypts and sends one datagram of application data.</summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -181,6 +184,7 @@ public sealed class DtlsConnection : IDatagramConnection
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Waits for the next decrypted datagram and copies it into <paramref name="buffer"/>; returns its length.</summary>
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         byte[] datagram;

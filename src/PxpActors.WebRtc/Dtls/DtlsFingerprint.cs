@@ -54,6 +54,7 @@ public sealed record DtlsFingerprint
     public static DtlsFingerprint Parse(string text) =>
         TryParse(text, out var fingerprint, out var error) ? fingerprint : throw new FormatException(error);
 
+    /// <summary>Reads an SDP fingerprint ("sha-256 AB:CD:…"); false when <paramref name="text"/> is not one.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out DtlsFingerprint? fingerprint) =>
         TryParse(text, out fingerprint, out _);
 

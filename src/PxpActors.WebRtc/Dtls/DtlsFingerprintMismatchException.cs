@@ -9,6 +9,7 @@ public sealed class DtlsFingerprintMismatchException(DtlsFingerprint expected, D
         ? $"The DTLS peer presented no certificate; expected fingerprint {expected}."
         : $"The DTLS peer's certificate has fingerprint {actual}, but signaling announced {expected}.")
 {
+    /// <summary>The fingerprint the peer's description announced.</summary>
     public DtlsFingerprint Expected { get; } = expected;
 
     /// <summary>The fingerprint of what the peer presented, or null when it presented no certificate.</summary>

@@ -6,5 +6,6 @@ namespace PxpActors.WebRtc.Dtls;
 /// </summary>
 public sealed record DtlsHandshakeParameters(DtlsRole Role, DtlsCertificate LocalCertificate, DtlsFingerprint RemoteFingerprint)
 {
+    /// <summary>Timers and limits of the handshake and the connection.</summary>
     public DtlsSettings Settings { get; init; } = DtlsSettings.Default;
 }

@@ -4,5 +4,6 @@ namespace PxpActors.WebRtc.Dtls;
 public sealed class DtlsHandshakeTimeoutException(TimeSpan timeout)
     : DtlsException($"The DTLS handshake did not complete within {timeout.TotalSeconds:0.###} s.")
 {
+    /// <summary>How long the handshake was given.</summary>
     public TimeSpan Timeout { get; } = timeout;
 }

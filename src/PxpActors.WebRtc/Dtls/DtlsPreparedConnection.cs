@@ -23,8 +23,10 @@ public sealed class DtlsPreparedConnection : IAsyncDisposable
         _worker = worker;
     }
 
+    /// <summary>The certificate the handshake will present.</summary>
     public DtlsCertificate LocalCertificate { get; }
 
+    /// <summary>The settings the connection was prepared with.</summary>
     public DtlsSettings Settings { get; }
 
     /// <summary>For tests: the prepared thread is still running (waiting for its handshake, or running it).</summary>

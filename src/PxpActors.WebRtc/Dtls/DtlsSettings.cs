@@ -14,6 +14,7 @@ public sealed record DtlsSettings
     /// </summary>
     public TimeSpan InitialRetransmitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Whether each connection gets a fresh certificate or the node shares one.</summary>
     public DtlsCertificateScope CertificateScope { get; init; } = DtlsCertificateScope.PerConnection;
 
     /// <summary>Validity of generated certificates (libwebrtc uses 30 days).</summary>
@@ -22,5 +23,6 @@ public sealed record DtlsSettings
     /// <summary>Decrypted datagrams buffered for <c>ReceiveAsync</c>; beyond it new ones are dropped.</summary>
     public int ReceiveQueueCapacity { get; init; } = 256;
 
+    /// <summary>The defaults.</summary>
     public static DtlsSettings Default { get; } = new();
 }

@@ -47,6 +47,7 @@ public sealed class IceAgent : IAsyncDisposable
     private bool _started;
     private bool _released;
 
+    /// <summary>An agent with <paramref name="options"/> (defaults when null), binding its sockets on <paramref name="network"/> (real UDP when null).</summary>
     public IceAgent(IceAgentOptions? options = null, IDatagramNetwork? network = null)
     {
         _options = options ?? new IceAgentOptions();
@@ -65,20 +66,32 @@ public sealed class IceAgent : IAsyncDisposable
     /// <summary>Gathering finished: tell the peer end-of-candidates.</summary>
     public event Action? GatheringCompleted;
 
+    /// <summary>The connection state changed.</summary>
     public event Action<IceConnectionState>? ConnectionStateChanged;
 
+    /// <summary>ICE selected a (new) candidate pair to send on.</summary>
     public event Action<IceCandidatePair>? SelectedPairChanged;
 
+    /// <summary>Our ufrag and password, to announce in SDP.</summary>
     public IceCredentials LocalCredentials => _core.LocalCredentials;
+    /// <summary>Our random tie-breaker for role conflicts (RFC 8445 section 7.3.1.1).</summary>
     public ulong TieBreaker => _core.TieBreaker;
 
+    /// <summary>Our role now (a role conflict may have switched it).</summary>
     public IceRole Role { get { lock (_gate) return _core.Role; } }
+    /// <summary>Where the connection is: new, checking, connected, failed or closed.</summary>
     public IceConnectionState ConnectionState { get { lock (_gate) return _core.State; } }
+    /// <summary>Where gathering of local candidates is.</summary>
     public IceGatheringState GatheringState { get { lock (_gate) return _core.GatheringState; } }
+    /// <summary>The pair data goes over, once one is selected.</summary>
     public IceCandidatePair? SelectedPair { get { lock (_gate) return _core.SelectedPair; } }
+    /// <summary>Why the agent failed, once it has.</summary>
     public IceException? Error { get { lock (_gate) return _core.Error; } }
+    /// <summary>Our candidates gathered so far.</summary>
     public IReadOnlyList<IceCandidate> LocalCandidates { get { lock (_gate) return _core.LocalCandidates; } }
+    /// <summary>The peer's candidates received so far.</summary>
     public IReadOnlyList<IceCandidate> RemoteCandidates { get { lock (_gate) return _core.RemoteCandidates; } }
+    /// <summary>A snapshot of the checklist.</summary>
     public IReadOnlyList<IceCandidatePair> CandidatePairs { get { lock (_gate) return _core.Pairs.ToList(); } }
 
     /// <summary>Completes when gathering is complete (after the last server-reflexive answer or timeout).</summary>
@@ -139,6 +152,7 @@ public sealed class IceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>The peer's ufrag and password, from its description: checks can start.</summary>
     public void SetRemoteCredentials(IceCredentials remote) => Run(core => core.SetRemoteCredentials(remote, Now));
 
     /// <summary>
@@ -190,6 +204,7 @@ public sealed class IceAgent : IAsyncDisposable
     public Task<IDatagramConnection> ConnectOnValidPairAsync(CancellationToken cancellationToken = default) =>
         _usable.Task.WaitAsync(cancellationToken);
 
+    /// <summary>Closes the agent: its sockets, timer and connection.</summary>
     public async ValueTask DisposeAsync()
     {
         Run(core => core.Close());

@@ -16,10 +16,13 @@ namespace PxpActors.WebRtc.Ice;
 /// </summary>
 public sealed record IceCandidate
 {
+    /// <summary>Longest candidate line accepted.</summary>
     public const int MaxLineLength = 1024;
+    /// <summary>Most extensions accepted on one line.</summary>
     public const int MaxExtensions = 16;
     private const string Prefix = "candidate:";
 
+    /// <summary>A candidate with the standard fields of RFC 8839 section 5.1; each is checked.</summary>
     public IceCandidate(string foundation, int component, string transport, uint priority, string address, int port,
         IceCandidateType type, string? relatedAddress = null, int? relatedPort = null)
     {
@@ -34,22 +37,31 @@ public sealed record IceCandidate
         RelatedPort = relatedPort is null or (>= 0 and <= 65535) ? relatedPort : throw new ArgumentOutOfRangeException(nameof(relatedPort));
     }
 
+    /// <summary>The foundation: candidates of the same base and type share it.</summary>
     public string Foundation { get; }
+    /// <summary>The component id (1 for data channels).</summary>
     public int Component { get; }
+    /// <summary>The transport, "udp" here.</summary>
     public string Transport { get; }
+    /// <summary>The candidate's priority (RFC 8445 section 5.1.2).</summary>
     public uint Priority { get; }
 
     /// <summary>An IPv4/IPv6 literal, or a host name (in practice an mDNS ".local" name).</summary>
     public string Address { get; }
 
+    /// <summary>The port.</summary>
     public int Port { get; }
+    /// <summary>host, srflx, prflx or relay.</summary>
     public IceCandidateType Type { get; }
+    /// <summary>For a reflexive or relayed candidate: the address it derives from.</summary>
     public string? RelatedAddress { get; }
+    /// <summary>For a reflexive or relayed candidate: the port it derives from.</summary>
     public int? RelatedPort { get; }
 
     /// <summary>Name/value extensions after the standard fields, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Extensions { get; init; } = [];
 
+    /// <summary>True for a UDP candidate (the only kind this agent uses).</summary>
     public bool IsUdp => Transport.Equals("udp", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True for browser-style mDNS host names, which need resolving before use.</summary>
@@ -126,6 +138,7 @@ public sealed record IceCandidate
         };
     }
 
+    /// <summary>Reads a candidate line (with or without "a=" and "candidate:"); false when it is not a valid one.</summary>
     public static bool TryParse(string line, out IceCandidate? candidate)
     {
         try
@@ -157,6 +170,7 @@ public sealed record IceCandidate
         return sb.ToString();
     }
 
+    /// <summary>The type's name in a candidate line (host, srflx, prflx, relay).</summary>
     public static string TypeName(IceCandidateType type) => type switch
     {
         IceCandidateType.Host => "host",

@@ -17,10 +17,15 @@ public sealed class IceCandidatePair
         UpdatePriority(role);
     }
 
+    /// <summary>Our candidate of the pair.</summary>
     public IceCandidate Local => LocalCandidate.Candidate;
+    /// <summary>The peer's candidate of the pair.</summary>
     public IceCandidate Remote => _remote.Candidate;
+    /// <summary>Where the peer's candidate is reached (its name resolved).</summary>
     public IPEndPoint RemoteEndPoint => _remote.EndPoint;
+    /// <summary>Where the pair's connectivity check is.</summary>
     public IceCandidatePairState State { get; internal set; } = IceCandidatePairState.Frozen;
+    /// <summary>The pair's priority (RFC 8445 section 6.1.2.3), for our role.</summary>
     public ulong Priority { get; private set; }
 
     /// <summary>Nominated: the controlling agent sent (or we received) USE-CANDIDATE on it and it succeeded.</summary>
@@ -44,6 +49,7 @@ public sealed class IceCandidatePair
             ? IcePriority.ForPair(Local.Priority, Remote.Priority)
             : IcePriority.ForPair(Remote.Priority, Local.Priority);
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{Local.Address}:{Local.Port} ({IceCandidate.TypeName(Local.Type)}) -> {RemoteEndPoint} ({IceCandidate.TypeName(Remote.Type)}) {State}{(Nominated ? " nominated" : "")}";
 }

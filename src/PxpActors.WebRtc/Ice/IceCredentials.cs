@@ -8,6 +8,7 @@ namespace PxpActors.WebRtc.Ice;
 /// </summary>
 public sealed record IceCredentials
 {
+    /// <summary>Credentials of <paramref name="ufrag"/> and <paramref name="password"/>, checked against RFC 8839's lengths and characters.</summary>
     public IceCredentials(string ufrag, string password)
     {
         if (!IsIceChars(ufrag, 4)) throw new IceFormatException($"An ice-ufrag is 4..256 ice-chars; got \"{ufrag}\".");
@@ -16,12 +17,15 @@ public sealed record IceCredentials
         Password = password;
     }
 
+    /// <summary>The username fragment.</summary>
     public string Ufrag { get; }
+    /// <summary>The password.</summary>
     public string Password { get; }
 
     /// <summary>Fresh random credentials: 8-character ufrag, 24-character password (~144 bits).</summary>
     public static IceCredentials Generate() => new(RandomIceChars(8), RandomIceChars(24));
 
+    /// <inheritdoc/>
     public override string ToString() => $"ufrag {Ufrag}";
 
     private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

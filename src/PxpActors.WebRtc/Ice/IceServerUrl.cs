@@ -5,8 +5,10 @@ namespace PxpActors.WebRtc.Ice;
 /// <summary>A "stun:host[:port]" URL (RFC 7064); TURN is not supported.</summary>
 public sealed record IceServerUrl(string Host, int Port)
 {
+    /// <summary>The STUN port when the URL names none.</summary>
     public const int DefaultPort = 3478;
 
+    /// <summary>Reads "stun:host[:port]"; throws <see cref="ArgumentException"/> for anything else.</summary>
     public static IceServerUrl Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);

@@ -13,6 +13,7 @@ namespace PxpActors.WebRtc.PeerConnections;
 /// </summary>
 public static class DataChannelFlow
 {
+    /// <summary><paramref name="channel"/> as a flow: each element in is one message sent, each message received is one element out.</summary>
     public static Flow<ByteString, ByteString, NotUsed> Create(IWebRtcDataChannel channel)
     {
         var received = Source.UnfoldAsync<IWebRtcDataChannel, ByteString>(channel, async c =>

@@ -12,10 +12,15 @@ namespace PxpActors.WebRtc.PeerConnections;
 /// </summary>
 public interface IWebRtcDataChannel
 {
+    /// <summary>The SCTP stream id the channel runs on.</summary>
     ushort Id { get; }
+    /// <summary>The channel's label.</summary>
     string Label { get; }
+    /// <summary>The channel's sub-protocol (often empty).</summary>
     string Protocol { get; }
+    /// <summary>True when messages arrive in the order sent.</summary>
     bool Ordered { get; }
+    /// <summary>Where the channel is in its life.</summary>
     DataChannelState State { get; }
 
     /// <summary>Largest message <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/> accepts (the peer's a=max-message-size).</summary>

@@ -14,6 +14,7 @@ public interface IWebRtcPeerConnection : IAsyncDisposable
     /// <summary>True for the side that makes the offer.</summary>
     bool Initiator { get; }
 
+    /// <summary>Where the connection is in its life.</summary>
     PeerConnectionState State { get; }
 
     /// <summary>Completes when the connection is up (data channels can be used); faults with <see cref="PeerConnectionException"/>.</summary>
@@ -25,6 +26,7 @@ public interface IWebRtcPeerConnection : IAsyncDisposable
     /// <summary>Our offer or answer, then each trickled candidate: forward them to the peer in this order.</summary>
     event Action<Signal>? LocalSignal;
 
+    /// <summary><see cref="State"/> changed.</summary>
     event Action<PeerConnectionState>? StateChanged;
 
     /// <summary>A channel is open: one we created, or one the peer opened (also returned by <see cref="AcceptDataChannelAsync"/>).</summary>

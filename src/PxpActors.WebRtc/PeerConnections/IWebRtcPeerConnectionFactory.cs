@@ -6,5 +6,6 @@ namespace PxpActors.WebRtc.PeerConnections;
 /// </summary>
 public interface IWebRtcPeerConnectionFactory
 {
+    /// <summary>A new peer connection configured by <paramref name="options"/>.</summary>
     IWebRtcPeerConnection Create(PeerConnectionOptions options);
 }

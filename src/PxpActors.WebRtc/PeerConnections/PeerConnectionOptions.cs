@@ -24,11 +24,13 @@ public sealed record PeerConnectionOptions
     /// <summary>Where sockets come from; null means real UDP.</summary>
     public IDatagramNetwork? Network { get; init; }
 
+    /// <summary>The clock of the ICE, DTLS and SCTP timers (the system's by default).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Longest ICE may take to find a path.</summary>
     public TimeSpan IceConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>DTLS timers, certificate scope and limits.</summary>
     public DtlsSettings Dtls { get; init; } = DtlsSettings.Default;
 
     /// <summary>Our certificate; null makes a fresh ECDSA P-256 one for this connection.</summary>
@@ -37,6 +39,7 @@ public sealed record PeerConnectionOptions
     /// <summary>SCTP tunables. Ports and the peer's message size limit are taken from the descriptions.</summary>
     public SctpAssociationOptions Sctp { get; init; } = new();
 
+    /// <summary>Limits of the data channel endpoint.</summary>
     public DataChannelEndpointOptions DataChannels { get; init; } = new();
 
     /// <summary>Channels the peer opened and nobody accepted yet; beyond this they are closed.</summary>

@@ -35,12 +35,18 @@ public sealed partial class SctpAssociation
     /// <summary>Bytes accepted by <see cref="TrySend"/> and not yet acknowledged or abandoned (a bufferedAmount).</summary>
     public long BufferedAmount => _bufferedAmount;
 
+    /// <summary>Bytes queued or in flight on stream <paramref name="streamId"/>.</summary>
     public long BufferedAmountOf(ushort streamId) => _bufferedPerStream.GetValueOrDefault(streamId);
 
+    /// <summary>The congestion window (cwnd) in bytes.</summary>
     public int CongestionWindow => _congestion?.Cwnd ?? 0;
+    /// <summary>The slow-start threshold (ssthresh) in bytes.</summary>
     public int SlowStartThreshold => _congestion?.Ssthresh ?? 0;
+    /// <summary>The peer's advertised receive window in bytes.</summary>
     public int PeerReceiveWindow => _peerRwnd;
+    /// <summary>Bytes sent and not yet acknowledged.</summary>
     public int FlightSize => _flightSize;
+    /// <summary>True during fast recovery (RFC 9260 section 7.2.4).</summary>
     public bool InFastRecovery => _inFastRecovery;
 
     /// <summary>

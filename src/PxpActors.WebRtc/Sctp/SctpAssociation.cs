@@ -27,6 +27,7 @@ public sealed partial class SctpAssociation
     private int _eventBytes;
     private int _errorCount;
 
+    /// <summary>An idle association with <paramref name="options"/> (defaults when null), its timers on <paramref name="timeProvider"/> (the system clock when null).</summary>
     public SctpAssociation(SctpAssociationOptions? options = null, TimeProvider? timeProvider = null)
     {
         _options = options ?? new SctpAssociationOptions();
@@ -41,8 +42,10 @@ public sealed partial class SctpAssociation
         _nextReconfigRequestSeq = _localInitialTsn;
     }
 
+    /// <summary>Where the association is (RFC 9260 section 4).</summary>
     public SctpAssociationState State { get; private set; } = SctpAssociationState.Idle;
 
+    /// <summary>The options it was made with.</summary>
     public SctpAssociationOptions Options => _options;
 
     /// <summary>Negotiated outbound stream count (0 before the handshake).</summary>
@@ -51,17 +54,22 @@ public sealed partial class SctpAssociation
     /// <summary>Negotiated inbound stream count (0 before the handshake).</summary>
     public ushort InboundStreams { get; private set; }
 
+    /// <summary>True once the peer announced FORWARD-TSN (RFC 3758).</summary>
     public bool PeerSupportsPartialReliability { get; private set; }
+    /// <summary>True once the peer announced RE-CONFIG (RFC 6525).</summary>
     public bool PeerSupportsStreamReset { get; private set; }
 
     /// <summary>Malformed or misaddressed packets dropped so far, and why the last one was.</summary>
     public long PacketsDropped { get; private set; }
+    /// <summary>Why the last packet was dropped, for logs and tests; null if none was.</summary>
     public string? LastDropReason { get; private set; }
 
     /// <summary>Why the association closed (null while it is not closed).</summary>
     public string? CloseReason { get; private set; }
 
+    /// <summary>The retransmission timeout (RTO) now.</summary>
     public TimeSpan RetransmissionTimeout => _rto.Rto;
+    /// <summary>The smoothed round-trip time (SRTT), once measured.</summary>
     public TimeSpan? SmoothedRoundTripTime => _rto.SmoothedRtt;
 
     /// <summary>Events wait in <see cref="TryPollEvent"/>.</summary>

@@ -36,8 +36,11 @@ public sealed record SctpAssociationOptions
     /// <summary>Streams we announce in each direction (dcsctp and usrsctp both offer 65535).</summary>
     public ushort Streams { get; init; } = 65535;
 
+    /// <summary>RTO before any round trip was measured (RFC 9260: 1 s).</summary>
     public TimeSpan InitialRto { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Lowest RTO, however short the measured round trips (RFC 9260 says 1 s; shorter here).</summary>
     public TimeSpan MinRto { get; init; } = TimeSpan.FromMilliseconds(400);
+    /// <summary>Highest RTO (RFC 9260: 60 s).</summary>
     public TimeSpan MaxRto { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Max.Init.Retransmits: INIT / COOKIE ECHO attempts before giving up.</summary>

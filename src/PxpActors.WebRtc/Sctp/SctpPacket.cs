@@ -24,10 +24,13 @@ namespace PxpActors.WebRtc.Sctp;
 /// </summary>
 public sealed record SctpPacket(ushort SourcePort, ushort DestinationPort, uint VerificationTag, IReadOnlyList<Chunk> Chunks)
 {
+    /// <summary>Bytes of the common header: ports, verification tag, checksum.</summary>
     public const int CommonHeaderLength = 12;
 
+    /// <summary>Bytes of the whole packet, chunks padded.</summary>
     public int Length => CommonHeaderLength + Chunks.Sum(c => c.PaddedLength);
 
+    /// <summary>The packet as it goes on the wire, its CRC32c checksum filled in.</summary>
     public byte[] ToArray()
     {
         var bytes = new byte[Length];

@@ -6,6 +6,7 @@ namespace PxpActors.WebRtc.Sctp;
 /// </summary>
 public sealed record SctpSendOptions(bool Unordered = false, int? MaxRetransmits = null, TimeSpan? MaxLifetime = null)
 {
+    /// <summary>Reliable and ordered: the defaults.</summary>
     public static readonly SctpSendOptions Reliable = new();
 
     internal void Validate()

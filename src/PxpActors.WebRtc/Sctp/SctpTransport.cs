@@ -38,6 +38,7 @@ public sealed class SctpTransport : IAsyncDisposable
     private int _sendRequested;
     private string? _closeReason;
 
+    /// <summary>An association over <paramref name="connection"/> (a DTLS connection), run by its own loops.</summary>
     public SctpTransport(IDatagramConnection connection, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null, bool ownsConnection = true)
     {
         _connection = connection;
@@ -50,11 +51,13 @@ public sealed class SctpTransport : IAsyncDisposable
         _timer = _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Where the association is.</summary>
     public SctpAssociationState State
     {
         get { lock (_gate) return _association.State; }
     }
 
+    /// <summary>The options it was made with.</summary>
     public SctpAssociationOptions Options => _association.Options;
 
     /// <summary>Bytes queued or unacknowledged on the association (all streams).</summary>
@@ -63,18 +66,21 @@ public sealed class SctpTransport : IAsyncDisposable
         get { lock (_gate) return _association.BufferedAmount; }
     }
 
+    /// <summary>Bytes queued or in flight on stream <paramref name="streamId"/>.</summary>
     public long BufferedAmountOf(ushort streamId)
     {
         lock (_gate)
             return _association.BufferedAmountOf(streamId);
     }
 
+    /// <summary>True while a reset of stream <paramref name="streamId"/> awaits the peer's response.</summary>
     public bool IsStreamResetPending(ushort streamId)
     {
         lock (_gate)
             return _association.IsStreamResetPending(streamId);
     }
 
+    /// <summary>How many outbound streams the association has.</summary>
     public ushort OutboundStreams
     {
         get { lock (_gate) return _association.OutboundStreams; }
@@ -159,6 +165,7 @@ public sealed class SctpTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>Resets our outgoing side of <paramref name="streamIds"/> (RFC 6525), as closing a data channel does.</summary>
     public void ResetStreams(IEnumerable<ushort> streamIds)
     {
         lock (_gate)
@@ -175,6 +182,7 @@ public sealed class SctpTransport : IAsyncDisposable
         await WaitUntilAsync(a => a.State == SctpAssociationState.Closed, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Ends the association at once with an ABORT carrying <paramref name="reason"/>.</summary>
     public void Abort(string reason)
     {
         lock (_gate)

@@ -6,7 +6,9 @@ namespace PxpActors.WebRtc.Sdp;
 /// </summary>
 public sealed record SdpConnection(string NetType, string AddressType, string Address)
 {
+    /// <summary>"c=IN IP4 0.0.0.0", as ICE-using descriptions write.</summary>
     public static SdpConnection Placeholder { get; } = new("IN", "IP4", "0.0.0.0");
 
+    /// <inheritdoc/>
     public override string ToString() => $"{NetType} {AddressType} {Address}";
 }

@@ -6,5 +6,6 @@ namespace PxpActors.WebRtc.Sdp;
 /// </summary>
 public sealed record SdpLine(char Type, string Value)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"{Type}={Value}";
 }

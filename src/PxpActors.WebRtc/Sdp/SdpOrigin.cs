@@ -7,5 +7,6 @@ namespace PxpActors.WebRtc.Sdp;
 /// </summary>
 public sealed record SdpOrigin(string Username, string SessionId, ulong SessionVersion, string NetType, string AddressType, string Address)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"{Username} {SessionId} {SessionVersion} {NetType} {AddressType} {Address}";
 }

@@ -11,35 +11,46 @@ namespace PxpActors.WebRtc.Sdp;
 /// </summary>
 public sealed record SessionDescription
 {
+    /// <summary>The o= line.</summary>
     public required SdpOrigin Origin { get; init; }
 
+    /// <summary>The s= line ("-" by default).</summary>
     public string SessionName { get; init; } = "-";
 
     /// <summary>The first <c>t=</c> line; WebRTC always uses <c>0 0</c>.</summary>
     public string Timing { get; init; } = "0 0";
 
+    /// <summary>The session-level c= line, if any.</summary>
     public SdpConnection? Connection { get; init; }
 
     /// <summary>Session lines not modelled (<c>i=</c>, <c>b=</c>, <c>r=</c>, further <c>t=</c>, …), in order.</summary>
     public IReadOnlyList<SdpLine> OtherLines { get; init; } = [];
 
+    /// <summary>The a=group lines.</summary>
     public IReadOnlyList<SdpGroup> Groups { get; init; } = [];
 
+    /// <summary>True when a=ice-lite is present.</summary>
     public bool IceLite { get; init; }
 
+    /// <summary>The session-level a=ice-ufrag, if any.</summary>
     public string? IceUfrag { get; init; }
 
+    /// <summary>The session-level a=ice-pwd, if any.</summary>
     public string? IcePwd { get; init; }
 
+    /// <summary>The session-level a=ice-options tokens.</summary>
     public IReadOnlyList<string> IceOptions { get; init; } = [];
 
+    /// <summary>The session-level a=fingerprint lines.</summary>
     public IReadOnlyList<DtlsFingerprint> Fingerprints { get; init; } = [];
 
+    /// <summary>The session-level a=setup role, if any.</summary>
     public DtlsSetup? Setup { get; init; }
 
     /// <summary>Every session attribute not modelled above, in order.</summary>
     public IReadOnlyList<SdpAttribute> Attributes { get; init; } = [];
 
+    /// <summary>The m= sections, in order.</summary>
     public IReadOnlyList<MediaDescription> Media { get; init; } = [];
 
     /// <summary>Parses a description; malformed input throws <see cref="SdpException"/> naming the line.</summary>

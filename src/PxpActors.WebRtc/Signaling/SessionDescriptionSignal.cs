@@ -7,6 +7,7 @@ namespace PxpActors.WebRtc.Signaling;
 [JsonConverter(typeof(SignalJsonConverter))]
 public sealed record SessionDescriptionSignal(SessionDescriptionType Type, string Sdp) : Signal
 {
+    /// <inheritdoc/>
     public override void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();

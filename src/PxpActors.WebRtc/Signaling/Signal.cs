@@ -24,6 +24,7 @@ public abstract record Signal
     /// <summary>Writes this signal as JSON with JavaScript's property order and escaping.</summary>
     public abstract void WriteTo(Utf8JsonWriter writer);
 
+    /// <summary>The signal as simple-peer's JSON, UTF-8 encoded.</summary>
     public byte[] ToUtf8Json()
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -31,8 +32,10 @@ public abstract record Signal
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The signal as simple-peer's JSON.</summary>
     public string ToJson() => Encoding.UTF8.GetString(ToUtf8Json());
 
+    /// <summary>Reads a simple-peer signal from its JSON text; anything else throws <see cref="SignalFormatException"/>.</summary>
     public static Signal Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
     /// <summary>Parses one signal; anything else throws <see cref="SignalFormatException"/>.</summary>

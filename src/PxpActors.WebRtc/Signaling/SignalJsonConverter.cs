@@ -9,8 +9,10 @@ namespace PxpActors.WebRtc.Signaling;
 /// </summary>
 public sealed class SignalJsonConverter : JsonConverterFactory
 {
+    /// <inheritdoc/>
     public override bool CanConvert(Type typeToConvert) => typeof(Signal).IsAssignableFrom(typeToConvert);
 
+    /// <inheritdoc/>
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(typeToConvert))!;
 

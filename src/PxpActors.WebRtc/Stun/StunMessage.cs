@@ -21,7 +21,9 @@ namespace PxpActors.WebRtc.Stun;
 /// </summary>
 public sealed class StunMessage
 {
+    /// <summary>The fixed magic cookie of RFC 8489, bytes 4-7 of every message.</summary>
     public const uint MagicCookie = 0x2112A442;
+    /// <summary>Bytes of the message header.</summary>
     public const int HeaderLength = 20;
 
     /// <summary>More attributes than any legitimate ICE or binding message carries.</summary>
@@ -34,6 +36,7 @@ public sealed class StunMessage
     private readonly byte[]? _received;
     private readonly int _integrityOffset = -1;
 
+    /// <summary>A message of <paramref name="type"/> with its transaction id and attributes, in order.</summary>
     public StunMessage(StunMessageType type, StunTransactionId transactionId, IReadOnlyList<StunAttribute> attributes)
     {
         Type = type;
@@ -49,7 +52,9 @@ public sealed class StunMessage
         _integrityOffset = integrityOffset;
     }
 
+    /// <summary>The message's method and class.</summary>
     public StunMessageType Type { get; }
+    /// <summary>The transaction id that pairs a response with its request.</summary>
     public StunTransactionId TransactionId { get; }
 
     /// <summary>
@@ -68,6 +73,7 @@ public sealed class StunMessage
         return null;
     }
 
+    /// <summary>True when the message carries an attribute of type &lt;typeparamref name="T"/&gt;.</summary>
     public bool Has<T>() where T : StunAttribute => Get<T>() is not null;
 
     /// <summary>Comprehension-required attribute types this stack did not understand (for a 420 response).</summary>
@@ -207,6 +213,7 @@ public sealed class StunMessage
         return CryptographicOperations.FixedTimeEquals(expected, carried);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"STUN {Type} tx {TransactionId} ({Attributes.Count} attributes)";
 
     private static int Padded(int length) => (length + 3) & ~3;

@@ -13,11 +13,16 @@ namespace PxpActors.WebRtc.Stun;
 /// </summary>
 public readonly record struct StunMessageType(ushort Method, StunClass Class)
 {
+    /// <summary>A Binding request.</summary>
     public static readonly StunMessageType BindingRequest = new(StunMethod.Binding, StunClass.Request);
+    /// <summary>A Binding success response.</summary>
     public static readonly StunMessageType BindingSuccess = new(StunMethod.Binding, StunClass.SuccessResponse);
+    /// <summary>A Binding error response.</summary>
     public static readonly StunMessageType BindingError = new(StunMethod.Binding, StunClass.ErrorResponse);
+    /// <summary>A Binding indication (a keepalive).</summary>
     public static readonly StunMessageType BindingIndication = new(StunMethod.Binding, StunClass.Indication);
 
+    /// <summary>The 14-bit message type field, method and class bits interleaved as RFC 8489 lays them out.</summary>
     public ushort ToWire()
     {
         if (Method > 0xFFF) throw new ArgumentOutOfRangeException(nameof(Method), Method, "A STUN method has 12 bits.");
@@ -34,5 +39,6 @@ public readonly record struct StunMessageType(ushort Method, StunClass Class)
         return new StunMessageType(method, cls);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"method 0x{Method:x3} {Class}";
 }

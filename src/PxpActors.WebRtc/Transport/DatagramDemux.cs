@@ -15,6 +15,7 @@ namespace PxpActors.WebRtc.Transport;
 /// </summary>
 public static class DatagramDemux
 {
+    /// <summary>What protocol <paramref name="datagram"/> belongs to, by its first byte (RFC 7983).</summary>
     public static PacketKind Classify(ReadOnlySpan<byte> datagram) =>
         datagram.IsEmpty
             ? PacketKind.Unknown

@@ -24,11 +24,13 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
+    /// <summary>The address and port bound.</summary>
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>True once disposed (the OS socket is closed).</summary>
     public bool IsClosed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>A UDP socket bound to <paramref name="localEndPoint"/> (port 0: any free port).</summary>
     public static UdpDatagramSocket Bind(IPEndPoint localEndPoint)
     {
         var socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -61,6 +63,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         }
     }
 
+    /// <summary>Sends one datagram to <paramref name="remote"/>.</summary>
     public async ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         if (IsClosed) throw new DatagramConnectionClosedException("The UDP socket is closed.");
@@ -78,6 +81,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         }
     }
 
+    /// <summary>Receives the next datagram into <paramref name="buffer"/>, with where it came from.</summary>
     public async ValueTask<DatagramReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (IsClosed) throw new DatagramConnectionClosedException("The UDP socket is closed.");
@@ -105,6 +109,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         }
     }
 
+    /// <summary>Closes the socket; a pending receive ends.</summary>
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -7,10 +7,12 @@ namespace PxpActors.WebRtc.Transport;
 /// <summary>The machine's real interfaces and UDP sockets.</summary>
 public sealed class UdpNetwork : IDatagramNetwork
 {
+    /// <summary>The machine's network.</summary>
     public static UdpNetwork Instance { get; } = new();
 
     private UdpNetwork() { }
 
+    /// <summary>The machine's unicast addresses that are up, loopback ones too when asked.</summary>
     public IReadOnlyList<IPAddress> GetLocalAddresses(bool includeLoopback)
     {
         var addresses = new List<IPAddress>();
@@ -27,6 +29,7 @@ public sealed class UdpNetwork : IDatagramNetwork
         return addresses;
     }
 
+    /// <summary>Binds a UDP socket to <paramref name="localEndPoint"/>.</summary>
     public IDatagramSocket Bind(IPEndPoint localEndPoint) => UdpDatagramSocket.Bind(localEndPoint);
 
     /// <summary>

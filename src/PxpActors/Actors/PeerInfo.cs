@@ -18,6 +18,7 @@ public sealed record PeerInfo(
     ConnectInfo? ConnectInfo,
     IReadOnlyList<string> Networks)
 {
+    /// <summary>True when the peer takes PXP sessions relayed to it (its connectInfo says "pxp": true).</summary>
     public bool AcceptsIncoming => ConnectInfo?.Pxp == true;
 
     /// <summary>The peer's node id when it is a PxpActors node that accepts incoming sessions (JavaScript peers have none).</summary>

@@ -5,6 +5,7 @@ namespace PxpActors.Actors;
 /// <summary>The embedded hocon/reference.conf.</summary>
 public static class PxpConfig
 {
+    /// <summary>Every <c>pxp.*</c> default, the fallback of every exchange's config.</summary>
     public static Config Reference { get; } = Load();
 
     private static Config Load()

@@ -25,8 +25,10 @@ public sealed class PxpConnection
     /// <summary>The session this connection runs over; null for a relayed stream to a non-PXP candidate.</summary>
     public PeerInfo? Peer { get; }
 
+    /// <summary>True when the peer opened the session this connection runs over.</summary>
     public bool Incoming { get; }
 
+    /// <summary>The name of the transport the session runs over (tcp, relay, stream, …).</summary>
     public string Transport { get; }
 
     /// <summary>Bytes written become our data; bytes emitted are the peer's. Materialize once.</summary>

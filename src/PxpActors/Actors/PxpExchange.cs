@@ -20,6 +20,8 @@ public static class PxpExchange
     /// The node-wide budget its sessions draw on, when the caller shares it (its transports count sockets there);
     /// by default the exchange makes its own from <see cref="ExchangeSettings.Limits"/>.
     /// </param>
+    /// <param name="settings">The node's settings (<see cref="ExchangeSettings.Create(Akka.Configuration.Config)"/> reads them from a <c>pxp</c> config).</param>
+    /// <param name="candidateSource">Custom candidates offered next to the node's peers; none by default.</param>
     /// <param name="plugins">The WebRTC implementation, the candidate selector and the node id, when not the defaults.</param>
     public static Props Props(ExchangeSettings settings, CandidateSource? candidateSource = null,
         Action<IReadOnlyList<PeerInfo>>? onPeersChanged = null, NodeResources? resources = null, ExchangePlugins? plugins = null) =>
@@ -65,6 +67,8 @@ public static class PxpExchange
     /// <summary>Events are sent to <paramref name="Subscriber"/> until it stops or unsubscribes.</summary>
     public sealed record Subscribe(IActorRef Subscriber);
 
+    /// <summary>Stops sending events to <paramref name="Subscriber"/>.</summary>
+    /// <param name="Subscriber">The actor subscribed with <see cref="Subscribe"/>.</param>
     public sealed record Unsubscribe(IActorRef Subscriber);
 
     /// <summary>Closes every session and refuses new ones. Reply: <see cref="Closed"/> once all sessions ended.</summary>
@@ -78,15 +82,22 @@ public static class PxpExchange
     /// <summary>A listener is bound to <paramref name="Address"/> (port 0 resolved to the real port).</summary>
     public sealed record Listening(Uri Address);
 
+    /// <summary>The reply to <see cref="GetPeers"/>: the candidates the peer offered.</summary>
+    /// <param name="Candidates">What the peer offered, as it offered them.</param>
     public sealed record CandidateList(IReadOnlyList<Candidate> Candidates);
 
     /// <summary>A relayed byte stream to a candidate: raw bytes, or a nested PXP session when the candidate speaks PXP.</summary>
     public sealed record Relayed(PxpConnection Stream);
 
+    /// <summary>The reply to <see cref="ListPeers"/>.</summary>
+    /// <param name="Peers">The peers whose handshake finished.</param>
     public sealed record PeerList(IReadOnlyList<PeerInfo> Peers);
 
+    /// <summary>The reply to <see cref="Close"/>: every session has ended.</summary>
     public sealed record Closed;
 
+    /// <summary>The reply to <see cref="Disconnect"/>: the peer's session has ended.</summary>
+    /// <param name="PeerId">The id of the peer whose session ended.</param>
     public sealed record Disconnected(string PeerId);
 
     /// <param name="Sessions">Session actors alive, handshaking or ready.</param>
@@ -120,6 +131,7 @@ public static class PxpExchange
 
     // ---- events (sent to subscribers) ----
 
+    /// <summary>An event the exchange sends its subscribers.</summary>
     public interface IExchangeEvent;
 
     /// <summary>A session finished its handshake.</summary>

@@ -13,6 +13,7 @@ namespace PxpActors.Actors;
 public sealed class SessionMailbox(Settings settings, Config config)
     : MailboxType(settings, config), IProducesMessageQueue<SessionMailbox.MessageQueue>
 {
+    /// <summary>A queue for one session actor.</summary>
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new MessageQueue();
 
     /// <summary>Many writers, one reader: a lock around a queue that starts empty and shrinks back after bursts.</summary>
@@ -23,10 +24,13 @@ public sealed class SessionMailbox(Settings settings, Config config)
         private volatile int _count;
         private int _highWater;
 
+        /// <summary>True while a message waits.</summary>
         public bool HasMessages => _count > 0;
 
+        /// <summary>Messages waiting.</summary>
         public int Count => _count;
 
+        /// <summary>Adds a message at the end.</summary>
         public void Enqueue(IActorRef receiver, Envelope envelope)
         {
             lock (_queue)
@@ -37,6 +41,7 @@ public sealed class SessionMailbox(Settings settings, Config config)
             }
         }
 
+        /// <summary>Takes the first message, if any.</summary>
         public bool TryDequeue(out Envelope envelope)
         {
             lock (_queue)
@@ -52,6 +57,7 @@ public sealed class SessionMailbox(Settings settings, Config config)
             }
         }
 
+        /// <summary>Hands what is left to the dead letters once the actor stopped.</summary>
         public void CleanUp(IActorRef owner, IMessageQueue deadletters)
         {
             while (TryDequeue(out var envelope)) deadletters.Enqueue(owner, envelope);

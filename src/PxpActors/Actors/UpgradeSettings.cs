@@ -8,6 +8,7 @@ namespace PxpActors.Actors;
 /// <param name="IncludeLoopback">Gather candidates on loopback interfaces too.</param>
 public sealed record UpgradeSettings(IReadOnlyList<string> IceServers, TimeSpan Timeout, bool IncludeLoopback)
 {
+    /// <summary>Reads the <c>webrtc</c> section of a <c>pxp</c> config; a bad ICE server URL is a configuration error.</summary>
     public static UpgradeSettings Create(Config webrtc)
     {
         var servers = webrtc.GetStringList("ice-servers");

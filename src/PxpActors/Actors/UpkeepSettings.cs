@@ -9,6 +9,7 @@ namespace PxpActors.Actors;
 /// <param name="RandomFactor">Each wait is lengthened by up to this fraction of itself, at random.</param>
 public sealed record UpkeepSettings(int TargetPeers, TimeSpan MinBackoff, TimeSpan MaxBackoff, double RandomFactor)
 {
+    /// <summary>Reads upkeep's keys (<c>target-peers</c> and its backoff) from a <c>pxp</c> config.</summary>
     public static UpkeepSettings Create(Config pxp)
     {
         var target = pxp.GetInt("target-peers");

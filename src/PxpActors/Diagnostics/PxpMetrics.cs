@@ -23,6 +23,7 @@ public static class PxpMetrics
     internal static readonly Counter<long> Handshakes =
         Meter.CreateCounter<long>("pxp.handshakes", "{handshake}", "PXP handshakes, by outcome");
 
+    /// <summary>From a session's start to its peer's hello.</summary>
     internal static readonly Histogram<double> HandshakeDuration =
         Meter.CreateHistogram<double>("pxp.handshake.duration", "s", "From a session's start to its peer's hello");
 
@@ -46,8 +47,24 @@ public static class PxpMetrics
     internal static readonly Counter<long> GetNewPeer =
         Meter.CreateCounter<long>("pxp.getnewpeer", "{call}", "getNewPeer calls, by outcome");
 
+    /// <summary>How long getNewPeer calls took.</summary>
     internal static readonly Histogram<double> GetNewPeerDuration =
         Meter.CreateHistogram<double>("pxp.getnewpeer.duration", "s", "How long getNewPeer took");
+
+    /// <summary>
+    /// Bytes read from session transports, by <c>transport</c> (tcp, relay, stream, webrtc, …): a relayed session's bytes
+    /// count under relay and again under the transport of the session that carries them.
+    /// </summary>
+    internal static readonly Counter<long> BytesReceived =
+        Meter.CreateCounter<long>("pxp.bytes.received", "By", "Bytes read from PXP sessions' transports, by transport");
+
+    /// <summary>Bytes written to session transports, by <c>transport</c>, as <see cref="BytesReceived"/>.</summary>
+    internal static readonly Counter<long> BytesSent =
+        Meter.CreateCounter<long>("pxp.bytes.sent", "By", "Bytes written to PXP sessions' transports, by transport");
+
+    /// <summary>Bytes relayed through this node as the hub, by <c>direction</c> (to-candidate, to-asker).</summary>
+    internal static readonly Counter<long> RelayBytes =
+        Meter.CreateCounter<long>("pxp.relay.bytes", "By", "Bytes relayed through this node as the hub, by direction");
 
     internal static string Direction(bool incoming) => incoming ? "incoming" : "outgoing";
 

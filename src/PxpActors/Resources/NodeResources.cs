@@ -13,6 +13,7 @@ public sealed class NodeResources
     private long _sessionBufferRefusals;
     private long _nodeBufferRefusals;
 
+    /// <summary>A budget bounded by <paramref name="limits"/>.</summary>
     public NodeResources(ResourceLimits limits)
     {
         Limits = limits;
@@ -25,12 +26,16 @@ public sealed class NodeResources
     /// <summary>No node-wide limit: for a multiplexer used on its own.</summary>
     public static NodeResources Unlimited() => new(ResourceLimits.Default with { MaxSubstreams = int.MaxValue, NodeBufferBytes = long.MaxValue });
 
+    /// <summary>The limits it holds the node to.</summary>
     public ResourceLimits Limits { get; }
 
+    /// <summary>Substreams open across the node's sessions.</summary>
     public long Substreams => Volatile.Read(ref _substreams);
 
+    /// <summary>Received bytes held for readers across the node's sessions.</summary>
     public long BufferedBytes => Volatile.Read(ref _bufferedBytes);
 
+    /// <summary>Claims the session stages refused so far, by limit.</summary>
     public ResourceRefusals StageRefusals => new(
         Substreams: Volatile.Read(ref _substreamRefusals),
         SessionBuffer: Volatile.Read(ref _sessionBufferRefusals),

@@ -31,6 +31,7 @@ public sealed record ResourceLimits(
     long NodeBufferBytes = 512L * 1024 * 1024,
     int MaxPendingUpgrades = 256)
 {
+    /// <summary>The defaults of reference.conf's <c>pxp.limits</c>.</summary>
     public static ResourceLimits Default { get; } = new();
 
     /// <summary>Reads the <c>limits</c> section of a <c>pxp</c> config.</summary>

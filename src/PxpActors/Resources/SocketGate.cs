@@ -14,8 +14,10 @@ public sealed class SocketGate(int cap)
     private int _open;
     private long _refused;
 
+    /// <summary>Most sockets the node holds open.</summary>
     public int Cap { get; } = cap;
 
+    /// <summary>Sockets open now.</summary>
     public int Open => Volatile.Read(ref _open);
 
     /// <summary>Sockets closed at once because the node held its cap.</summary>
@@ -31,6 +33,7 @@ public sealed class SocketGate(int cap)
         return false;
     }
 
+    /// <summary>Gives back the slot of a socket that closed.</summary>
     public void Leave() => Interlocked.Decrement(ref _open);
 
     /// <summary>

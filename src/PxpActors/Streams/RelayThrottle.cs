@@ -11,6 +11,15 @@ namespace PxpActors.Streams;
 /// </summary>
 public static class RelayThrottle
 {
+    /// <summary>One direction of a relay through this node as the hub: throttled, and what passed counted in <c>pxp.relay.bytes</c>.</summary>
+    internal static Flow<ByteString, ByteString, NotUsed> Create(int bytesPerSecond, bool toCandidate) =>
+        Create(bytesPerSecond).Select(piece =>
+        {
+            Diagnostics.RelayTraffic.Relayed(piece.Count, toCandidate); // a piece is at most a tenth of a second's worth
+            return piece;
+        });
+
+    /// <summary>A flow that passes at most <paramref name="bytesPerSecond"/> bytes per second (0 or less: everything at once).</summary>
     public static Flow<ByteString, ByteString, NotUsed> Create(int bytesPerSecond)
     {
         if (bytesPerSecond <= 0) return Flow.Create<ByteString>();

@@ -1,3 +1,4 @@
+using PxpActors.Diagnostics;
 using PxpActors.Protocol.Framing;
 using PxpActors.Streams.Multiplexer;
 
@@ -8,9 +9,10 @@ namespace PxpActors.Transports;
 /// themselves (see <c>SubstreamChannel</c>): one sender at a time, a frame always whole. Sending from the writer's
 /// own thread, straight from its buffer, is what lets an application stream keep up with what carries it: no copy,
 /// no hand-over to the stage and back. What carries the frames is the subclass's: a socket
-/// (<see cref="SharedSocketSender"/>) or another session's substream (<see cref="SubstreamFrameSender"/>).
+/// (<see cref="SharedSocketSender"/>) or another session's substream (<see cref="SubstreamFrameSender"/>). What a writer
+/// sends here is counted in <paramref name="traffic"/>, once per send (the stage counts its own sends).
 /// </summary>
-internal abstract class FrameSender
+internal abstract class FrameSender(TransportTraffic traffic)
 {
     // A large write goes out in sends of several frames, so a relay's batch or a big application write costs few
     // system calls; a send stays small enough that other writers and the stage wait for it only briefly.
@@ -77,6 +79,10 @@ internal abstract class FrameSender
     /// once what carries the frames took them all: the caller may then reuse its buffers.
     /// </summary>
     /// <param name="channelClosed">Asked before each send: once true, nothing more is sent (the channel's number may be reused).</param>
+    /// <param name="channel">Our number of the channel.</param>
+    /// <param name="payload">The bytes, in buffers the caller keeps until the send completes.</param>
+    /// <param name="maxFramePayload">The largest frame payload to send.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sender.</param>
     internal async ValueTask SendDataAsync(uint channel, IReadOnlyList<ArraySegment<byte>> payload, int maxFramePayload,
         Func<bool> channelClosed, CancellationToken cancellationToken)
     {
@@ -92,7 +98,7 @@ internal abstract class FrameSender
                 if (_closedBecause is { } reason) throw new IOException(reason);
                 if (channelClosed()) throw new IOException("The substream was closed during the write");
                 segments.Clear();
-                var (frames, gathered) = (0, 0L);
+                var (frames, gathered, headerBytes) = (0, 0L, 0);
                 do
                 {
                     var frameLength = MultiplexerSettings.NextSendFramePayload(left, maxFramePayload);
@@ -100,6 +106,7 @@ internal abstract class FrameSender
                     var headerLength = Varint.Write(channel << 3 | (uint)FrameType.DataFromCreator, header);
                     headerLength += Varint.Write((uint)frameLength, header[headerLength..]);
                     segments.Add(new ArraySegment<byte>(headers, frames * HeaderRoom, headerLength));
+                    headerBytes += headerLength;
                     for (var needed = frameLength; needed > 0;)
                     {
                         var segment = payload[index];
@@ -115,6 +122,7 @@ internal abstract class FrameSender
                 }
                 while (left > 0 && frames < MaxGatheredFrames && gathered < MaxGatheredBytes);
                 await SendFramesAsync(segments, cancellationToken).ConfigureAwait(false);
+                traffic.Sent(gathered + headerBytes);
             }
         }
         finally

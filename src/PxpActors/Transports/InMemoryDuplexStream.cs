@@ -20,6 +20,7 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         _outgoing = outgoing;
     }
 
+    /// <summary>Two connected ends: what one writes, the other reads; <paramref name="capacity"/> writes may wait unread per direction.</summary>
     public static (InMemoryDuplexStream A, InMemoryDuplexStream B) CreatePair(int capacity = 64)
     {
         var options = new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = false };
@@ -28,12 +29,18 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         return (new InMemoryDuplexStream(bToA.Reader, aToB.Writer), new InMemoryDuplexStream(aToB.Reader, bToA.Writer));
     }
 
+    /// <summary>Always true.</summary>
     public override bool CanRead => true;
+    /// <summary>Always true.</summary>
     public override bool CanWrite => true;
+    /// <summary>Always false: a pipe has no position.</summary>
     public override bool CanSeek => false;
+    /// <summary>Not supported: a pipe has no length.</summary>
     public override long Length => throw new NotSupportedException();
+    /// <summary>Not supported: a pipe has no position.</summary>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>Reads what the other end wrote, waiting for it; 0 once the other end completed its writes or was disposed.</summary>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (_offset == _current.Length)
@@ -52,6 +59,7 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         return n;
     }
 
+    /// <summary>Hands a copy of <paramref name="buffer"/> to the other end, waiting while it is <c>capacity</c> writes behind.</summary>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty) return;
@@ -65,28 +73,38 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         }
     }
 
+    /// <summary>Reads as <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>Writes as <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>Reads, blocking the caller until data arrives.</summary>
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Writes, blocking the caller while the other end is behind.</summary>
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Nothing to flush: each write is handed over at once.</summary>
     public override void Flush() { }
 
+    /// <summary>Nothing to flush: each write is handed over at once.</summary>
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Ends this end's writes: the other end reads the end of the stream.</summary>
     public void CompleteWrites() => _outgoing.TryComplete();
 
+    /// <summary>Not supported: a pipe has no position.</summary>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <summary>Not supported: a pipe has no length.</summary>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>Ends this end's writes, as <see cref="CompleteWrites"/>: the other end reads the end of the stream.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing) _outgoing.TryComplete();

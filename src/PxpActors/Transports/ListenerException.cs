@@ -7,7 +7,9 @@ namespace PxpActors.Transports;
 public sealed class ListenerException(Uri address, bool fatal, string message, Exception inner)
     : Exception($"Listener on {address}: {message}", inner)
 {
+    /// <summary>The address the listener was bound to.</summary>
     public Uri Address { get; } = address;
 
+    /// <summary>True when the listener has stopped; false when it goes on accepting.</summary>
     public bool Fatal { get; } = fatal;
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using PxpActors.Diagnostics;
 
 namespace PxpActors.Transports;
 
@@ -12,7 +13,7 @@ internal sealed class SharedSocketSender : FrameSender
     private readonly Socket _socket;
     private readonly TimeSpan _writeTimeout;
 
-    internal SharedSocketSender(Socket socket, TimeSpan writeTimeout)
+    internal SharedSocketSender(Socket socket, TimeSpan writeTimeout, TransportTraffic traffic) : base(traffic)
     {
         _socket = socket;
         _writeTimeout = writeTimeout;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using PxpActors.Diagnostics;
 using PxpActors.Streams;
 
 namespace PxpActors.Transports;
@@ -19,8 +20,9 @@ namespace PxpActors.Transports;
 /// lease (see <see cref="Lender"/>) keeps one: for a downstream stage that copies or leases what it keeps before it pulls
 /// again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/> and <see cref="Lender"/>).
 /// </param>
+/// <param name="transport">The transport's name (tcp, stream, …): the session's bytes are counted under it (null: not counted).</param>
 public sealed class StreamTransportBinding(Stream stream, TimeSpan? writeTimeout = null, int? readBufferSize = null,
-    bool lendReadBuffers = false) : TransportBinding
+    bool lendReadBuffers = false, string? transport = null) : TransportBinding(transport)
 {
     internal Stream Stream { get; } = stream;
 
@@ -35,7 +37,7 @@ public sealed class StreamTransportBinding(Stream stream, TimeSpan? writeTimeout
     /// <see cref="SharedSocketSender"/>); null for other streams.
     /// </summary>
     internal override FrameSender? Sender { get; } =
-        stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan) : null;
+        stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan, new TransportTraffic(transport)) : null;
 
     /// <summary>When read buffers are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
     internal override ChunkLender? Lender { get; } = lendReadBuffers && stream is NetworkStream ? new ChunkLender() : null;

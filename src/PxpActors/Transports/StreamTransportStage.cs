@@ -39,6 +39,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
     /// <summary>A stage for a blueprint graph: each materialization is bound to its stream by a <see cref="StreamTransportBinding"/> attribute.</summary>
     internal static StreamTransportStage Unbound() => new(binding: null);
 
+    /// <summary>Elements in are written to the stream; what is read comes out.</summary>
     public override FlowShape<ByteString, ByteString> Shape => new(_in, _out);
 
     /// <summary>The sender this stage writes through on a socket (see <see cref="StreamTransportBinding.Sender"/>). For one materialization.</summary>
@@ -47,8 +48,10 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
     /// <summary>When read buffers are lent: the lease of the chunk last pushed (see <see cref="StreamTransportBinding.Lender"/>).</summary>
     internal ChunkLender? Lender => _binding?.Lender;
 
+    /// <summary>Names the stage "pxpStreamTransport".</summary>
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpStreamTransport");
 
+    /// <summary>The logic, over this stage's stream or the one the <see cref="StreamTransportBinding"/> attribute binds.</summary>
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, _binding ?? inheritedAttributes.GetAttribute<StreamTransportBinding>()
             ?? throw new InvalidOperationException("A blueprint's transport stage was materialized without a StreamTransportBinding"));
@@ -77,6 +80,8 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         // When read buffers are lent: the lease of the read under way (then lent with the chunk pushed, see ChunkLender).
         private ChunkLease? _readLease;
         private bool _writing;
+        // The element being written: counted as sent once it is.
+        private int _writingBytes;
         private bool _writesDone;
 
         public Logic(StreamTransportStage stage, StreamTransportBinding binding) : base(stage.Shape)
@@ -238,6 +243,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
                 else FailStage(new IOException($"Transport read failed: {result.Error.Message}", result.Error));
                 return;
             }
+            _binding.Traffic.Received(result.Read);
             ByteString bytes;
             if (pooledCopy)
             {
@@ -256,6 +262,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         private void StartWrite()
         {
             var element = Grab(_stage._in);
+            _writingBytes = element.Count;
             if (_socket is not null)
             {
                 SendGathered(element);
@@ -418,6 +425,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
                 FailStage(new IOException($"Transport write failed: {error.Message}", error));
                 return;
             }
+            _binding.Traffic.Sent(_writingBytes);
             if (IsClosed(_stage._in)) FinishWrites();
             else Pull(_stage._in);
         }

@@ -1,4 +1,5 @@
 using Akka.Streams;
+using PxpActors.Diagnostics;
 using PxpActors.Streams;
 
 namespace PxpActors.Transports;
@@ -8,8 +9,14 @@ namespace PxpActors.Transports;
 /// attribute when a session's graph is materialized from a blueprint fused once (fusing costs more than the rest of
 /// a materialization), it binds the blueprint's stages to that session. One per session.
 /// </summary>
-public abstract class TransportBinding : Attributes.IAttribute
+/// <param name="transport">
+/// The transport's name, as the session's <c>PeerInfo.Transport</c>: its bytes are counted under it (null: not counted).
+/// </param>
+public abstract class TransportBinding(string? transport) : Attributes.IAttribute
 {
+    /// <summary>Where the stage and the direct writers count the session's bytes.</summary>
+    internal TransportTraffic Traffic { get; } = new(transport);
+
     /// <summary>The sender the transport shares with the multiplexer's direct writers, if it has one.</summary>
     internal abstract FrameSender? Sender { get; }
 

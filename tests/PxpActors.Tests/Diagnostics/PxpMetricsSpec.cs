@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Akka.Configuration;
 using PxpActors.Actors;
 using PxpActors.Diagnostics;
@@ -36,6 +37,15 @@ public sealed class PxpMetricsSpec
             // B's getNewPeer: the hub's one candidate is A, which B reaches over WebRTC; then a failed one (A is taken).
             await triangle.B.Exchange.GetNewPeerAsync();
             await Assert.ThrowsAsync<PxpRequestException>(() => triangle.B.Exchange.GetNewPeerAsync());
+            // A nested session over a relay through the hub, with bytes both ways.
+            var nested = await triangle.A.Exchange.ConnectAsync(await triangle.A.Exchange.RelayAsync(viaHub, await triangle.CandidateAsync()));
+            var atB = await triangle.B.NextConnectionAsync(c => c.Peer?.Relayed == true);
+            await using (var streamA = nested.OpenStream())
+            await using (var streamB = atB.OpenStream())
+            {
+                await streamA.WriteAsync("ping"u8.ToArray());
+                await streamB.ReadExactlyAsync(new byte[4]);
+            }
 
             // A peer that breaks the protocol.
             await using var rude = await RawPxpPeer.ConnectAsync(hub.Address);
@@ -59,7 +69,12 @@ public sealed class PxpMetricsSpec
             .Where(f => f.FieldType.IsAssignableTo(typeof(Instrument)))
             .Select(f => ((Instrument)f.GetValue(null)!).Name)
             .ToList();
-        Assert.True(instruments.Count >= 9, string.Join(", ", instruments));
+        // The README's Metrics section names every instrument, and no other.
+        var readme = RepositoryFiles.ReadAllText("README.md");
+        var metrics = readme[readme.IndexOf("## Metrics", StringComparison.Ordinal)..];
+        metrics = metrics[..metrics.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        var documented = Regex.Matches(metrics, @"`(pxp\.[a-z.]+)`").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(documented.Order(), instruments.Order());
         Assert.Empty(instruments.Where(name => !seen.ContainsKey(name)).Select(name => "never moved: " + name));
 
         Assert.Contains(seen["pxp.sessions"], m => m.Value == 1 && Equals(m.Tags["transport"], "tcp") && Equals(m.Tags["direction"], "incoming"));
@@ -74,5 +89,13 @@ public sealed class PxpMetricsSpec
         Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "failed"));
         Assert.Contains(seen["pxp.getnewpeer"], m => Equals(m.Tags["outcome"], "ok"));
         Assert.All(seen["pxp.handshake.duration"], m => Assert.True(m.Value >= 0));
+        foreach (var bytes in new[] { "pxp.bytes.received", "pxp.bytes.sent" })
+        {
+            Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "tcp"));
+            Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "relay"));
+            Assert.Contains(seen[bytes], m => m.Value > 0 && Equals(m.Tags["transport"], "webrtc"));
+        }
+        Assert.Contains(seen["pxp.relay.bytes"], m => m.Value > 0 && Equals(m.Tags["direction"], "to-candidate"));
+        Assert.Contains(seen["pxp.relay.bytes"], m => m.Value > 0 && Equals(m.Tags["direction"], "to-asker"));
     }
 }

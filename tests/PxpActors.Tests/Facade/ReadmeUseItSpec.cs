@@ -17,6 +17,8 @@ public sealed class ReadmeUseItSpec
         await using var stream = connection.OpenStream();                             // the application's duplex stream
 
         var candidates = await exchange.GetPeersAsync(exchange.Peers[0]);             // ask a peer for candidates
+        var direct = await exchange.GetNewPeerAsync();  // a stranger, reached over WebRTC with the peer as the only signal relay
+        Console.WriteLine($"connected to node {direct.Peer!.NodeId} over {direct.Transport}"); // "webrtc"
         """;
 
     [Fact]
@@ -33,7 +35,10 @@ public sealed class ReadmeUseItSpec
     public async Task README_snippet_must_run_with_one_owner_for_each_connection()
     {
         await using var bootstrap = await TestNode.StartAsync("my-network");
+        await using var stranger = await TestNode.StartAsync("my-network");
+        await stranger.Exchange.AddPeerAsync(bootstrap.Address);
         var raisedHere = 0;
+        var printed = new StringWriter();
 
         // ---- the snippet, with the bootstrap peer's address ----
         await using var exchange = new PeerExchange("my-network");
@@ -44,11 +49,14 @@ public sealed class ReadmeUseItSpec
         await using var stream = connection.OpenStream();
 
         var candidates = await exchange.GetPeersAsync(exchange.Peers[0]);
+        var direct = await exchange.GetNewPeerAsync();
+        printed.WriteLine($"connected to node {direct.Peer!.NodeId} over {direct.Transport}");
         // ---- end of the snippet ----
 
         Assert.NotEqual(0, address.Port);
-        Assert.Empty(candidates); // the bootstrap peer knows nobody but us
-        await using var atBootstrap = (await bootstrap.NextConnectionAsync()).OpenStream();
+        Assert.Equal(stranger.Exchange.NodeId, Assert.Single(candidates).ConnectInfo!.NodeId); // the bootstrap peer knows the stranger
+        Assert.Equal($"connected to node {stranger.Exchange.NodeId} over webrtc", printed.ToString().Trim());
+        await using var atBootstrap = (await bootstrap.NextConnectionAsync(c => c.Peer?.NodeId == exchange.NodeId)).OpenStream();
         await stream.WriteAsync("ping"u8.ToArray());
         Assert.Equal("ping", Encoding.UTF8.GetString(await atBootstrap.ReadExactlyAsync(4)));
         await atBootstrap.WriteAsync("pong"u8.ToArray());

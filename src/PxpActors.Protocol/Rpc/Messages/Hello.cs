@@ -7,7 +7,9 @@ namespace PxpActors.Protocol.Rpc.Messages;
 public sealed record Hello(string Nonce, long Version, ConnectInfo? ConnectInfo, IReadOnlyList<string> Networks)
     : PxpMessage(Nonce)
 {
+    /// <summary>The protocol version pxp@1.1.0 speaks; a peer with another is refused.</summary>
     public const long CurrentVersion = 1;
 
+    /// <summary>"hello".</summary>
     public override string Command => "hello";
 }

@@ -6,5 +6,6 @@ namespace PxpActors.Protocol.Rpc.Messages;
 /// </summary>
 public abstract record PxpMessage(string Nonce)
 {
+    /// <summary>The command's name on the wire, the first element of the line.</summary>
     public abstract string Command { get; }
 }

@@ -8,5 +8,6 @@ namespace PxpActors.Protocol.Rpc.Messages;
 /// </summary>
 public sealed record Response(string Nonce, JsonElement Args) : PxpMessage(Nonce)
 {
+    /// <summary>"res".</summary>
     public override string Command => "res";
 }

@@ -8,7 +8,9 @@ namespace PxpActors.Protocol.Rpc.Messages;
 /// </summary>
 public sealed record Upgrade(string Nonce, string Transport, JsonElement Signal) : PxpMessage(Nonce)
 {
+    /// <summary>The only transport an upgrade can name.</summary>
     public const string WebRtcTransport = "webrtc";
 
+    /// <summary>"upgrade".</summary>
     public override string Command => "upgrade";
 }

@@ -15,9 +15,13 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record AbortChunk(bool TagReflected, IReadOnlyList<ErrorCause> Causes) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Abort;
+    /// <inheritdoc/>
     public override byte Flags => TagReflected ? (byte)1 : (byte)0;
+    /// <inheritdoc/>
     public override int ValueLength => ErrorCause.ListLength(Causes);
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => ErrorCause.WriteList(Causes, destination);
     internal static AbortChunk ReadValue(byte flags, ReadOnlySpan<byte> value) => new((flags & 1) != 0, ErrorCause.ParseAll(value));
 }

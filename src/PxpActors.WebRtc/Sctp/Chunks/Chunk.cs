@@ -17,17 +17,22 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public abstract record Chunk
 {
+    /// <summary>Bytes of the chunk header: type, flags, length.</summary>
     public const int HeaderLength = 4;
 
+    /// <summary>The chunk's type, its first byte.</summary>
     public abstract ChunkType Type { get; }
 
+    /// <summary>The chunk's flags byte (0 unless the type defines flags).</summary>
     public virtual byte Flags => 0;
 
     /// <summary>Length of the value alone.</summary>
     public abstract int ValueLength { get; }
 
+    /// <summary>Writes the value alone (no header, no padding) into <paramref name="destination"/>, exactly <see cref="ValueLength"/> bytes.</summary>
     public abstract void WriteValue(Span<byte> destination);
 
+    /// <summary>Header plus value, the figure written in the length field.</summary>
     public int Length => HeaderLength + ValueLength;
 
     /// <summary>Bytes the chunk occupies inside a packet.</summary>
@@ -46,6 +51,7 @@ public abstract record Chunk
         return PaddedLength;
     }
 
+    /// <summary>The chunk as one new array, padding included.</summary>
     public byte[] ToArray()
     {
         var bytes = new byte[PaddedLength];

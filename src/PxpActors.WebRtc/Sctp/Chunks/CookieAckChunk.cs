@@ -10,8 +10,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record CookieAckChunk : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.CookieAck;
+    /// <inheritdoc/>
     public override int ValueLength => 0;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) { }
 
     internal static CookieAckChunk ReadValue(ReadOnlySpan<byte> value)

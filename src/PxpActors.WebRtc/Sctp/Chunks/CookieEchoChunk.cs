@@ -12,8 +12,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record CookieEchoChunk(ReadOnlyMemory<byte> Cookie) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.CookieEcho;
+    /// <inheritdoc/>
     public override int ValueLength => Cookie.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Cookie.Span.CopyTo(destination);
 
     internal static CookieEchoChunk ReadValue(ReadOnlySpan<byte> value) => value.Length > 0

@@ -37,13 +37,17 @@ public sealed record DataChunk(
 
     private const byte EndingFlag = 0x01, BeginningFlag = 0x02, UnorderedFlag = 0x04, ImmediateFlag = 0x08;
 
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Data;
 
+    /// <inheritdoc/>
     public override byte Flags => (byte)((Ending ? EndingFlag : 0) | (Beginning ? BeginningFlag : 0)
         | (Unordered ? UnorderedFlag : 0) | (ImmediateAck ? ImmediateFlag : 0));
 
+    /// <inheritdoc/>
     public override int ValueLength => 12 + UserData.Length;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, Tsn);

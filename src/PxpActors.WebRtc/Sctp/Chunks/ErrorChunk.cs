@@ -14,8 +14,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ErrorChunk(IReadOnlyList<ErrorCause> Causes) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Error;
+    /// <inheritdoc/>
     public override int ValueLength => ErrorCause.ListLength(Causes);
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => ErrorCause.WriteList(Causes, destination);
 
     internal static ErrorChunk ReadValue(ReadOnlySpan<byte> value)

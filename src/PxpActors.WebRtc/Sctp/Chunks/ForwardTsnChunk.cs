@@ -23,9 +23,12 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ForwardTsnChunk(uint NewCumulativeTsn, IReadOnlyList<ForwardTsnStream> Streams) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.ForwardTsn;
+    /// <inheritdoc/>
     public override int ValueLength => 4 + 4 * Streams.Count;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, NewCumulativeTsn);

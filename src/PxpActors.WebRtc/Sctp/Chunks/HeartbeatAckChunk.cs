@@ -14,8 +14,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record HeartbeatAckChunk(HeartbeatInfoParameter Info) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.HeartbeatAck;
+    /// <inheritdoc/>
     public override int ValueLength => Info.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Parameter.WriteList([Info], destination);
     internal static HeartbeatAckChunk ReadValue(ReadOnlySpan<byte> value) => new(HeartbeatInfo.Read(ChunkType.HeartbeatAck, value));
 }

@@ -14,8 +14,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record HeartbeatChunk(HeartbeatInfoParameter Info) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Heartbeat;
+    /// <inheritdoc/>
     public override int ValueLength => Info.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Parameter.WriteList([Info], destination);
     internal static HeartbeatChunk ReadValue(ReadOnlySpan<byte> value) => new(HeartbeatInfo.Read(ChunkType.Heartbeat, value));
 }

@@ -31,12 +31,15 @@ public sealed record InitAckChunk(
     uint InitialTsn,
     IReadOnlyList<Parameter> Parameters) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.InitAck;
+    /// <inheritdoc/>
     public override int ValueLength => 16 + Parameter.ListLength(Parameters);
 
     /// <summary>The cookie every valid INIT ACK carries (checked when parsing).</summary>
     public ReadOnlyMemory<byte> StateCookie => Parameters.OfType<StateCookieParameter>().First().Cookie;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) =>
         InitFields.Write(destination, InitiateTag, AdvertisedReceiverWindowCredit, OutboundStreams, InboundStreams, InitialTsn, Parameters);
 

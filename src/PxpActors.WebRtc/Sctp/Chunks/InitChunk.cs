@@ -32,9 +32,12 @@ public sealed record InitChunk(
     uint InitialTsn,
     IReadOnlyList<Parameter> Parameters) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Init;
+    /// <inheritdoc/>
     public override int ValueLength => 16 + Parameter.ListLength(Parameters);
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) =>
         InitFields.Write(destination, InitiateTag, AdvertisedReceiverWindowCredit, OutboundStreams, InboundStreams, InitialTsn, Parameters);
 

@@ -17,8 +17,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ReConfigChunk(IReadOnlyList<Parameter> Parameters) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.ReConfig;
+    /// <inheritdoc/>
     public override int ValueLength => Parameter.ListLength(Parameters);
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Parameter.WriteList(Parameters, destination);
 
     internal static ReConfigChunk ReadValue(ReadOnlySpan<byte> value)

@@ -32,9 +32,12 @@ public sealed record SackChunk(
     IReadOnlyList<GapAckBlock> GapAckBlocks,
     IReadOnlyList<uint> DuplicateTsns) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Sack;
+    /// <inheritdoc/>
     public override int ValueLength => 12 + 4 * GapAckBlocks.Count + 4 * DuplicateTsns.Count;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, CumulativeTsnAck);

@@ -10,8 +10,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ShutdownAckChunk : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.ShutdownAck;
+    /// <inheritdoc/>
     public override int ValueLength => 0;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) { }
 
     internal static ShutdownAckChunk ReadValue(ReadOnlySpan<byte> value)

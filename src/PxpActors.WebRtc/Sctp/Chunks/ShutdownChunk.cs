@@ -14,8 +14,11 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ShutdownChunk(uint CumulativeTsnAck) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.Shutdown;
+    /// <inheritdoc/>
     public override int ValueLength => 4;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => BinaryPrimitives.WriteUInt32BigEndian(destination, CumulativeTsnAck);
 
     internal static ShutdownChunk ReadValue(ReadOnlySpan<byte> value) => value.Length == 4

@@ -10,9 +10,13 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// </summary>
 public sealed record ShutdownCompleteChunk(bool TagReflected = false) : Chunk
 {
+    /// <inheritdoc/>
     public override ChunkType Type => ChunkType.ShutdownComplete;
+    /// <inheritdoc/>
     public override byte Flags => TagReflected ? (byte)1 : (byte)0;
+    /// <inheritdoc/>
     public override int ValueLength => 0;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) { }
 
     internal static ShutdownCompleteChunk ReadValue(byte flags, ReadOnlySpan<byte> value)

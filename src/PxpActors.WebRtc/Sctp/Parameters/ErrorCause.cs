@@ -15,14 +15,18 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record ErrorCause(ErrorCauseCode Code, ReadOnlyMemory<byte> Information)
 {
+    /// <summary>Header plus information, the figure written in the length field.</summary>
     public int Length => 4 + Information.Length;
+    /// <summary>Bytes the cause occupies, padded to a multiple of 4.</summary>
     public int PaddedLength => (Length + 3) & ~3;
 
     /// <summary>A cause whose information is UTF-8 text (user-initiated abort reasons, protocol violations).</summary>
     public static ErrorCause WithText(ErrorCauseCode code, string text) => new(code, System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>The information read as UTF-8 text.</summary>
     public string InformationText => System.Text.Encoding.UTF8.GetString(Information.Span);
 
+    /// <summary>Writes code, length, information and padding; returns the padded length.</summary>
     public int WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)Code);
@@ -32,6 +36,7 @@ public sealed record ErrorCause(ErrorCauseCode Code, ReadOnlyMemory<byte> Inform
         return PaddedLength;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Code}({InformationText})";
 
     internal static int ListLength(IReadOnlyList<ErrorCause> causes)

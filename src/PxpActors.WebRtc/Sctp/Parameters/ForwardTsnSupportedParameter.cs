@@ -10,8 +10,11 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record ForwardTsnSupportedParameter : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.ForwardTsnSupported;
+    /// <inheritdoc/>
     public override int ValueLength => 0;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) { }
 
     internal static ForwardTsnSupportedParameter ReadValue(ReadOnlySpan<byte> value) =>

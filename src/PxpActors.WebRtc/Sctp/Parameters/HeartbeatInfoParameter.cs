@@ -12,8 +12,11 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record HeartbeatInfoParameter(ReadOnlyMemory<byte> Info) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.HeartbeatInfo;
+    /// <inheritdoc/>
     public override int ValueLength => Info.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Info.Span.CopyTo(destination);
     internal static HeartbeatInfoParameter ReadValue(ReadOnlySpan<byte> value) => new(value.ToArray());
 }

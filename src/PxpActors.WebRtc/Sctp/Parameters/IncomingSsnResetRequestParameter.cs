@@ -19,9 +19,12 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record IncomingSsnResetRequestParameter(uint RequestSequenceNumber, IReadOnlyList<ushort> Streams) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.IncomingSsnResetRequest;
+    /// <inheritdoc/>
     public override int ValueLength => 4 + 2 * Streams.Count;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, RequestSequenceNumber);

@@ -28,9 +28,12 @@ public sealed record OutgoingSsnResetRequestParameter(
     uint SendersLastAssignedTsn,
     IReadOnlyList<ushort> Streams) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.OutgoingSsnResetRequest;
+    /// <inheritdoc/>
     public override int ValueLength => 12 + 2 * Streams.Count;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, RequestSequenceNumber);

@@ -17,18 +17,22 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public abstract record Parameter
 {
+    /// <summary>Bytes of the parameter header: type and length.</summary>
     public const int HeaderLength = 4;
 
+    /// <summary>The parameter's type.</summary>
     public abstract ParameterType Type { get; }
 
     /// <summary>Length of the value alone (no header, no padding).</summary>
     public abstract int ValueLength { get; }
 
+    /// <summary>Writes the value alone into <paramref name="destination"/>, exactly <see cref="ValueLength"/> bytes.</summary>
     public abstract void WriteValue(Span<byte> destination);
 
     /// <summary>Header plus value, the figure written in the length field.</summary>
     public int Length => HeaderLength + ValueLength;
 
+    /// <summary>Bytes the parameter occupies, padded to a multiple of 4.</summary>
     public int PaddedLength => (Length + 3) & ~3;
 
     /// <summary>Writes header, value and zero padding; returns the padded length.</summary>
@@ -43,6 +47,7 @@ public abstract record Parameter
         return PaddedLength;
     }
 
+    /// <summary>The parameter as one new array, padding included.</summary>
     public byte[] ToArray()
     {
         var bytes = new byte[PaddedLength];

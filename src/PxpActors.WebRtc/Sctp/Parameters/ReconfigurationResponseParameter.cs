@@ -25,9 +25,12 @@ public sealed record ReconfigurationResponseParameter(
     uint? SendersNextTsn = null,
     uint? ReceiversNextTsn = null) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.ReconfigurationResponse;
+    /// <inheritdoc/>
     public override int ValueLength => SendersNextTsn is null ? 8 : 16;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, ResponseSequenceNumber);

@@ -13,8 +13,11 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record StateCookieParameter(ReadOnlyMemory<byte> Cookie) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.StateCookie;
+    /// <inheritdoc/>
     public override int ValueLength => Cookie.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Cookie.Span.CopyTo(destination);
     internal static StateCookieParameter ReadValue(ReadOnlySpan<byte> value) => new(value.ToArray());
 }

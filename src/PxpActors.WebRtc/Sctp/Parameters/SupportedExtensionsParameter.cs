@@ -17,15 +17,19 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record SupportedExtensionsParameter(IReadOnlyList<ChunkType> ChunkTypes) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => ParameterType.SupportedExtensions;
+    /// <inheritdoc/>
     public override int ValueLength => ChunkTypes.Count;
 
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination)
     {
         for (var i = 0; i < ChunkTypes.Count; i++)
             destination[i] = (byte)ChunkTypes[i];
     }
 
+    /// <summary>True when the sender listed <paramref name="type"/>.</summary>
     public bool Supports(ChunkType type) => ChunkTypes.Contains(type);
 
     internal static SupportedExtensionsParameter ReadValue(ReadOnlySpan<byte> value)

@@ -6,7 +6,10 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// </summary>
 public sealed record UnknownParameter(ParameterType RawType, ReadOnlyMemory<byte> Value) : Parameter
 {
+    /// <inheritdoc/>
     public override ParameterType Type => RawType;
+    /// <inheritdoc/>
     public override int ValueLength => Value.Length;
+    /// <inheritdoc/>
     public override void WriteValue(Span<byte> destination) => Value.Span.CopyTo(destination);
 }

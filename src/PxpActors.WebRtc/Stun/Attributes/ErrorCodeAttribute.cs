@@ -17,13 +17,20 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record ErrorCodeAttribute : StunAttribute
 {
+    /// <summary>Longest reason phrase RFC 8489 allows, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 763;
+    /// <summary>400 Bad Request.</summary>
     public const int BadRequest = 400;
+    /// <summary>401 Unauthorized: wrong or missing credentials.</summary>
     public const int Unauthorized = 401;
+    /// <summary>420 Unknown Attribute: a comprehension-required attribute was not understood.</summary>
     public const int UnknownAttribute = 420;
+    /// <summary>487 Role Conflict: both ICE agents claim the same role (RFC 8445).</summary>
     public const int RoleConflict = 487;
+    /// <summary>500 Server Error.</summary>
     public const int ServerError = 500;
 
+    /// <summary>An error of <paramref name="code"/> (300-699) with its reason phrase.</summary>
     public ErrorCodeAttribute(int code, string reason)
     {
         if (code is < 300 or > 699) throw new ArgumentOutOfRangeException(nameof(code), code, "A STUN error code lies in 300..699.");
@@ -32,9 +39,12 @@ public sealed record ErrorCodeAttribute : StunAttribute
         Reason = reason;
     }
 
+    /// <summary>The error code, class times 100 plus number.</summary>
     public int Code { get; }
+    /// <summary>The reason phrase.</summary>
     public string Reason { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.ErrorCode;
     internal override int ValueLength => 4 + Encoding.UTF8.GetByteCount(Reason);
 

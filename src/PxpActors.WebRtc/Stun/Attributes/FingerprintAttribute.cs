@@ -12,6 +12,7 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record FingerprintAttribute : StunAttribute
 {
+    /// <summary>What the CRC-32 is XORed with ("STUN").</summary>
     public const uint XorMask = 0x5354554e;
 
     internal FingerprintAttribute(uint value) => Value = value;
@@ -19,6 +20,7 @@ public sealed record FingerprintAttribute : StunAttribute
     /// <summary>The value as carried (CRC already XORed with <see cref="XorMask"/>).</summary>
     public uint Value { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.Fingerprint;
     internal override int ValueLength => 4;
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

@@ -13,6 +13,7 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record IceControllingAttribute(ulong TieBreaker) : StunAttribute
 {
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.IceControlling;
     internal override int ValueLength => 8;
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

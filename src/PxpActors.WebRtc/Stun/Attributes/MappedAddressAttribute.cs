@@ -8,14 +8,17 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record MappedAddressAttribute : StunAttribute
 {
+    /// <summary>The address <paramref name="endPoint"/>, sent in the clear.</summary>
     public MappedAddressAttribute(IPEndPoint endPoint)
     {
         StunAddress.RequireSupportedFamily(endPoint);
         EndPoint = endPoint;
     }
 
+    /// <summary>The reflexive transport address.</summary>
     public IPEndPoint EndPoint { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.MappedAddress;
     internal override int ValueLength => StunAddress.Length(EndPoint);
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

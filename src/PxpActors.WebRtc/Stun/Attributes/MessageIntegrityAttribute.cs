@@ -12,12 +12,15 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record MessageIntegrityAttribute : StunAttribute
 {
+    /// <summary>Bytes of the HMAC-SHA1.</summary>
     public const int HmacLength = 20;
 
     internal MessageIntegrityAttribute(byte[] hmac) => Hmac = hmac;
 
+    /// <summary>The HMAC-SHA1 of the message up to this attribute.</summary>
     public IReadOnlyList<byte> Hmac { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.MessageIntegrity;
     internal override int ValueLength => HmacLength;
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

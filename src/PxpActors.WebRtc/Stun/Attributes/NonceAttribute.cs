@@ -7,16 +7,20 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record NonceAttribute : StunAttribute
 {
+    /// <summary>Longest nonce RFC 8489 allows, in UTF-8 bytes.</summary>
     public const int MaxBytes = 763;
 
+    /// <summary>A nonce of <paramref name="value"/>.</summary>
     public NonceAttribute(string value)
     {
         StunValue.EncodeText(value, MaxBytes, "NONCE");
         Value = value;
     }
 
+    /// <summary>The nonce.</summary>
     public string Value { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.Nonce;
     internal override int ValueLength => Encoding.UTF8.GetByteCount(Value);
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

@@ -12,6 +12,7 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record PriorityAttribute(uint Priority) : StunAttribute
 {
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.Priority;
     internal override int ValueLength => 4;
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

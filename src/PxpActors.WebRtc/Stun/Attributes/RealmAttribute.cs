@@ -7,16 +7,20 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record RealmAttribute : StunAttribute
 {
+    /// <summary>Longest realm RFC 8489 allows, in UTF-8 bytes.</summary>
     public const int MaxBytes = 763;
 
+    /// <summary>A realm of <paramref name="value"/>.</summary>
     public RealmAttribute(string value)
     {
         StunValue.EncodeText(value, MaxBytes, "REALM");
         Value = value;
     }
 
+    /// <summary>The realm.</summary>
     public string Value { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.Realm;
     internal override int ValueLength => Encoding.UTF8.GetByteCount(Value);
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

@@ -14,6 +14,7 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public abstract record StunAttribute
 {
+    /// <summary>The attribute's type code (<see cref="StunAttributeType"/>).</summary>
     public abstract ushort Type { get; }
 
     /// <summary>Types below 0x8000 must be understood by the receiver (RFC 8489 §14).</summary>

@@ -12,6 +12,7 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record UnknownAttributesAttribute : StunAttribute
 {
+    /// <summary>Lists the attribute <paramref name="types"/> that were not understood.</summary>
     public UnknownAttributesAttribute(IReadOnlyList<ushort> types)
     {
         if (types.Count > MaxTypes) throw new ArgumentException($"At most {MaxTypes} unknown attribute types are reported.", nameof(types));
@@ -21,8 +22,10 @@ public sealed record UnknownAttributesAttribute : StunAttribute
     /// <summary>Our own bound on the list (the RFC sets none): more in a received message is malformed.</summary>
     public const int MaxTypes = 64;
 
+    /// <summary>The attribute types that were not understood.</summary>
     public IReadOnlyList<ushort> Types { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.UnknownAttributes;
     internal override int ValueLength => 2 * Types.Count;
 

@@ -7,16 +7,20 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record UsernameAttribute : StunAttribute
 {
+    /// <summary>Longest username RFC 8489 allows, in UTF-8 bytes.</summary>
     public const int MaxBytes = 513;
 
+    /// <summary>A username of <paramref name="value"/> (for ICE, "remote-ufrag:local-ufrag").</summary>
     public UsernameAttribute(string value)
     {
         StunValue.EncodeText(value, MaxBytes, "USERNAME");
         Value = value;
     }
 
+    /// <summary>The username.</summary>
     public string Value { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.Username;
     internal override int ValueLength => Encoding.UTF8.GetByteCount(Value);
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

@@ -9,14 +9,17 @@ namespace PxpActors.WebRtc.Stun.Attributes;
 /// </summary>
 public sealed record XorMappedAddressAttribute : StunAttribute
 {
+    /// <summary>The address <paramref name="endPoint"/>, written XORed with the magic cookie.</summary>
     public XorMappedAddressAttribute(IPEndPoint endPoint)
     {
         StunAddress.RequireSupportedFamily(endPoint);
         EndPoint = endPoint;
     }
 
+    /// <summary>The reflexive transport address.</summary>
     public IPEndPoint EndPoint { get; }
 
+    /// <inheritdoc/>
     public override ushort Type => StunAttributeType.XorMappedAddress;
     internal override int ValueLength => StunAddress.Length(EndPoint);
     internal override void WriteValue(Span<byte> destination, StunTransactionId transactionId) =>

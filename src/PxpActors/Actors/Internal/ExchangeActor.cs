@@ -95,7 +95,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, add.Transport, add.TransportName, add.Incoming, relayed: false, Asker(), endPoint: null));
+            StartSession(binding: null, Streams.CountedTransport.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
+                relayed: false, Asker(), endPoint: null));
         Receive<AddBoundPeer>(add =>
             StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteEndPoint,
                 nested: add.Nested));
@@ -227,7 +228,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
             listening = transport.ListenAsync(address, stream =>
                 {
-                    var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true);
+                    var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true, transport: transport.Scheme);
                     self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteEndPoint(stream)),
                         ActorRefs.NoSender);
                     return Task.CompletedTask;
@@ -606,7 +607,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
         _upgrades.Remove(relayed);
-        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout);
+        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout, transport: "webrtc");
         var session = StartSession(binding, transport: null, "webrtc", opened.Incoming, relayed: false, opened.Requester, endPoint: null);
         if (session is null) relayed.Tell(CloseSession.Instance);
         else _replacing[session] = relayed;

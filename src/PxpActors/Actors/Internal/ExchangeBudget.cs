@@ -10,6 +10,7 @@ namespace PxpActors.Actors.Internal;
 /// and the relays it serves as a hub. State of the ExchangeActor alone. A refusal names the limit, and is counted.
 /// </summary>
 /// <param name="connectionCap">The connection limit in force, the one the node's socket gate counts against.</param>
+/// <param name="limits">The node's limits (pxp.limits).</param>
 internal sealed class ExchangeBudget(ResourceLimits limits, int connectionCap)
 {
     private readonly int _connectionCap = connectionCap;

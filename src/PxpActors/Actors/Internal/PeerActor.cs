@@ -408,9 +408,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
         // Each direction throttled.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: true))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond))
+            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: false))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
             .Run(_materializer);
@@ -684,6 +684,11 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private sealed record PendingRequest(IActorRef? ReplyTo, RequestKind Kind = RequestKind.GetPeers, SubstreamChannel? Stream = null);
 
+    /// <summary>A substream opened for a request (or failed to, with <paramref name="Error"/>), and what to send on it.</summary>
+    /// <param name="Nonce">The request's nonce.</param>
+    /// <param name="Stream">The substream; null when it could not be opened.</param>
+    /// <param name="ThenSend">The request to send once it is open, if any.</param>
+    /// <param name="Error">Why it could not be opened.</param>
     /// <param name="Theirs">The substream answers the peer's request <paramref name="Nonce"/>, not one of ours.</param>
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null, bool Theirs = false);
 

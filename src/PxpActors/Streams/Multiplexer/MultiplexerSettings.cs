@@ -26,6 +26,7 @@ public sealed record MultiplexerSettings(
     int MaxQueuedControlFrames = 256,
     long SessionBufferBytes = 16 * 1024 * 1024)
 {
+    /// <summary>The defaults of reference.conf's <c>pxp.multiplexer</c>.</summary>
     public static MultiplexerSettings Default { get; } = new();
 
     /// <summary>

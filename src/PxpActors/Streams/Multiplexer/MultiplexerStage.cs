@@ -51,6 +51,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     /// every received byte this stage keeps is copied out of its chunk first, but a substream forwarding leased chunks
     /// may hand a large slice on as it is, holding the lease.
     /// </param>
+    /// <param name="resources">The node-wide budget the session draws on; none (no node-wide limit) by default.</param>
     internal MultiplexerStage(MultiplexerSettings settings, bool exchangeMagic, FrameSender? directSender, ChunkLender? lender,
         NodeResources? resources = null)
         : this(settings, exchangeMagic, directSender, lender, bindsToTransport: false, resources)
@@ -76,14 +77,19 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
     internal static MultiplexerStage BoundToTransport(MultiplexerSettings settings, bool exchangeMagic, NodeResources resources) =>
         new(settings, exchangeMagic, directSender: null, lender: null, bindsToTransport: true, resources);
 
+    /// <summary>Bytes from the transport.</summary>
     public Inlet<ByteString> In { get; } = new("Multiplexer.in");
 
+    /// <summary>Bytes for the transport, one frame (or the magic) an element.</summary>
     public Outlet<ByteString> Out { get; } = new("Multiplexer.out");
 
+    /// <summary>The transport side of the session: bytes in, frames out.</summary>
     public override FlowShape<ByteString, ByteString> Shape { get; }
 
+    /// <summary>Names the stage "pxpMultiplexer".</summary>
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("pxpMultiplexer");
 
+    /// <summary>The stage's logic, and the <see cref="IMultiplexer"/> that opens and accepts its substreams.</summary>
     public override ILogicAndMaterializedValue<IMultiplexer> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var handle = new MultiplexerHandle(_settings.SubstreamBufferBytes, new SessionBuffer(_resources, _settings.SessionBufferBytes));

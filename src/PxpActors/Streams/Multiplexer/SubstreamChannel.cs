@@ -11,7 +11,7 @@ namespace PxpActors.Streams.Multiplexer;
 /// running <see cref="MultiplexerStage"/> hands it what the peer sends and takes what we write through
 /// async callbacks. Thread-safe. Both directions are bounded by the substream buffer size: the stage stops
 /// handing over data (and so stops reading the transport) while that much is untaken, and
-/// <see cref="WriteAsync"/> waits while that much is written but not yet framed.
+/// <see cref="WriteAsync(Akka.IO.ByteString, CancellationToken)"/> waits while that much is written but not yet framed.
 /// </summary>
 /// <remarks>
 /// A graph per substream costs a stream actor and several kilobytes per session; a session's RPC and
@@ -55,6 +55,7 @@ public sealed class SubstreamChannel
         _budget = budget;
     }
 
+    /// <summary>The substream's name, as in its open frame ("pxp", "data:network", "relay:id").</summary>
     public string Name { get; }
 
     /// <summary>False once our direction is ended, or closed by the peer (reset) or the session.</summary>

@@ -1,3 +1,4 @@
+using PxpActors.Diagnostics;
 using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
@@ -16,19 +17,21 @@ namespace PxpActors.Streams.Multiplexer;
 /// Carrying a nested session whose multiplexer is given <see cref="Sender"/>: its channels may then write their data
 /// frames into the substream themselves, and the stage writes its elements under the same sender.
 /// </param>
-internal sealed class SubstreamChannelBinding(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false)
-    : TransportBinding
+/// <param name="transport">The transport's name: a nested session's bytes are counted under it (null: not counted).</param>
+internal sealed class SubstreamChannelBinding(SubstreamChannel channel, bool lendChunks = false, bool shareSender = false,
+    string? transport = null) : TransportBinding(transport)
 {
     /// <summary>
     /// For a session run over <paramref name="channel"/> (a relayed one): the stage lends its chunks and shares its sender,
     /// so the session's channels write their frames into the substream themselves, as they would onto a socket.
     /// </summary>
-    public static SubstreamChannelBinding CarryingSession(SubstreamChannel channel) => new(channel, lendChunks: true, shareSender: true);
+    public static SubstreamChannelBinding CarryingSession(SubstreamChannel channel, string transport = "relay") =>
+        new(channel, lendChunks: true, shareSender: true, transport);
 
     public SubstreamChannel Channel { get; } = channel;
 
     /// <summary>The sender shared with a nested session's direct writers, when asked for.</summary>
-    internal override SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel) : null;
+    internal override SubstreamFrameSender? Sender { get; } = shareSender ? new SubstreamFrameSender(channel, new TransportTraffic(transport)) : null;
 
     /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
     internal override ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;

@@ -49,11 +49,14 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
         private readonly ChunkLender? _lender;
         private readonly SubstreamChannel _channel;
         private readonly SubstreamFrameSender? _sender;
+        private readonly Diagnostics.TransportTraffic _traffic;
         private readonly Queue<SubstreamReceived> _received = new();
         private Action<object> _onEvent = null!;
         private bool _peerFinished;
         private Exception? _peerFailure;
         private bool _writing;
+        // The element being written: counted as sent once it is.
+        private int _writingBytes;
         private bool _inputDone;
 
         public Logic(SubstreamChannelStage stage, SubstreamChannelBinding binding) : base(stage.Shape)
@@ -62,6 +65,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
             _channel = binding.Channel;
             _sender = binding.Sender;
             _lender = binding.Lender;
+            _traffic = binding.Traffic;
             SetHandler(stage._in, this);
             SetHandler(stage._out, this);
         }
@@ -124,6 +128,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
                 if (!IsAvailable(_stage._out)) return;
                 var chunk = _received.Dequeue();
                 _lender?.Lend(chunk.Lease);
+                _traffic.Received(chunk.Data.Count); // a chunk the carrier hands over is this transport's read
                 Push(_stage._out, chunk.Data);
                 _channel.Release(chunk.Data.Count);
             }
@@ -140,6 +145,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
         public override void OnPush()
         {
             var element = Grab(_stage._in);
+            _writingBytes = element.Count;
             if (_sender is not null && !_sender.TryEnter())
             {
                 // A channel of the nested session is writing its frame: ours follows it, never into it.
@@ -205,6 +211,7 @@ internal sealed class SubstreamChannelStage : GraphStage<FlowShape<ByteString, B
         private void AfterWrite(Exception? error)
         {
             _sender?.CountElementSent(); // before the pull: the multiplexer compares it with what it pushed
+            if (error is null) _traffic.Sent(_writingBytes);
             if (error is not null && !IsClosed(_stage._in)) Cancel(_stage._in); // the channel takes no more: neither do we
             if (error is not null || _inputDone) EndInput();
             else Pull(_stage._in);

@@ -1,3 +1,4 @@
+using PxpActors.Diagnostics;
 using PxpActors.Transports;
 
 namespace PxpActors.Streams.Multiplexer;
@@ -8,7 +9,7 @@ namespace PxpActors.Streams.Multiplexer;
 /// directly. An application write on the nested session then reaches the socket from the writer's own buffer,
 /// wrapped in both sessions' headers, with no copy and no stage in between.
 /// </summary>
-internal sealed class SubstreamFrameSender(SubstreamChannel carrier) : FrameSender
+internal sealed class SubstreamFrameSender(SubstreamChannel carrier, TransportTraffic traffic) : FrameSender(traffic)
 {
     protected override ValueTask SendFramesAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken) =>
         carrier.WriteAsync(frames, cancellationToken);

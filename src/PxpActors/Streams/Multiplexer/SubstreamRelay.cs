@@ -10,14 +10,14 @@ namespace PxpActors.Streams.Multiplexer;
 /// socket, in as few sends as its frames allow, when that substream sends directly) and releases it: a large chunk is
 /// never copied, a busy relay costs few system calls, and no buffer is held while the relay is idle. The source's own bound is the backpressure:
 /// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
-/// ends both directions.
+/// ends both directions. What each write carried is counted in <c>pxp.relay.bytes</c> (one count per batch).
 /// </summary>
 public static class SubstreamRelay
 {
     // What one write takes at most: about what one read of a busy socket brings.
     private const int MaxBatchBytes = 256 * 1024;
 
-    /// <summary>Completes when both directions are over.</summary>
+    /// <summary>Relays between the asker's half <paramref name="a"/> and the candidate's <paramref name="b"/>; completes when both directions are over.</summary>
     public static Task RunAsync(SubstreamChannel a, SubstreamChannel b)
     {
         var fromA = HandOver(a);
@@ -28,7 +28,7 @@ public static class SubstreamRelay
             fromA.Writer.TryComplete();
             fromB.Writer.TryComplete();
         }
-        return Task.WhenAll(PumpAsync(a, fromA.Reader, b, StopBoth), PumpAsync(b, fromB.Reader, a, StopBoth));
+        return Task.WhenAll(PumpAsync(a, fromA.Reader, b, toCandidate: true, StopBoth), PumpAsync(b, fromB.Reader, a, toCandidate: false, StopBoth));
     }
 
     /// <summary>What <paramref name="source"/> receives, as it arrives. Unbounded only in form: the source's bound applies.</summary>
@@ -39,7 +39,8 @@ public static class SubstreamRelay
         return handed;
     }
 
-    private static async Task PumpAsync(SubstreamChannel from, ChannelReader<object> handed, SubstreamChannel to, Action stopBoth)
+    private static async Task PumpAsync(SubstreamChannel from, ChannelReader<object> handed, SubstreamChannel to, bool toCandidate,
+        Action stopBoth)
     {
         var batch = new List<SubstreamReceived>();
         var segments = new List<ArraySegment<byte>>();
@@ -75,6 +76,7 @@ public static class SubstreamRelay
                         segments.Clear();
                     }
                     from.Release(bytes);
+                    Diagnostics.RelayTraffic.Relayed(bytes, toCandidate);
                 }
                 if (finished is null) continue;
                 if (finished.Error is not null) throw finished.Error;

@@ -4,5 +4,6 @@ namespace PxpActors.Streams.Multiplexer;
 public sealed class SubstreamResetException(string substream, string message)
     : Exception($"Peer reset substream \"{substream}\": {(message.Length == 0 ? "Channel destroyed" : message)}")
 {
+    /// <summary>The name of the substream the peer reset.</summary>
     public string Substream { get; } = substream;
 }

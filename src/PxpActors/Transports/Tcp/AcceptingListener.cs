@@ -24,6 +24,9 @@ internal sealed class AcceptingListener : ITransportListener
     /// <param name="localAddress">The address bound.</param>
     /// <param name="accept">Takes the next connection (a listening socket's AcceptAsync).</param>
     /// <param name="listening">Disposed to stop: the listening socket.</param>
+    /// <param name="gate">Where accepted sockets are counted; one past its cap is closed at once.</param>
+    /// <param name="onAccepted">Given each accepted connection.</param>
+    /// <param name="onError">Told of each connection it failed to accept (see <see cref="ListenerException.Fatal"/>).</param>
     public AcceptingListener(Uri localAddress, Func<CancellationToken, ValueTask<Socket>> accept, IDisposable listening,
         SocketGate gate, Func<Stream, Task> onAccepted, Action<ListenerException>? onError)
     {

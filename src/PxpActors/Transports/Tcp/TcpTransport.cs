@@ -17,8 +17,10 @@ public sealed class TcpTransport(SocketGate? gate = null) : ITransport
 {
     private readonly SocketGate _gate = gate ?? new SocketGate(int.MaxValue);
 
+    /// <summary>"tcp".</summary>
     public string Scheme => "tcp";
 
+    /// <summary>Dials <c>tcp://HOST:PORT</c> with TCP_NODELAY; fails when the node holds its connection cap.</summary>
     public async Task<Stream> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
     {
         RequireScheme(address);
@@ -38,6 +40,7 @@ public sealed class TcpTransport(SocketGate? gate = null) : ITransport
         return new GatedNetworkStream(socket, _gate);
     }
 
+    /// <summary>Listens on <c>tcp://IP:PORT</c> (or localhost); each accepted socket goes to <paramref name="onAccepted"/> as a stream.</summary>
     public Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, Action<ListenerException>? onError = null,
         CancellationToken cancellationToken = default)
     {

@@ -16,6 +16,9 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _messageBytes;
 
+    /// <param name="socket">The WebSocket, open.</param>
+    /// <param name="maxMessageSize">Largest message accepted from the peer.</param>
+    /// <param name="remoteEndPoint">The peer's address, when known.</param>
     /// <param name="onDisposed">Called once when the stream is disposed (gives back the connection's slot).</param>
     public WebSocketConnectionStream(System.Net.WebSockets.WebSocket socket, long maxMessageSize, IPEndPoint? remoteEndPoint,
         Action? onDisposed = null)

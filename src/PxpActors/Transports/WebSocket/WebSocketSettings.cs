@@ -17,6 +17,7 @@ public sealed record WebSocketSettings(
     string? Password = null,
     string? TrustedCertificates = null)
 {
+    /// <summary>The defaults of hocon/reference.conf.</summary>
     public static WebSocketSettings Default { get; } = new();
 
     /// <summary>Reads the <c>websocket</c> section of a <c>pxp</c> config.</summary>

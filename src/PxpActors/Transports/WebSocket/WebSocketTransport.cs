@@ -12,6 +12,9 @@ namespace PxpActors.Transports.WebSocket;
 /// before they upgrade (after, the exchange counts them as any session). Sessions over it are named "ws".
 /// </summary>
 /// <param name="secure">wss:// (true) or ws://.</param>
+/// <param name="settings">Message size and TLS certificates (pxp.websocket); the defaults when null.</param>
+/// <param name="gate">Where the node counts its open sockets; none when null.</param>
+/// <param name="limits">The per-address and pending-handshake limits a listener holds at its door; the defaults when null.</param>
 /// <param name="handshakeTimeout">How long the HTTP upgrade (and TLS) may take, either way.</param>
 public sealed class WebSocketTransport(bool secure, WebSocketSettings? settings = null, SocketGate? gate = null,
     ResourceLimits? limits = null, TimeSpan? handshakeTimeout = null) : ITransport
@@ -26,6 +29,7 @@ public sealed class WebSocketTransport(bool secure, WebSocketSettings? settings 
 
     private string UrlScheme => secure ? "wss" : "ws";
 
+    /// <inheritdoc />
     public async Task<Stream> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
     {
         RequireScheme(address);
@@ -61,6 +65,7 @@ public sealed class WebSocketTransport(bool secure, WebSocketSettings? settings 
         return new WebSocketConnectionStream(socket, _settings.MaxMessageSize, RemoteEndPointOf(address), _gate.Leave);
     }
 
+    /// <inheritdoc />
     public async Task<ITransportListener> ListenAsync(Uri address, Func<Stream, Task> onAccepted, Action<ListenerException>? onError = null,
         CancellationToken cancellationToken = default)
     {
