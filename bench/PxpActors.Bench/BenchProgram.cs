@@ -47,6 +47,7 @@ public static class BenchProgram
             (WebRtcHandshakeBenchmark.Name, WebRtcHandshakeBenchmark.RunAsync),
             (DataChannelBenchmark.Name, DataChannelBenchmark.RunAsync),
             (GetNewPeerBenchmark.Name, GetNewPeerBenchmark.RunAsync),
+            (WebSocketBenchmark.Name, WebSocketBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))
         {

@@ -1,39 +1,17 @@
-using System.Runtime.InteropServices;
-using Akka.Configuration;
 using PxpActors.Host;
+using PxpActors.Host.CommandLine;
 
-// The standalone PXP node. Command line: README.md ("The standalone node").
-var hostConf = Path.Combine(AppContext.BaseDirectory, "host.conf");
-var defaults = ConfigurationFactory.ParseString(File.ReadAllText(hostConf));
-
-HostOptions options;
+// The standalone PXP node. Command line: README.md ("The standalone node"); `pxp --help` describes every option.
 try
 {
-    options = HostOptions.Parse(args, defaults);
+    if (new HostCommandLine().Parse(args, Console.Out) is not { } options) return 0; // --help
+    var config = HostConfig.Create(options);
+    await new NodeHost(options, config, Console.Out).RunAsync();
+    return 0;
 }
 catch (HostUsageException e)
 {
+    // Every way to start wrong: one line, exit 2.
     Console.Error.WriteLine($"pxp: {e.Message}");
     return 2;
-}
-
-using var stop = new CancellationTokenSource();
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true; // we close gracefully, then exit 0 ourselves
-    stop.Cancel();
-}
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-
-var output = new HostOutput(options.Json, Console.Out);
-try
-{
-    await new NodeHost(options, output).RunAsync(stop.Token);
-    return 0;
-}
-catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
-{
-    output.Error(e.Message);
-    return 1;
 }

@@ -285,7 +285,7 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources.Sockets);
+    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources, Settings);
 
     /// <summary>Turns exchange events into the facade's C# events.</summary>
     private sealed class EventRelay : ReceiveActor

@@ -1,6 +1,9 @@
 namespace PxpActors.Bench.Topologies;
 
-/// <summary>Two PXP nodes (each with its own actor system, as two processes would have) joined over loopback TCP.</summary>
+/// <summary>
+/// Two PXP nodes (each with its own actor system, as two processes would have) joined over loopback TCP, or over another
+/// transport when given its listen address (ws://127.0.0.1:0/pxp).
+/// </summary>
 public sealed class PxpTcpPair : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
@@ -19,14 +22,14 @@ public sealed class PxpTcpPair : IAsyncDisposable
     /// <summary>The application connection: client writes, server reads.</summary>
     public StreamPair Streams { get; }
 
-    public static async Task<PxpTcpPair> OpenAsync(string network = "bench")
+    public static async Task<PxpTcpPair> OpenAsync(string network = "bench", string listen = "tcp://127.0.0.1:0", string transport = "tcp")
     {
         var server = new PeerExchange(network);
         var client = new PeerExchange(network);
         try
         {
-            var accepted = IncomingConnections.Next(server, "tcp");
-            var address = await server.ListenAsync(new Uri("tcp://127.0.0.1:0")).ConfigureAwait(false);
+            var accepted = IncomingConnections.Next(server, transport);
+            var address = await server.ListenAsync(new Uri(listen)).ConfigureAwait(false);
             var outgoing = await client.ConnectAsync(address).WaitAsync(ConnectTimeout).ConfigureAwait(false);
             var incoming = await accepted.WaitAsync(ConnectTimeout).ConfigureAwait(false);
             var streams = new StreamPair(outgoing.OpenStream(), incoming.OpenStream());

@@ -26,6 +26,9 @@ public sealed record ExchangeSettings(
     UpkeepSettings Upkeep,
     bool AnnounceNodeId)
 {
+    /// <summary>How the node speaks WebSocket (<c>pxp.websocket</c>).</summary>
+    public Transports.WebSocket.WebSocketSettings WebSocket { get; init; } = Transports.WebSocket.WebSocketSettings.Default;
+
     /// <summary>The defaults of hocon/reference.conf.</summary>
     public static ExchangeSettings Default { get; } = Create(PxpConfig.Reference);
 
@@ -60,6 +63,9 @@ public sealed record ExchangeSettings(
             GetNewPeerTimeout: pxp.GetTimeSpan("get-new-peer-timeout"),
             Upgrade: UpgradeSettings.Create(pxp.GetConfig("webrtc")),
             Upkeep: UpkeepSettings.Create(pxp),
-            AnnounceNodeId: pxp.GetBoolean("announce-node-id"));
+            AnnounceNodeId: pxp.GetBoolean("announce-node-id"))
+        {
+            WebSocket = Transports.WebSocket.WebSocketSettings.Create(pxp.GetConfig("websocket")),
+        };
     }
 }

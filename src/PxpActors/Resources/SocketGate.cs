@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace PxpActors.Resources;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace PxpActors.Resources;
 /// </summary>
 public sealed class SocketGate(int cap)
 {
+    private readonly ConcurrentDictionary<string, long> _refusedAtDoor = new(StringComparer.Ordinal);
     private int _open;
     private long _refused;
 
@@ -32,4 +35,25 @@ public sealed class SocketGate(int cap)
 
     /// <summary>Gives back the slot of a socket that closed.</summary>
     public void Leave() => Interlocked.Decrement(ref _open);
+
+    /// <summary>
+    /// A listener cut a connection at its door for another limit of the node's (per address, pending handshakes)
+    /// before the exchange heard of it: counted under that limit.
+    /// </summary>
+    public void RefusedAtDoor(string limit)
+    {
+        _refusedAtDoor.AddOrUpdate(limit, 1, (_, count) => count + 1);
+        NodeResources.Refused(limit);
+    }
+
+    /// <summary>Every connection refused here, by limit: "connections" (the cap) and those refused at a listener's door.</summary>
+    public IReadOnlyDictionary<string, long> Refusals
+    {
+        get
+        {
+            var refusals = new Dictionary<string, long>(_refusedAtDoor, StringComparer.Ordinal);
+            if (Refused > 0) refusals["connections"] = Refused;
+            return refusals;
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace PxpActors.Transports;
 /// </summary>
 public interface ITransport
 {
-    /// <summary>The URL scheme this transport serves, e.g. "tcp".</summary>
+    /// <summary>The transport's name, which sessions over it report: its URL scheme, e.g. "tcp" ("ws" for ws:// and wss://).</summary>
     string Scheme { get; }
 
     /// <summary>Dials <paramref name="address"/>; completes with the connection as a duplex stream.</summary>

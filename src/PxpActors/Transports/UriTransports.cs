@@ -7,10 +7,12 @@ namespace PxpActors.Transports;
 /// <summary>The transport for an address's scheme, and what a node needs to know of a peer's stream.</summary>
 internal static class UriTransports
 {
-    public static ITransport For(Uri address, SocketGate sockets) => address.Scheme switch
+    public static ITransport For(Uri address, NodeResources resources, Actors.ExchangeSettings settings) => address.Scheme switch
     {
-        "tcp" => new Tcp.TcpTransport(sockets),
-        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://)"),
+        "tcp" => new Tcp.TcpTransport(resources.Sockets),
+        "ws" or "wss" => new WebSocket.WebSocketTransport(secure: address.Scheme == "wss", settings.WebSocket, resources.Sockets,
+            resources.Limits, settings.HandshakeTimeout),
+        _ => throw new NotSupportedException($"No transport for {address.Scheme}:// addresses (supported: tcp://, ws://, wss://)"),
     };
 
     /// <summary>The peer's IP address and port (for the per-address limit, and to name the peer), when the stream is a socket.</summary>
@@ -18,9 +20,13 @@ internal static class UriTransports
     {
         try
         {
-            return stream is NetworkStream { Socket.RemoteEndPoint: IPEndPoint endPoint }
-                ? endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint
-                : null;
+            return stream switch
+            {
+                NetworkStream { Socket.RemoteEndPoint: IPEndPoint endPoint } =>
+                    endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint,
+                WebSocket.WebSocketConnectionStream webSocket => webSocket.RemoteEndPoint,
+                _ => null,
+            };
         }
         catch (ObjectDisposedException)
         {

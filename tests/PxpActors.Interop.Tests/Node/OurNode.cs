@@ -38,7 +38,7 @@ internal sealed class OurNode : IAsyncDisposable
 
     public PeerExchange Exchange { get; }
 
-    /// <summary>The tcp:// address we listen on (null when not listening).</summary>
+    /// <summary>The address we listen on (null when not listening).</summary>
     public Uri? Address { get; private set; }
 
     public int Port => Address?.Port ?? throw new InvalidOperationException("This node does not listen");
@@ -47,12 +47,13 @@ internal sealed class OurNode : IAsyncDisposable
     public static Akka.Configuration.Config ReferenceHello { get; } = Akka.Configuration.ConfigurationFactory.ParseString("pxp.announce-node-id = off");
 
     /// <param name="referenceBytes">Speak exactly the reference's bytes (no node id in hello: <see cref="ReferenceHello"/>).</param>
+    /// <param name="at">Where it listens (loopback TCP, any free port, unless given).</param>
     public static async Task<OurNode> StartAsync(string network, PeerExchangeOptions? options = null, bool listen = true,
-        bool referenceBytes = false)
+        bool referenceBytes = false, Uri? at = null)
     {
         if (referenceBytes) options = new PeerExchangeOptions { AllowIncoming = options?.AllowIncoming, Config = ReferenceHello };
         var node = new OurNode(new PeerExchange(network, options));
-        if (listen) node.Address = await node.Exchange.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        if (listen) node.Address = await node.Exchange.ListenAsync(at ?? new Uri("tcp://127.0.0.1:0"));
         return node;
     }
 

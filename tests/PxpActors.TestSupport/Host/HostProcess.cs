@@ -20,6 +20,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
     private readonly List<string> _notJson = [];
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private int _peers;
     private long _dataEvents;
 
@@ -56,6 +57,14 @@ public sealed class HostProcess : IAsyncDisposable
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("the host did not start"));
+    }
+
+    /// <summary>Starts the host as an installed program (the <c>pxp</c> dotnet tool) rather than from the build output.</summary>
+    public static HostProcess StartProgram(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start"));
     }
 
     public int Id => _process.Id;
@@ -135,6 +144,25 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The next line of stdout that is not a JSON event (a log or status line) and matches <paramref name="match"/>.</summary>
+    public async Task<string> NextLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            string line;
+            try
+            {
+                line = await _lines.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new InvalidOperationException($"The host exited before the line awaited. stderr:\n{StandardError}");
+            }
+            if (match(line)) return line;
+        }
+    }
+
     /// <summary>The address of the host's listening event.</summary>
     public async Task<Uri> ListeningAsync(TimeSpan? timeout = null) =>
         new((await NextEventAsync("listening", timeout).ConfigureAwait(false)).GetProperty("url").GetString()!);
@@ -149,6 +177,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>SIGTERM: the host closes every connection, prints "closed" and exits 0.</summary>
     public void Terminate() => Signal("TERM");
+
+    /// <summary>SIGINT (Ctrl+C): as SIGTERM.</summary>
+    public void Interrupt() => Signal("INT");
 
     private void Signal(string signal)
     {
@@ -169,7 +200,8 @@ public sealed class HostProcess : IAsyncDisposable
                 }
                 catch (JsonException)
                 {
-                    lock (_notJson) _notJson.Add(line); // not one of the --json events (a runtime message)
+                    lock (_notJson) _notJson.Add(line); // not one of the --json events (a log or status line, --help)
+                    _lines.Writer.TryWrite(line);
                     continue;
                 }
                 if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("event", out var kind)) continue;
@@ -192,6 +224,7 @@ public sealed class HostProcess : IAsyncDisposable
         finally
         {
             _events.Writer.TryComplete();
+            _lines.Writer.TryComplete();
         }
     }
 

@@ -35,6 +35,16 @@ public sealed class JsBarePeerGroup
         return new JsPeer(Driver, Name, reply["peer"]!.GetValue<int>());
     }
 
+    /// <summary>A bare Peer over websocket-stream to <paramref name="url"/> (ws:// or wss://, trusting the PEM file <paramref name="ca"/>).</summary>
+    public async Task<JsPeer> ConnectAsync(Uri url, string? ca = null)
+    {
+        var command = Describe();
+        command["url"] = url.ToString();
+        if (ca is not null) command["ca"] = ca;
+        var reply = await Driver.SendAsync("rawConnect", command).ConfigureAwait(false);
+        return new JsPeer(Driver, Name, reply["peer"]!.GetValue<int>());
+    }
+
     /// <summary>Listens on 127.0.0.1, port 0; every accepted socket becomes a bare Peer of this group.</summary>
     public async Task<int> ListenAsync()
     {

@@ -49,6 +49,34 @@ public sealed class JsExchange
         return new JsPeer(Driver, Name, reply["peer"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// Serves websocket-stream on 127.0.0.1, port 0 (wss:// with the PEM files <paramref name="certificate"/> and
+    /// <paramref name="key"/>); every accepted stream goes to the reference's accept(). Returns the port.
+    /// </summary>
+    public async Task<int> WebSocketListenAsync(string? certificate = null, string? key = null)
+    {
+        var command = new JsonObject { ["name"] = Name };
+        if (certificate is not null)
+        {
+            command["cert"] = certificate;
+            command["key"] = key;
+        }
+        var reply = await Driver.SendAsync("wsListen", command).ConfigureAwait(false);
+        return reply["port"]!.GetValue<int>();
+    }
+
+    /// <summary>
+    /// The reference's connect() over websocket-stream to <paramref name="url"/> (trusting the PEM file <paramref name="ca"/>);
+    /// completes with the application connection, or throws with the reference's or the socket's error.
+    /// </summary>
+    public async Task<JsConnection> WebSocketConnectAsync(Uri url, string? ca = null, TimeSpan? timeout = null)
+    {
+        var command = new JsonObject { ["name"] = Name, ["url"] = url.ToString() };
+        if (ca is not null) command["ca"] = ca;
+        var reply = await Driver.SendAsync("wsConnect", command, timeout).ConfigureAwait(false);
+        return Driver.Connection(Name, reply);
+    }
+
     /// <summary>The reference's getNewPeer(); completes with the new connection or throws with the reference's error.</summary>
     public async Task<JsConnection> GetNewPeerAsync(TimeSpan? timeout = null)
     {

@@ -11,7 +11,7 @@
 // listeners and capture sockets get process-wide integer ids that appear in replies and events.
 //
 // Commands (arguments beside each handler below):
-//   Swarm:    create listen connect getNewPeer peers close
+//   Swarm:    create listen connect wsListen wsConnect getNewPeer peers close
 //   peer:     getPeers request relay closePeer destroyPeerSocket
 //   bare pxp: rawConnect rawListen peerConnect rawClose
 //   app data: write end destroyConn
@@ -21,7 +21,12 @@
 //   connError accepted acceptError rawAccepted captureAccepted captureData captureEnd captureClose
 //   captureError socketError listenError uncaughtException driverError ready
 
+const fs = require('fs')
+const http = require('http')
+const https = require('https')
 const net = require('net')
+const websocket = require('websocket-stream')
+const WS = require('ws')
 const Swarm = require('peer-exchange')
 const Peer = require('pxp')
 const RTCPeer = require('simple-peer')
@@ -101,6 +106,7 @@ function peerOfSocket (socket) {
 
 function transportOf (stream, peer) {
   if (stream instanceof net.Socket) return 'tcp'
+  if (stream.socket instanceof WS) return 'ws'
   if (stream instanceof RTCPeer) return 'webrtc'
   if (peer.relayed) return 'relay'
   return 'stream'
@@ -255,6 +261,46 @@ const commands = {
     })
   },
 
+  // {name, cert?, key?} -> {port}: a websocket-stream server on 127.0.0.1 (wss with the PEM files cert and key),
+  // every accepted stream goes to ex.accept, as the reference's README serves browsers.
+  wsListen (cmd, reply) {
+    const entry = exchange(cmd.name)
+    const server = cmd.cert
+      ? https.createServer({ cert: fs.readFileSync(cmd.cert), key: fs.readFileSync(cmd.key) })
+      : http.createServer()
+    websocket.createServer({ server }, (stream) => {
+      stream.on('error', (err) => emit('socketError', { exchange: cmd.name, message: errorText(err) }))
+      entry.ex.accept(stream, (err, conn) => {
+        if (err) return emit('acceptError', { exchange: cmd.name, message: errorText(err) })
+        emit('accepted', Object.assign({ exchange: cmd.name }, connReply(cmd.name, conn)))
+      })
+    })
+    entry.servers.add(server)
+    server.on('error', (err) => emit('listenError', { exchange: cmd.name, message: errorText(err) }))
+    server.listen(0, '127.0.0.1', () => reply({ port: server.address().port }))
+  },
+
+  // {name, url, ca?}: ex.connect over websocket-stream to url (ws:// or wss://, trusting the PEM file ca); the
+  // reply is the reference's callback ({conn, peer}) or the error.
+  wsConnect (cmd, reply) {
+    const entry = exchange(cmd.name)
+    const stream = websocket(cmd.url, cmd.ca ? { ca: fs.readFileSync(cmd.ca) } : {})
+    let settled = false
+    const settle = (fields, error) => {
+      if (settled) return
+      settled = true
+      if (error) reply.fail(error)
+      else reply(fields)
+    }
+    stream.once('error', (err) => settle(null, 'websocket: ' + errorText(err)))
+    stream.once('connect', () => {
+      entry.ex.connect(stream, (err, conn) => {
+        if (err) return settle(null, errorText(err))
+        settle(connReply(cmd.name, conn))
+      })
+    })
+  },
+
   // {name} -> {conn, peer} of the new connection, or the reference's error.
   getNewPeer (cmd, reply) {
     const entry = exchange(cmd.name)
@@ -390,9 +436,12 @@ const commands = {
 
   // Bare pxp Peers (no Swarm), as the pxp test suite uses them: any networks and connectInfo.
   // A group's peers offer each other as getpeers candidates on their shared networks.
-  // {group, host, port, networks:[...], connectInfo?} -> {peer} once the socket is up.
+  // {group, host, port | url, ca?, networks:[...], connectInfo?} -> {peer} once the socket is up.
+  // With url instead of host and port: over websocket-stream (ws:// or wss://, trusting the PEM file ca).
   rawConnect (cmd, reply) {
-    const socket = net.connect(cmd.port, cmd.host || '127.0.0.1')
+    const socket = cmd.url
+      ? websocket(cmd.url, cmd.ca ? { ca: fs.readFileSync(cmd.ca) } : {})
+      : net.connect(cmd.port, cmd.host || '127.0.0.1')
     let connected = false
     socket.once('error', (err) => { if (!connected) reply.fail('socket: ' + errorText(err)) })
     socket.once('connect', () => {

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Configuration;
 using PxpActors.Host;
+using PxpActors.Host.CommandLine;
 using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
@@ -124,9 +125,9 @@ public sealed class HostUnderAttackSpec(Xunit.Abstractions.ITestOutputHelper out
     {
         using var stop = new CancellationTokenSource();
         var output = new LineWriter();
-        var options = HostOptions.Parse(["--json", "--network", "test", "--listen", "tcp://127.0.0.1:0", "--echo"],
-            ConfigurationFactory.ParseString("pxp-host { network = test, listen = [], connect = [] }"));
-        var host = new NodeHost(options, new HostOutput(json: true, output));
+        var options = new HostCommandLine().Parse(["--json", "--network", "test", "--listen", "tcp://127.0.0.1:0", "--echo"], TextWriter.Null)!;
+        var config = HostConfig.Create(options, ConfigurationFactory.ParseString("pxp-host { network = test, listen = [], connect = [] }"));
+        var host = new NodeHost(options, config, output);
         var running = host.RunAsync(stop.Token);
         await Condition.UntilAsync(() => output.Url is not null, "the host never said where it listens", Timeout);
 

@@ -29,10 +29,11 @@ public sealed class TestNode : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<TestNode> StartAsync(string network = "test", PeerExchangeOptions? options = null)
+    /// <param name="listen">Where it listens: loopback TCP, any free port, unless given.</param>
+    public static async Task<TestNode> StartAsync(string network = "test", PeerExchangeOptions? options = null, Uri? listen = null)
     {
         var exchange = new PeerExchange(network, options);
-        var address = await exchange.ListenAsync(new Uri("tcp://127.0.0.1:0"));
+        var address = await exchange.ListenAsync(listen ?? new Uri("tcp://127.0.0.1:0"));
         var node = new TestNode(exchange, address);
         exchange.Connected += c => node._connections.Writer.TryWrite(c);
         exchange.PeerError += (p, e) =>

@@ -222,7 +222,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Task<Transports.ITransportListener> listening;
         try
         {
-            var transport = Transports.UriTransports.For(address, _resources.Sockets);
+            var transport = Transports.UriTransports.For(address, _resources, _settings);
             var self = Self;
             var writeTimeout = _settings.WriteTimeout;
             // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
@@ -324,9 +324,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (stage.Substreams > 0) refusals["substreams"] = stage.Substreams;
         if (stage.SessionBuffer > 0) refusals["session-buffer"] = stage.SessionBuffer;
         if (stage.NodeBuffer > 0) refusals["node-buffer"] = stage.NodeBuffer;
-        // The same limit, met at the socket before the exchange hears of it: refused by the transport.
-        if (_resources.Sockets.Refused > 0)
-            refusals["connections"] = refusals.GetValueOrDefault("connections") + _resources.Sockets.Refused;
+        // The same limits, met at the socket before the exchange hears of it: refused by the transport.
+        foreach (var (limit, count) in _resources.Sockets.Refusals) refusals[limit] = refusals.GetValueOrDefault(limit) + count;
         return refusals;
     }
 
