@@ -30,6 +30,8 @@ public sealed class WebSocketBudgetSpec
         // Two connections that never send their HTTP upgrade hold two slots; the third is cut at once.
         using var first = await ConnectAsync(node.Address);
         using var second = await ConnectAsync(node.Address);
+        // Accepted connections are admitted concurrently: the third must come after the node holds the first two.
+        await node.WaitForStatsAsync(s => s.Resources.Sockets >= 2, "both connections held");
         await AssertCutAsync(node.Address);
         await node.WaitForStatsAsync(s => s.Resources.Refusals.Values.Sum() > refusedBefore, "the refusal counted");
 

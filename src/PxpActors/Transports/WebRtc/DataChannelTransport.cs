@@ -10,11 +10,9 @@ namespace PxpActors.Transports.WebRtc;
 /// </summary>
 internal sealed class DataChannelTransport(IWebRtcDataChannel channel, IWebRtcPeerConnection connection) : Stream
 {
-    private ReadOnlyMemory<byte> _unread;
+    // The channel's own byte stream (each write sent as messages split at the peer's limit); this adds the ownership.
+    private readonly Stream _bytes = channel.AsStream();
     private int _disposed;
-
-    /// <summary>Completes once the peer connection has released everything, after the transport was disposed.</summary>
-    public Task Released => connection.Closed;
 
     public override bool CanRead => true;
     public override bool CanWrite => true;
@@ -22,36 +20,17 @@ internal sealed class DataChannelTransport(IWebRtcDataChannel channel, IWebRtcPe
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        while (_unread.IsEmpty)
-        {
-            var message = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            if (message is null) return 0;
-            _unread = message.Data;
-        }
-        var count = Math.Min(buffer.Length, _unread.Length);
-        _unread.Span[..count].CopyTo(buffer.Span);
-        _unread = _unread[count..];
-        return count;
-    }
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _bytes.ReadAsync(buffer, cancellationToken);
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var limit = channel.MaxMessageSize;
-        while (!buffer.IsEmpty)
-        {
-            var part = buffer[..Math.Min(limit, buffer.Length)];
-            await channel.SendAsync(part, cancellationToken).ConfigureAwait(false);
-            buffer = buffer[part.Length..];
-        }
-    }
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _bytes.WriteAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        _bytes.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        _bytes.WriteAsync(buffer, offset, count, cancellationToken);
 
     // The session's stage only reads and writes asynchronously; blocking calls would hold a stream thread.
     public override int Read(byte[] buffer, int offset, int count) =>
