@@ -512,7 +512,9 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (peer.NodeId is not { } node) return null; // a JavaScript peer: no id to compare
         if (node == _nodeId) return "The peer is this node itself";
         if (ConnectedNodes().Contains(node)) return $"Already connected to node {node}";
-        if (UpgradingNodes(except: Sender).Contains(node)) return $"Already upgrading a session with node {node}";
+        // Answering another upgrade from that node, or a new connection with it starting. (Our own upgrade toward it is
+        // settled by the node ids just below, so that of two crossing upgrades exactly one goes on.)
+        if (UpgradingNodes(except: Sender, answeringOnly: true).Contains(node)) return $"Already upgrading a session with node {node}";
         // Both ends are getting a new peer of each other at once: the upgrade of the node with the smaller id goes on.
         if (_connectingTo.ContainsKey(node) && string.CompareOrdinal(_nodeId, node) < 0) return $"Already connecting to node {node}";
         return null;
@@ -523,11 +525,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         ReadyPeers().Where(p => !p.Info.Relayed && p.Info.NodeId is not null).Select(p => p.Info.NodeId!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
-    /// Node ids of the relayed sessions being upgraded, in either role, or whose upgraded connection is starting its session
-    /// (the relayed session's peer is the same node).
+    /// Node ids of the relayed sessions being upgraded, in either role (or only those we answer), or whose upgraded
+    /// connection is starting its session (the relayed session's peer is the same node).
     /// </summary>
-    private HashSet<string> UpgradingNodes(IActorRef? except = null) =>
-        _upgrades.Keys.Concat(_replacing.Values)
+    private HashSet<string> UpgradingNodes(IActorRef? except = null, bool answeringOnly = false) =>
+        _upgrades.Keys.Where(session => !answeringOnly || _carriers.ContainsKey(session)).Concat(_replacing.Values)
             .Where(session => !session.Equals(except))
             .Select(session => _sessions.GetValueOrDefault(session)?.NodeId)
             .OfType<string>()

@@ -11,7 +11,7 @@ namespace PxpActors.Actors.Internal;
 /// </summary>
 internal static class NewPeerSearch
 {
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = 5;
 
     public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
         ExchangeSettings settings)
@@ -21,6 +21,9 @@ internal static class NewPeerSearch
         Exception? last = null;
         for (var attempt = 0; attempt < MaxAttempts && Remaining() > TimeSpan.Zero; attempt++)
         {
+            // Attempts refused because others were upgrading with the same nodes go again a little later, at random, so
+            // the contenders do not meet again at once.
+            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt)).ConfigureAwait(false);
             try
             {
                 return await AttemptAsync(exchange, peers[Random.Shared.Next(peers.Count)], settings, Remaining).ConfigureAwait(false);
