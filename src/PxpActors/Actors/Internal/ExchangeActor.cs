@@ -54,6 +54,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, IActorRef> _upgradedSessions = new();
     // Sessions over an upgraded connection, until ready, and the relayed session each replaces (closed once it is ready).
     private readonly Dictionary<IActorRef, IActorRef> _replacing = new();
+    // Relayed sessions whose upgrade handed its data channel over, until they have ended.
+    private readonly HashSet<IActorRef> _upgraded = [];
     // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
     private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
     // Askers of Disconnect, answered when the session has ended.
@@ -361,6 +363,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         _upgrades.Remove(terminated.ActorRef);
+        _upgraded.Remove(terminated.ActorRef);
         if (_replacing.Remove(terminated.ActorRef, out var replaced)) replaced.Tell(CloseSession.Instance);
         if (!_sessions.Remove(terminated.ActorRef, out var info)) return;
         _failures.Remove(terminated.ActorRef, out var reason);
@@ -489,6 +492,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             signaling.Tell(new RemoteSignal(upgrade.Signal));
             return;
         }
+        // Candidates the peer still trickles after its upgrade finished: the session is on its way out.
+        if (_upgraded.Contains(Sender)) return;
         if (RefuseUpgrade(upgrade.Peer) is { } refusal)
         {
             _log.Info("PXP upgrade of {0} refused: {1}", Name(upgrade.Peer), refusal);
@@ -609,6 +614,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
         _upgrades.Remove(relayed);
+        _upgraded.Add(relayed);
         var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout, transport: "webrtc");
         var session = StartSession(binding, transport: null, "webrtc", opened.Incoming, relayed: false, opened.Requester, endPoint: null);
         if (session is null) relayed.Tell(CloseSession.Instance);
