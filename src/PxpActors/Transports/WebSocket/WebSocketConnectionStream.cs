@@ -93,6 +93,11 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
         {
             throw new IOException($"WebSocket write failed: {e.Message}", e);
         }
+        catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // A writer sending on its own (see WebSocketFrameSender) when the session closed the connection under it.
+            throw new IOException("WebSocket write failed: the connection is closed", e);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
