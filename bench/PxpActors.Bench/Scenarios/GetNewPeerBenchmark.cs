@@ -39,7 +39,7 @@ public static class GetNewPeerBenchmark
             new BenchResult(Name, "getNewPeer -> app connection, median", "ms", oursLatency.Median, baseline, jsLatency?.Median,
                 "<= 0.3x JS", jsLatency is null ? null : oursLatency.Median <= 0.3 * jsLatency.Median, note),
             new BenchResult(Name, "getNewPeer -> app connection, p99", "ms", oursLatency.P99, baseline, jsLatency?.P99,
-                "-", null, note + (js is null ? "" : $"; JS calls that never called back (abandoned after 20 s, taken again): {js.Stalled}")),
+                "-", null, note + (js is null ? "" : $"; JS calls that never called back (abandoned after 5 s, taken again): {js.Stalled}")),
             new BenchResult(Name, "CPU per getNewPeer (hub, asker, candidate)", "ms", ours.CpuMsPerCall, baseline, js?.CpuMsPerCall,
                 "-", null, "process CPU time over the timed calls / their number"),
             new BenchResult(Name, "app stream over the upgraded connection", "MB/s", ours.BytesPerSecond / 1e6, baseline,
