@@ -15,8 +15,8 @@ namespace PxpActors.Bench.Scenarios;
 /// one getNewPeer costs (all three nodes), and a time-boxed one-way transfer over an upgraded connection's application
 /// stream. The baseline is the JS reference doing the same in one node process with TCP_NODELAY (js/getnewpeer.js).
 /// Untimed calls come first, in batches of ten until a batch compiles hardly any new method (three in a row): until then
-/// a call runs tier-0 and instrumented code and waits for the JIT's own thread (40 calls left it compiling, a CPU profile
-/// half JIT), which a long-running node is past; the JS reference gets as many untimed calls.
+/// a call runs tier-0 and instrumented code and competes with the JIT's own thread (around the 40th call some 40% of a CPU
+/// profile was the JIT and the runtime), which a long-running node is past; the JS reference gets as many untimed calls.
 /// </summary>
 public static class GetNewPeerBenchmark
 {
