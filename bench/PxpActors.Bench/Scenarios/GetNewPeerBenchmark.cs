@@ -38,7 +38,8 @@ public static class GetNewPeerBenchmark
         var oursLatency = SampleSummary.Of(ours.LatenciesMs);
         var jsLatency = js is null ? null : SampleSummary.Of(js.LatenciesMs);
         var baseline = js is null ? "-" : "JS ref, TCP_NODELAY";
-        var note = $"{samples} sequential getNewPeer calls after {ours.Warmups} untimed (until the JIT settled, at most {profile.GetNewPeerWarmupMax})" +
+        var settled = ours.Warmups < profile.GetNewPeerWarmupMax ? "until the JIT settled" : "the most allowed: the JIT had not settled";
+        var note = $"{samples} sequential getNewPeer calls after {ours.Warmups} untimed ({settled})" +
             (unavailable is null ? "" : $"; JS reference not measured ({unavailable})");
         return
         [
