@@ -21,14 +21,13 @@ public sealed class DtlsCertificate
 {
     private const int P256FieldBytes = 32;
 
-    private DtlsCertificate(X509Certificate certificate, ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey,
-        ECDsa? nativeSigningKey = null)
+    private DtlsCertificate(X509Certificate certificate, ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey)
     {
         Certificate = certificate;
         PrivateKey = privateKey;
         Der = certificate.GetEncoded();
         Fingerprint = DtlsFingerprint.Compute(Der);
-        NativeSigningKey = nativeSigningKey ?? TryCreateNativeKey(privateKey, publicKey);
+        NativeSigningKey = TryCreateNativeKey(privateKey, publicKey);
     }
 
     /// <summary>The DER encoding, as sent in the handshake's Certificate message.</summary>
@@ -54,49 +53,12 @@ public sealed class DtlsCertificate
     public static DtlsCertificate Generate(TimeProvider timeProvider, TimeSpan lifetime)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
-        var now = timeProvider.GetUtcNow();
-        try
-        {
-            return GenerateNative(now, lifetime);
-        }
-        catch (PlatformNotSupportedException)
-        {
-            return GenerateManaged(now.UtcDateTime, lifetime);
-        }
-    }
-
-    /// <summary>
-    /// Key and signature by the platform (OpenSSL here), read back into BouncyCastle's types for the handshake: a
-    /// fraction of the CPU BouncyCastle's own P-256 arithmetic takes for the two scalar multiplications.
-    /// </summary>
-    private static DtlsCertificate GenerateNative(DateTimeOffset now, TimeSpan lifetime)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        try
-        {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=WebRTC", key, HashAlgorithmName.SHA256);
-            using var native = request.CreateSelfSigned(now.AddDays(-1), now.Add(lifetime));
-            var certificate = new X509CertificateParser().ReadCertificate(native.RawData);
-            var d = key.ExportParameters(includePrivateParameters: true).D!;
-            var privateKey = new ECPrivateKeyParameters("EC", new BigInteger(1, d), SecObjectIdentifiers.SecP256r1);
-            CryptographicOperations.ZeroMemory(d);
-            return new DtlsCertificate(certificate, privateKey, (ECPublicKeyParameters)certificate.GetPublicKey(), key);
-        }
-        catch
-        {
-            key.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>All in BouncyCastle, where the platform has no ECDSA (internal for tests).</summary>
-    internal static DtlsCertificate GenerateManaged(DateTime now, TimeSpan lifetime)
-    {
         var random = new SecureRandom();
         var keyGenerator = new ECKeyPairGenerator();
         keyGenerator.Init(new ECKeyGenerationParameters(SecObjectIdentifiers.SecP256r1, random));
         var keyPair = keyGenerator.GenerateKeyPair();
 
+        var now = timeProvider.GetUtcNow().UtcDateTime;
         var name = new X509Name("CN=WebRTC");
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(new BigInteger(63, random).Add(BigInteger.One));
