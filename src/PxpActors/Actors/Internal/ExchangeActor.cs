@@ -9,6 +9,7 @@ using PxpActors.Diagnostics;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
+using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Actors.Internal;
@@ -77,10 +78,13 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _candidateSource = candidateSource;
         _candidateSelector = plugins.CandidateSelector ?? CandidateSelectors.Uniform;
         _webRtc = plugins.WebRtc ?? PeerConnectionFactory.Instance;
-        _webRtcOptions = (plugins.WebRtcOptions ?? new PeerConnectionOptions()) with
+        var webRtcOptions = plugins.WebRtcOptions ?? new PeerConnectionOptions();
+        _webRtcOptions = webRtcOptions with
         {
             IceServers = settings.Upgrade.IceServers,
-            IncludeLoopback = settings.Upgrade.IncludeLoopback || (plugins.WebRtcOptions?.IncludeLoopback ?? false),
+            IncludeLoopback = settings.Upgrade.IncludeLoopback || webRtcOptions.IncludeLoopback,
+            // One source for all of this node's upgrades: each one's certificate is made ahead, off its setup.
+            CertificateSource = webRtcOptions.CertificateSource ?? new DtlsCertificateSource(webRtcOptions.Dtls, webRtcOptions.TimeProvider),
         };
         _nodeId = plugins.NodeId ?? NodeIds.Next();
         _announced = settings.AllowIncoming ? settings.AnnounceNodeId ? ConnectInfo.AcceptingAs(_nodeId) : ConnectInfo.Accepting : null;
