@@ -30,6 +30,7 @@ public sealed class Simulation : IAsyncDisposable
     private readonly Dictionary<string, int> _partition = new(StringComparer.Ordinal);
     private readonly Random _random;
     private readonly HashSet<string> _rejoining = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _rejoinFailures = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <param name="options">How to set it up; the defaults run one system on real time.</param>
@@ -51,7 +52,8 @@ public sealed class Simulation : IAsyncDisposable
         if (_options.VirtualTime) Clock = new VirtualClock(_systems[0]);
         if (_options.VirtualTime && _systems.Count > 1)
             throw new ArgumentException("Virtual time runs on one ActorSystem's scheduler: use Systems = 1");
-        foreach (var system in _systems) _materializers.Add(system.Materializer(namePrefix: "pxp-sim-links"));
+        // Our own materializers (a system's default one is shared), shut down with the simulation.
+        foreach (var system in _systems) _materializers.Add(ActorMaterializer.Create(system, namePrefix: "pxp-sim-links"));
         WebRtc = new SimulatedWebRtc(Time, _options.WebRtc);
         WebRtc.CanConnect = SamePartition;
     }
@@ -249,11 +251,27 @@ public sealed class Simulation : IAsyncDisposable
             var graph = Snapshot();
             if (condition(graph)) return graph;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The peer graph did not reach {what ?? "the condition"} within {timeout.TotalSeconds:0.#} s: {graph}");
+                throw new TimeoutException($"The peer graph did not reach {what ?? "the condition"} within {timeout.TotalSeconds:0.#} s: {graph}"
+                                           + Stragglers(graph));
             if (Clock is { } clock) clock.Advance(virtualStep ?? TimeSpan.FromMilliseconds(100));
             RejoinStragglers(graph);
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The nodes outside the largest component, with their sessions and why they could not rejoin.</summary>
+    private string Stragglers(PeerGraph graph)
+    {
+        if (graph.Components.Count < 2) return "";
+        var main = graph.Components[0];
+        var lines = LiveNodes.Where(n => !main.Contains(n.Name)).Take(10).Select(n =>
+        {
+            string? failure;
+            lock (_rejoining) failure = _rejoinFailures.GetValueOrDefault(n.Name);
+            return $"{n.Name}: degree {graph.Degree(n.Name)}, {n.DirectPeers.Count} direct and {n.Exchange.Peers.Count} sessions" +
+                   (failure is null ? "" : $", rejoin failed: {failure}");
+        });
+        return "; outside the largest component: " + string.Join("; ", lines);
     }
 
     /// <summary>What the simulation holds open now: compare with a census taken before to find leaks.</summary>
@@ -262,6 +280,10 @@ public sealed class Simulation : IAsyncDisposable
         var actors = _systems.Sum(s => CountActors(((ExtendedActorSystem)s).Guardian));
         return new SimulationCensus(actors, Links.Count, WebRtc.OpenConnections, WebRtc.OpenChannels, LiveNodes.Count);
     }
+
+    /// <summary>The paths of the actors <see cref="Census"/> counts, to tell what was left open.</summary>
+    public IReadOnlyList<string> ActorPaths() =>
+        [.. _systems.SelectMany(s => Walk(((ExtendedActorSystem)s).Guardian)).Select(a => a.Path.ToString())];
 
     /// <summary>Closes every live node gracefully and waits for them.</summary>
     public Task CloseNodesAsync() => Task.WhenAll(LiveNodes.Select(LeaveAsync));
@@ -330,10 +352,10 @@ public sealed class Simulation : IAsyncDisposable
         {
             await ConnectAsync(node, target).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or PxpRequestException or AskTimeoutException
-                                      or OperationCanceledException)
+        catch (Exception e)
         {
-            // A node that went down meanwhile: the next look tries again.
+            // The next look tries again; a wait that times out says what went wrong.
+            lock (_rejoining) _rejoinFailures[node.Name] = $"{e.GetType().Name}: {e.Message}";
         }
         finally
         {
@@ -384,6 +406,8 @@ public sealed class Simulation : IAsyncDisposable
         };
     }
 
-    private static int CountActors(IActorRef actor) =>
-        actor is ActorRefWithCell cell ? 1 + cell.Children.Sum(CountActors) : 1;
+    private static int CountActors(IActorRef actor) => Walk(actor).Count();
+
+    private static IEnumerable<IActorRef> Walk(IActorRef actor) =>
+        actor is ActorRefWithCell cell ? cell.Children.SelectMany(Walk).Prepend(actor) : [actor];
 }

@@ -238,8 +238,6 @@ public sealed class PeerExchange : IAsyncDisposable
         await Actor.GracefulStop(_askTimeout).ConfigureAwait(false);
         await _events.GracefulStop(_askTimeout).ConfigureAwait(false);
         if (_ownsSystem) await _system.Terminate().ConfigureAwait(false);
-        // In an application's system the materializer's supervisor actor would outlive the exchange: one leaked per exchange.
-        else (Materializer as ActorMaterializer)?.Shutdown();
     }
 
     /// <summary>Closes the exchange, as <see cref="CloseAsync"/>.</summary>

@@ -68,7 +68,8 @@ public sealed class LinkConditionsSpec
     [Fact]
     public async Task Cutting_a_link_must_end_both_sessions_with_the_cut_and_close_the_link()
     {
-        await using var sim = new Simulation();
+        // No rejoin: the isolated nodes would dial each other again.
+        await using var sim = new Simulation(new SimulationOptions { RejoinWhenIsolated = false });
         var (a, b) = (sim.AddNode("a"), sim.AddNode("b"));
         var link = await sim.ConnectAsync(a, b);
         Assert.Single(a.DirectPeers);
