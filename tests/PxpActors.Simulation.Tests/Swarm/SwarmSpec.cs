@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Configuration;
+using PxpActors.Simulation.Observation;
 using PxpActors.Simulation.Topologies;
 using Xunit.Abstractions;
 
@@ -66,8 +67,8 @@ public sealed class SwarmSpec(ITestOutputHelper output)
         Assert.True(without.IsConnected, without.ToString());
     }
 
-    private static async Task AwaitCensusAsync(Simulation sim, Observation.SimulationCensus baseline,
-        Func<Observation.SimulationCensus, bool> condition)
+    private static async Task AwaitCensusAsync(Simulation sim, SimulationCensus baseline,
+        Func<SimulationCensus, bool> condition)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (!condition(sim.Census()))
