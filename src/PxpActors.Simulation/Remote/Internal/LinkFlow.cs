@@ -1,0 +1,59 @@
+using Akka;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace PxpActors.Simulation.Remote.Internal;
+
+/// <summary>
+/// One side's byte flow of a cross-system link. When run, it offers its outgoing bytes as a <c>SourceRef</c> (handed to the
+/// other side by its link side actor) and reads the other side's <c>SourceRef</c>; sending and receiving are coupled, so
+/// either direction ending ends the other. Its end tells the link side actor, which then stops.
+/// </summary>
+internal static class LinkFlow
+{
+    public static Flow<ByteString, ByteString, NotUsed> Create(IActorRef side, CrossSystemLinkSettings settings,
+        Flow<ByteString, ByteString, NotUsed>? outbound, Flow<ByteString, ByteString, NotUsed>? inbound)
+    {
+        var chunkSize = settings.ChunkSize;
+        // Akka.Remote writes byte[] with its own bytes serializer, and caps a message's size: cut the bytes into chunks.
+        var send = Flow.Create<ByteString>()
+            .Via(outbound ?? Flow.Create<ByteString>())
+            .SelectMany(bytes => Chunks(bytes, chunkSize))
+            .ViaMaterialized(KillSwitches.Single<byte[]>(), Keep.Right)
+            .WatchTermination((killSwitch, done) => (killSwitch, done))
+            .ToMaterialized(StreamRefs.SourceRef<byte[]>(), (ended, outgoing) => (ended.killSwitch, ended.done, outgoing));
+        // The other side runs its flow on its own time: wait for its SourceRef as long as a side may stay unrun, and a little more.
+        var partnerWait = settings.MaterializeTimeout + settings.OfferTimeout;
+        var receive = Source.Single(NotUsed.Instance)
+            .SelectAsync(1, _ => side.Ask<PartnerOutgoing>(AwaitPartnerOutgoing.Instance, partnerWait))
+            .ConcatMany(partner => partner.Source.Source)
+            .Select(ByteString.FromBytes)
+            .Via(inbound ?? Flow.Create<ByteString>())
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
+            .WatchTermination((killSwitch, done) => (killSwitch, done));
+        return Flow.FromSinkAndSource(send, receive, (sending, receiving) =>
+        {
+            sending.outgoing.PipeTo(side, success: r => new LocalOutgoingReady(r), failure: e => new LocalStreamEnded(e));
+            // Coupled, as a socket: either direction ending ends the other, so a closed or failed link never lingers half open.
+            sending.done.ContinueWith(_ => receiving.killSwitch.Shutdown(), TaskScheduler.Default);
+            receiving.done.ContinueWith(_ => sending.killSwitch.Shutdown(), TaskScheduler.Default);
+            Task.WhenAll(sending.done, receiving.done).ContinueWith(
+                t => side.Tell(new LocalStreamEnded(t.Exception?.GetBaseException())), TaskScheduler.Default);
+            return NotUsed.Instance;
+        });
+    }
+
+    // Copied at once: the bytes a session writes may be lent to us only for the time of the call.
+    private static byte[][] Chunks(ByteString bytes, int chunkSize)
+    {
+        var chunks = new byte[(bytes.Count + chunkSize - 1) / chunkSize][];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            var offset = i * chunkSize;
+            chunks[i] = bytes.Slice(offset, Math.Min(chunkSize, bytes.Count - offset)).ToArray();
+        }
+        return chunks;
+    }
+}
