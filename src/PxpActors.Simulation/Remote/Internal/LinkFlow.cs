@@ -35,6 +35,7 @@ internal static class LinkFlow
             .WatchTermination((killSwitch, done) => (killSwitch, done));
         return Flow.FromSinkAndSource(send, receive, (sending, receiving) =>
         {
+            side.Tell(new LocalRunning(sending.killSwitch, receiving.killSwitch));
             sending.outgoing.PipeTo(side, success: r => new LocalOutgoingReady(r), failure: e => new LocalStreamEnded(e));
             // Coupled, as a socket: either direction ending ends the other, so a closed or failed link never lingers half open.
             sending.done.ContinueWith(_ => receiving.killSwitch.Shutdown(), TaskScheduler.Default);

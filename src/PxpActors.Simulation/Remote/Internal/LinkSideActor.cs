@@ -16,6 +16,10 @@ internal sealed class LinkSideActor : ReceiveActor, IWithTimers
 {
     private const string OfferTimer = "offer";
     private const string MaterializeTimer = "materialize";
+    private const string GoneTimer = "gone";
+
+    // A side whose partner stopped after an orderly end sees that end through the stream refs first; this long at most.
+    private static readonly TimeSpan EndInFlight = TimeSpan.FromSeconds(2);
 
     private readonly string _linkId;
     private readonly CrossSystemLinkSettings _settings;
@@ -23,6 +27,7 @@ internal sealed class LinkSideActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private IActorRef? _partner;
     private ISourceRef<byte[]>? _partnerOutgoing;
+    private LocalRunning? _running;
 
     /// <summary>A dialing side: offers the link to <paramref name="remoteEndpoint"/> and answers <paramref name="requester"/>.</summary>
     public LinkSideActor(string linkId, CrossSystemLinkSettings settings, IActorRef remoteEndpoint, string tag, IActorRef requester,
@@ -80,6 +85,7 @@ internal sealed class LinkSideActor : ReceiveActor, IWithTimers
 
     private void Established()
     {
+        Receive<LocalRunning>(running => _running = running);
         Receive<LocalOutgoingReady>(ready =>
         {
             Timers.Cancel(MaterializeTimer);
@@ -107,6 +113,14 @@ internal sealed class LinkSideActor : ReceiveActor, IWithTimers
                 _waiting.Clear();
                 Context.Stop(Self);
             }
+            // Its system went away (DeathWatch): the running flow fails, unless its orderly end is on the way.
+            else Timers.StartSingleTimer(GoneTimer, PartnerGone.Instance, EndInFlight);
+        });
+        Receive<PartnerGone>(_ =>
+        {
+            var gone = Gone();
+            _running?.Sending.Abort(gone);
+            _running?.Receiving.Abort(gone);
         });
         Receive<LocalStreamEnded>(_ => Context.Stop(Self));
         Receive<NotRun>(_ => Context.Stop(Self));
@@ -123,6 +137,11 @@ internal sealed class LinkSideActor : ReceiveActor, IWithTimers
     private sealed record OfferExpired
     {
         public static OfferExpired Instance { get; } = new();
+    }
+
+    private sealed record PartnerGone
+    {
+        public static PartnerGone Instance { get; } = new();
     }
 
     private sealed record NotRun

@@ -16,3 +16,6 @@ internal sealed record PartnerOutgoing(ISourceRef<byte[]> Source);
 
 /// <summary>The side's flow ended (null: completed).</summary>
 internal sealed record LocalStreamEnded(Exception? Error);
+
+/// <summary>The side's flow runs; its two directions can be aborted through these.</summary>
+internal sealed record LocalRunning(IKillSwitch Sending, IKillSwitch Receiving);
