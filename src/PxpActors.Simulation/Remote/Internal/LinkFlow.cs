@@ -8,8 +8,8 @@ namespace PxpActors.Simulation.Remote.Internal;
 
 /// <summary>
 /// One side's byte flow of a cross-system link. When run, it offers its outgoing bytes as a <c>SourceRef</c> (handed to the
-/// other side by its link side actor) and reads the other side's <c>SourceRef</c>; sending and receiving are coupled, so
-/// either direction ending ends the other. Its end tells the link side actor, which then stops.
+/// other side by its link side actor) and reads the other side's <c>SourceRef</c>. Each direction completes on
+/// its own; a failure of either fails both. Its end tells the link side actor, which then stops.
 /// </summary>
 internal static class LinkFlow
 {
@@ -37,9 +37,12 @@ internal static class LinkFlow
         {
             side.Tell(new LocalRunning(sending.killSwitch, receiving.killSwitch));
             sending.outgoing.PipeTo(side, success: r => new LocalOutgoingReady(r), failure: e => new LocalStreamEnded(e));
-            // Coupled, as a socket: either direction ending ends the other, so a closed or failed link never lingers half open.
-            sending.done.ContinueWith(_ => receiving.killSwitch.Shutdown(), TaskScheduler.Default);
-            receiving.done.ContinueWith(_ => sending.killSwitch.Shutdown(), TaskScheduler.Default);
+            // As a socket: each direction completes on its own (a half-close lets the other side answer), but a failure of
+            // either fails both, so a broken link never lingers half open.
+            sending.done.ContinueWith(t => receiving.killSwitch.Abort(t.Exception!.GetBaseException()), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            receiving.done.ContinueWith(t => sending.killSwitch.Abort(t.Exception!.GetBaseException()), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Task.WhenAll(sending.done, receiving.done).ContinueWith(
                 t => side.Tell(new LocalStreamEnded(t.Exception?.GetBaseException())), TaskScheduler.Default);
             return NotUsed.Instance;
