@@ -23,16 +23,17 @@ internal sealed class NodeHostActor : ReceiveActor
         Receive<NodeHost.GetEndpoint>(_ => Sender.Tell(new NodeHost.Endpoint(_endpoint)));
         Receive<NodeHost.ConnectNode>(connect => WithNode(connect.Name, node =>
             ConnectAsync(node, connect).PipeTo(Self, Sender,
-                c => new Opened(connect.Name, c, new NodeHost.NodeConnected(connect.Name, c.Peer!.NodeId!)), Failure)));
+                c => new Opened(connect.Name, c, new NodeHost.NodeConnected(connect.Name, c.Peer!.NodeId!)), FailureToRequester)));
         Receive<NodeHost.GetNewPeer>(get => WithNode(get.Name, node =>
             node.Exchange.GetNewPeerAsync().PipeTo(Self, Sender,
-                c => new Opened(get.Name, c, new NodeHost.NewPeer(get.Name, c.Peer?.NodeId ?? "", c.Transport)), Failure)));
+                c => new Opened(get.Name, c, new NodeHost.NewPeer(get.Name, c.Peer?.NodeId ?? "", c.Transport)), FailureToRequester)));
         Receive<Opened>(opened =>
         {
             if (_nodes.TryGetValue(opened.Name, out var node) && opened.Connection.Peer?.NodeId is { } peer)
                 node.Opened[peer] = opened.Connection.OpenStream();
             Sender.Tell(opened.Reply);
         });
+        Receive<ToRequester>(answer => Sender.Tell(answer.Reply));
         Receive<NodeHost.SendText>(send => WithNode(send.Name, node =>
         {
             if (node.Opened.TryGetValue(send.PeerNodeId, out var stream))
@@ -121,10 +122,15 @@ internal sealed class NodeHostActor : ReceiveActor
 
     private static object Failure(Exception e) => new NodeHost.Failed(e.GetBaseException().Message);
 
+    // A failure piped to this actor on the requester's behalf (as sender), to be passed on.
+    private static object FailureToRequester(Exception e) => new ToRequester(Failure(e));
+
     private sealed record HostedNode(PeerExchange Exchange, Dictionary<string, Stream> Opened);
 
     /// <summary>A node opened a connection; its stream is kept for <see cref="NodeHost.SendText"/>, then <paramref name="Reply"/> goes out.</summary>
     private sealed record Opened(string Name, PxpConnection Connection, object Reply);
 
     private sealed record Closed(IActorRef Requester);
+
+    private sealed record ToRequester(object Reply);
 }
