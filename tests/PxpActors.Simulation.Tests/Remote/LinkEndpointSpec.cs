@@ -97,6 +97,21 @@ public sealed class LinkEndpointSpec
     }
 
     [Fact]
+    public async Task A_flow_run_after_its_side_closed_must_fail_at_once()
+    {
+        // A long offer timeout makes the flow's wait for the other side longer than the test's patience.
+        var settings = CrossSystemLinkSettings.Default with { MaterializeTimeout = TimeSpan.FromSeconds(1), OfferTimeout = TimeSpan.FromSeconds(60) };
+        await using var systems = await TwoSystems.StartAsync(settings);
+        var (flowA, _) = await systems.LinkAsync();
+        await systems.NoLinksLeftAsync(); // neither side ran in time
+
+        var run = Source.Maybe<ByteString>().Via(flowA).RunWith(Sink.Ignore<ByteString>(), systems.A.Materializer());
+
+        var error = await Assert.ThrowsAsync<CrossSystemLinkException>(() => run.WaitAsync(Await.Timeout));
+        Assert.Contains("closed before its flow ran", error.Message);
+    }
+
+    [Fact]
     public async Task Ending_one_side_must_complete_the_other_and_close_both_sides()
     {
         await using var systems = await TwoSystems.StartAsync();

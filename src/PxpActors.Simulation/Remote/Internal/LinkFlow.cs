@@ -27,7 +27,8 @@ internal static class LinkFlow
         // The other side runs its flow on its own time: wait for its SourceRef as long as a side may stay unrun, and a little more.
         var partnerWait = settings.MaterializeTimeout + settings.OfferTimeout;
         var receive = Source.Single(NotUsed.Instance)
-            .SelectAsync(1, _ => side.Ask<PartnerOutgoing>(AwaitPartnerOutgoing.Instance, partnerWait))
+            .SelectAsync(1, _ => PartnerOutgoingAsync(side, partnerWait))
+            .SelectError(e => e is AggregateException aggregate ? aggregate.GetBaseException() : e) // the task's own exception
             .ConcatMany(partner => partner.Source.Source)
             .Select(ByteString.FromBytes)
             .Via(inbound ?? Flow.Create<ByteString>())
@@ -47,6 +48,20 @@ internal static class LinkFlow
                 t => side.Tell(new LocalStreamEnded(t.Exception?.GetBaseException())), TaskScheduler.Default);
             return NotUsed.Instance;
         });
+    }
+
+    /// <summary>The other side's SourceRef, from this side's actor; fails at once if that actor has already closed.</summary>
+    private static async Task<PartnerOutgoing> PartnerOutgoingAsync(IActorRef side, TimeSpan wait)
+    {
+        using var stopWatching = new CancellationTokenSource();
+        var closed = side.WatchAsync(stopWatching.Token);
+        var partner = side.Ask<PartnerOutgoing>(AwaitPartnerOutgoing.Instance, wait);
+        if (await Task.WhenAny(partner, closed).ConfigureAwait(false) == partner)
+        {
+            stopWatching.Cancel();
+            return await partner.ConfigureAwait(false);
+        }
+        throw new CrossSystemLinkException($"The link side {side.Path.Name} closed before its flow ran (not run in time, or the other side is gone)");
     }
 
     // Copied at once: the bytes a session writes may be lent to us only for the time of the call.

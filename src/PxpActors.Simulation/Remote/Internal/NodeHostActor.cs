@@ -53,6 +53,7 @@ internal sealed class NodeHostActor : ReceiveActor
         });
         Receive<Closed>(closed =>
         {
+            DisposeOpened();
             _nodes.Clear();
             closed.Requester.Tell(new NodeHost.ShutDown());
             Context.Stop(Self);
@@ -64,7 +65,14 @@ internal sealed class NodeHostActor : ReceiveActor
     // Stopped without Shutdown (its system terminating): the nodes close on their own time.
     protected override void PostStop()
     {
+        DisposeOpened();
         foreach (var node in _nodes.Values) _ = node.Exchange.CloseAsync();
+    }
+
+    private void DisposeOpened()
+    {
+        foreach (var stream in _nodes.Values.SelectMany(n => n.Opened.Values)) stream.Dispose();
+        foreach (var node in _nodes.Values) node.Opened.Clear();
     }
 
     private void OnCreate(NodeHost.CreateNode create)
