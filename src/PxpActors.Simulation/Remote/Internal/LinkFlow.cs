@@ -40,8 +40,13 @@ internal static class LinkFlow
             sending.outgoing.PipeTo(side, success: r => new LocalOutgoingReady(r), failure: e => new LocalStreamEnded(e));
             // As a socket: each direction completes on its own (a half-close lets the other side answer), but a failure of
             // either fails both, so a broken link never lingers half open.
-            sending.done.ContinueWith(t => receiving.killSwitch.Abort(t.Exception!.GetBaseException()), CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // The reader's stage stopping after it cancelled may reach the writer as a failure (DeathWatch races the
+            // cancellation); it only means nobody reads any more, and the receiving direction has its own end.
+            sending.done.ContinueWith(t =>
+            {
+                if (t.Exception!.GetBaseException() is not RemoteStreamRefActorTerminatedException)
+                    receiving.killSwitch.Abort(t.Exception.GetBaseException());
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             receiving.done.ContinueWith(t => sending.killSwitch.Abort(t.Exception!.GetBaseException()), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Task.WhenAll(sending.done, receiving.done).ContinueWith(
