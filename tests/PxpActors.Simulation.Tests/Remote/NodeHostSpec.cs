@@ -31,6 +31,7 @@ public sealed class NodeHostSpec : IAsyncLifetime
         var b1 = await _hostB.CreateNodeAsync("b1");
         await _hostA.ConnectAsync("a1", _hostA, "hub");
         await _hostB.ConnectAsync("b1", _hostA, "hub");
+        await Await.UntilAsync(async () => (await _hostA.ListPeersAsync("hub")).Count == 2, "the hub to hold a1 and b1");
 
         var peer = await _hostB.GetNewPeerAsync("b1");
 

@@ -34,6 +34,7 @@ public sealed class TwoProcessSpec : IAsyncLifetime
         var c2 = await there.CreateNodeAsync("c2");
         Assert.Equal(hub, await _here.ConnectAsync("p1", _here, "hub"));
         Assert.Equal(hub, await there.ConnectAsync("c1", _here, "hub"));
+        await HubHoldsAsync(p1, c1);
 
         // c1 (child) reaches p1 (parent): the hub's only other peer, upgraded to WebRTC across the processes.
         var fromChild = await there.GetNewPeerAsync("c1");
@@ -43,6 +44,7 @@ public sealed class TwoProcessSpec : IAsyncLifetime
 
         // p1 (parent) reaches c2 (child), the one node it has no session with yet.
         Assert.Equal(hub, await there.ConnectAsync("c2", _here, "hub"));
+        await HubHoldsAsync(p1, c1, c2); // the hub's side of a session may finish its handshake after the dialing side
         var fromParent = await _here.GetNewPeerAsync("p1");
         Assert.Equal(c2, fromParent.PeerNodeId);
         Assert.Equal("webrtc", fromParent.Transport);
@@ -64,6 +66,7 @@ public sealed class TwoProcessSpec : IAsyncLifetime
         var c1 = await there.CreateNodeAsync("c1");
         await _here.ConnectAsync("p1", _here, "hub");
         await there.ConnectAsync("c1", _here, "hub");
+        await HubHoldsAsync(p1, c1);
         Assert.Equal(p1, (await there.GetNewPeerAsync("c1")).PeerNodeId);
         Assert.Contains(c1, (await _here.ListPeersAsync("p1")).Select(p => p.NodeId));
         var endpoint = await _here.EndpointAsync();
@@ -77,6 +80,10 @@ public sealed class TwoProcessSpec : IAsyncLifetime
         Assert.False(child.NodeRunning);
         await Await.UntilAsync(async () => await TwoSystems.LinkCountAsync(endpoint) == 2, "only p1's link to the hub left");
     }
+
+    private Task HubHoldsAsync(params string[] nodes) =>
+        Await.UntilAsync(async () => nodes.All((await _here.ListPeersAsync("hub")).Select(p => p.NodeId).Contains),
+            $"the hub to hold {string.Join(", ", nodes)}");
 
     [Fact]
     public async Task The_child_must_exit_when_its_parent_process_is_killed()
