@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using PxpActors.Simulation.Links;
 using PxpActors.Simulation.Remote;
 using PxpActors.Simulation.Tests.Remote.Support;
 
@@ -44,6 +46,25 @@ public sealed class LinkEndpointSpec
 
         Assert.Equal(new byte[] { 2, 4, 6 }, (await atB.WaitAsync(Await.Timeout)).SelectMany(b => b.ToArray()));
         Assert.Equal(new byte[] { 3, 5, 7 }, back.SelectMany(b => b.ToArray()));
+    }
+
+    [Fact]
+    public async Task The_simulations_link_conditions_must_hold_a_link_across_systems_for_their_latency()
+    {
+        await using var systems = await TwoSystems.StartAsync();
+        // The same stage in-process links use (LinkConditionsFlow), on A's outbound direction.
+        var latency = TimeSpan.FromMilliseconds(300);
+        var (flowA, incoming) = await systems.LinkAsync(outbound: LinkConditionsFlow.Create(new LinkConditions(latency, TimeSpan.Zero, 0)));
+        var atB = incoming.Flow.JoinMaterialized(Flow.Create<ByteString>().AlsoToMaterialized(Sink.First<ByteString>(), Keep.Right), Keep.Right)
+            .Run(systems.B.Materializer());
+
+        var sent = Stopwatch.GetTimestamp();
+        _ = Source.Single(ByteString.FromString("delayed")).Concat(Source.Never<ByteString>()).Via(flowA)
+            .RunWith(Sink.Ignore<ByteString>(), systems.A.Materializer());
+        var arrived = await atB.WaitAsync(Await.Timeout);
+
+        Assert.Equal("delayed", arrived.ToString());
+        Assert.True(Stopwatch.GetElapsedTime(sent) >= latency, "the chunk crossed before the link's latency had passed");
     }
 
     [Fact]
