@@ -55,7 +55,9 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
             await a.ConnectAsync(hub.Address!);
             await hub.WaitForPeerCountAsync(2);
 
+            var started = System.Diagnostics.Stopwatch.StartNew();
             var aSide = await a.GetNewPeerAsync();
+            output.WriteLine($"getNewPeer from the page took {started.Elapsed.TotalMilliseconds:0} ms");
             var bSide = await b.NextConnectionAsync(c => c.Transport == "webrtc");
 
             Assert.True(bSide.Incoming);
@@ -92,7 +94,9 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
             await a.Exchange.ConnectAsync(hub.Address!);
             await hub.WaitForPeerCountAsync(2);
 
+            var started = System.Diagnostics.Stopwatch.StartNew();
             var aSide = await a.Exchange.GetNewPeerAsync();
+            output.WriteLine($"our getNewPeer took {started.Elapsed.TotalMilliseconds:0} ms");
             var bSide = (int)(await b.WaitForConnectAsync(e => (string?)e["transport"] == "webrtc", "the page's webrtc connection"))["conn"]!;
 
             Assert.Equal("webrtc", aSide.Transport);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PxpActors.TestSupport.Browser;
@@ -82,6 +83,26 @@ public sealed class BrowserPage : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Waits until <paramref name="expression"/> (evaluated in the page whenever its DOM changes) is truthy, and
+    /// returns its value.
+    /// </summary>
+    public Task<JsonNode?> WaitForDomAsync(string expression, TimeSpan timeout) => EvaluateAsync($$"""
+        new Promise((resolve, reject) => {
+          const test = () => {
+            const value = ({{expression}})
+            if (!value) return
+            observer.disconnect()
+            clearTimeout(timer)
+            resolve(value)
+          }
+          const observer = new MutationObserver(test)
+          const timer = setTimeout(() => { observer.disconnect(); reject(new Error('the page never showed: ' + {{JsonSerializer.Serialize(expression)}})) }, {{(int)timeout.TotalMilliseconds}})
+          observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true })
+          test()
+        })
+        """, timeout + TimeSpan.FromSeconds(5));
 
     /// <summary>A PNG of the page as it is drawn now.</summary>
     public async Task<byte[]> ScreenshotAsync()

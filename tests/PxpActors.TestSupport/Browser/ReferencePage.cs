@@ -31,7 +31,7 @@ public static class ReferencePage
         <script>
         'use strict'
         const { Exchange, websocket, Buffer } = window.PxpBrowser
-        const report = (event, fields) => window.pxpReport(JSON.stringify(Object.assign({ event }, fields || {})))
+        const report = (event, fields) => window.pxpReport(JSON.stringify(Object.assign({ event, at: Math.round(performance.now()) }, fields || {})))
         const network = new URLSearchParams(location.search).get('network') || 'test'
         const exchange = new Exchange(network, { rtcConfig: { iceServers: [] } })
         const connections = new Map()
