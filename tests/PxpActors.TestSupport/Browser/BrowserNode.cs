@@ -58,6 +58,10 @@ public sealed class BrowserNode : IAsyncDisposable
     public Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool>? match, string description, TimeSpan? timeout = null) =>
         Page.WaitForEventAsync(e => Is(e, name) && (match is null || match(e)), timeout ?? Timeout, description);
 
+    /// <summary>Waits until the page has reported <paramref name="count"/> events named <paramref name="name"/> matching <paramref name="match"/>.</summary>
+    public Task WaitForCountAsync(string name, Func<JsonObject, bool> match, int count, string description) =>
+        Page.WaitForEventAsync(_ => Page.Events.Count(e => Is(e, name) && match(e)) >= count, Timeout, description);
+
     /// <summary>The events the page reported, as one line each (for failure messages).</summary>
     public string Describe() => string.Join("\n", Page.Events.Select(e => e.ToJsonString())) +
                                 (Page.ConsoleErrors.Count > 0 ? "\nconsole: " + string.Join("\n  ", Page.ConsoleErrors) : "");

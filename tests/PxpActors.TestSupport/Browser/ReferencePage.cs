@@ -2,7 +2,8 @@ namespace PxpActors.TestSupport.Browser;
 
 /// <summary>
 /// The test page: the reference's browser bundle (window.PxpBrowser) as one exchange, driven through
-/// <c>window.pxp</c> (connect over ws, getNewPeer, send text, close) and reporting every event through
+/// <c>window.pxp</c> (connect over ws, getNewPeer (also timed in the page), send text, close a peer, count the bytes of
+/// a connection instead of reporting them, queue bytes to send) and reporting every event through
 /// <c>window.pxpReport</c>: ready, peer, disconnect, connect (an application connection, with an id), data (its
 /// text), close, error, peerError. No STUN server: host candidates only, the network stays on this machine.
 /// </summary>
@@ -45,19 +46,40 @@ public static class ReferencePage
           if (socket && socket.socket) return 'ws'
           return 'stream'
         }
+        const peersOf = new Map()
+        const counted = new Map() // connections whose data is counted, not reported (throughput)
+        const countWaiters = new Map()
         function track (stream, peer) {
           if (ids.has(stream)) return ids.get(stream)
           const id = nextId++
           ids.set(stream, id)
           connections.set(id, stream)
+          peersOf.set(id, peer || stream.pxpPeer)
           report('connect', { conn: id, transport: transportOf(peer || stream.pxpPeer), incoming: !!(peer && peer.incoming) })
-          stream.on('data', (data) => report('data', { conn: id, text: data.toString('utf8') }))
+          stream.on('data', (data) => {
+            if (!counted.has(id)) return report('data', { conn: id, text: data.toString('utf8') })
+            counted.set(id, counted.get(id) + data.length)
+            const waiter = countWaiters.get(id)
+            if (waiter && counted.get(id) >= waiter.target) { countWaiters.delete(id); waiter.resolve(counted.get(id)) }
+          })
           stream.on('error', (err) => report('connectionError', { conn: id, message: message(err) }))
           stream.on('close', () => report('close', { conn: id }))
           return id
         }
-        exchange.on('peer', (peer) => report('peer', { transport: transportOf(peer), incoming: !!peer.incoming, relayed: !!peer.relayed, peers: exchange.peers.length }))
-        exchange.on('disconnect', (peer) => report('disconnect', { transport: transportOf(peer), peers: exchange.peers.length }))
+        // Queues total bytes in size-byte chunks at once (the reference's streams take them all: no back-pressure reaches
+        // a writer), for a receiver to time their arrival.
+        function pump (id, total, size) {
+          const stream = connections.get(id)
+          const chunk = Buffer.alloc(size, 120)
+          for (let written = 0; written < total; written += size) stream.write(chunk)
+          return total
+        }
+        const transports = new WeakMap() // a closed peer's socket no longer tells its transport
+        exchange.on('peer', (peer) => {
+          transports.set(peer, transportOf(peer))
+          report('peer', { transport: transports.get(peer), incoming: !!peer.incoming, relayed: !!peer.relayed, peers: exchange.peers.length })
+        })
+        exchange.on('disconnect', (peer) => report('disconnect', { transport: transports.get(peer) || transportOf(peer), peers: exchange.peers.length }))
         exchange.on('connect', (stream, peer) => track(stream, peer))
         exchange.on('error', (err) => report('error', { message: message(err) }))
         exchange.on('peerError', (err) => report('peerError', { message: message(err) }))
@@ -68,7 +90,18 @@ public static class ReferencePage
             exchange.getNewPeer((err, conn) => err ? reject(err) : resolve(track(conn, conn.pxpPeer)))),
           send: (id, text) => { connections.get(id).write(Buffer.from(text, 'utf8')); return true },
           peers: () => exchange.peers.map((peer) => ({ transport: transportOf(peer), incoming: !!peer.incoming, relayed: !!peer.relayed })),
-          close: () => { exchange.close(); return true }
+          close: () => { exchange.close(); return true },
+          timedGetNewPeer: () => {
+            const start = performance.now()
+            return window.pxp.getNewPeer().then((conn) => ({ conn, ms: performance.now() - start }))
+          },
+          closePeerOf: (id) => { peersOf.get(id).close(); return true },
+          count: (id) => { if (!counted.has(id)) counted.set(id, 0); return counted.get(id) },
+          countUntil: (id, target) => counted.get(id) >= target
+            ? Promise.resolve(counted.get(id))
+            : new Promise((resolve) => countWaiters.set(id, { target, resolve })),
+          pump
+
         }
         report('ready')
         </script>
