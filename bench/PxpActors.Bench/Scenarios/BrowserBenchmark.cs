@@ -79,8 +79,8 @@ public static class BrowserBenchmark
                 return ms;
             }
 
-            pageToOurs = await SampleAsync(PageToOursAsync, warmup, samples).ConfigureAwait(false);
-            oursToPage = await SampleAsync(OursToPageAsync, warmup, samples).ConfigureAwait(false);
+            pageToOurs = await SampleAsync("getNewPeer page -> ours", PageToOursAsync, warmup, samples).ConfigureAwait(false);
+            oursToPage = await SampleAsync("getNewPeer ours -> page", OursToPageAsync, warmup, samples).ConfigureAwait(false);
 
             var ourSide = await Within(ours.GetNewPeerAsync(), "our getNewPeer for the transfer").ConfigureAwait(false);
             await page.WaitForCountAsync("connect", e => (string?)e["transport"] == "webrtc" && (bool?)e["incoming"] == true, ++pageConnects,
@@ -106,7 +106,7 @@ public static class BrowserBenchmark
                 .ConfigureAwait(false);
             return (double)timed["ms"]!;
         }
-        var pageToPage = await SampleAsync(PageToPageAsync, warmup, samples).ConfigureAwait(false);
+        var pageToPage = await SampleAsync("getNewPeer page -> page", PageToPageAsync, warmup, samples).ConfigureAwait(false);
         var sender = (int)(await page.Page.EvaluateAsync("pxp.timedGetNewPeer()", Patience).ConfigureAwait(false))!["conn"]!;
         await other.WaitForCountAsync("connect", e => (string?)e["transport"] == "webrtc", ++otherConnects, "the other page's connection").ConfigureAwait(false);
         var receiver = LastConnection(other);
@@ -145,11 +145,21 @@ public static class BrowserBenchmark
 
     private static async Task Within(Task task, string what) => await Within(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default), what).ConfigureAwait(false);
 
-    private static async Task<List<double>> SampleAsync(Func<Task<double>> call, int warmup, int samples)
+    private static async Task<List<double>> SampleAsync(string what, Func<Task<double>> call, int warmup, int samples)
     {
-        for (var i = 0; i < warmup; i++) await call().ConfigureAwait(false);
         var taken = new List<double>();
-        for (var i = 0; i < samples; i++) taken.Add(await call().ConfigureAwait(false));
+        for (var i = 0; i < warmup + samples; i++)
+        {
+            try
+            {
+                var ms = await call().ConfigureAwait(false);
+                if (i >= warmup) taken.Add(ms);
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException($"{what}, call {i + 1}: {e.Message}", e);
+            }
+        }
         return taken;
     }
 
