@@ -183,9 +183,32 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
             Assert.Empty(names.Asked);
             return;
         }
+        Assert.NotEmpty(names.Asked);
         try
         {
-            var (name, addresses) = await names.FirstFound.WaitAsync(OurNode.Timeout);
+            // Our ICE gives a name 3 s (pxp's MdnsResolveTimeout); on a loaded machine Chromium, which answers a name
+            // at most about once a second, may not answer in that window. The same resolver then asks again here, while
+            // the page still holds its names, so the proof does not hang on one answer's timing.
+            if (await Task.WhenAny(names.FirstFound, Task.Delay(TimeSpan.FromSeconds(10))) != names.FirstFound)
+            {
+                output.WriteLine("no name resolved inside ICE in time: asking the resolver again");
+                using var patience = new CancellationTokenSource(OurNode.Timeout);
+                var asking = names.Asked.Distinct().Select(async name =>
+                {
+                    try
+                    {
+                        await names.ResolveAsync(name, patience.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // This name got no answer in time; another may have.
+                    }
+                }).ToList();
+                await Task.WhenAny(names.FirstFound, Task.WhenAll(asking));
+                await patience.CancelAsync();
+                await Task.WhenAll(asking);
+            }
+            var (name, addresses) = await names.FirstFound.WaitAsync(TimeSpan.FromSeconds(1));
             Assert.EndsWith(".local", name);
             Assert.NotEmpty(addresses);
         }
