@@ -15,7 +15,9 @@ namespace PxpActors.Bench;
 /// has settled: BouncyCastle runs as tier-0/instrumented JIT code for hundreds of handshakes (ours↔ours 12-14 ms after 3,
 /// 5-6 ms after 150, 3 ms settled).</param>
 /// <param name="GetNewPeerSamples">Timed getNewPeer calls per implementation.</param>
-/// <param name="GetNewPeerWarmup">Untimed getNewPeer calls before them.</param>
+/// <param name="GetNewPeerWarmup">Untimed getNewPeer calls before them, at least; more in batches of ten until the .NET JIT
+/// has settled (the JS reference gets as many).</param>
+/// <param name="GetNewPeerWarmupMax">Untimed getNewPeer calls at most, settled or not.</param>
 public sealed record BenchProfile(
     string Name,
     TimeSpan TransferWarmup,
@@ -30,7 +32,8 @@ public sealed record BenchProfile(
     int WebRtcHandshakeSamples,
     int WebRtcHandshakeWarmup,
     int GetNewPeerSamples,
-    int GetNewPeerWarmup)
+    int GetNewPeerWarmup,
+    int GetNewPeerWarmupMax)
 {
     /// <summary>One application write, the same for every path.</summary>
     public const int WriteSize = 64 * 1024;
@@ -39,9 +42,9 @@ public sealed record BenchProfile(
     // count behind each per-peer figure.
     public static BenchProfile Full { get; } = new("full", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.5), 20,
         HandshakeSamples: 200, HandshakeWarmup: 20, HandshakeWarmupMax: 20_000, MemoryPeers: 10_000, MemoryWarmupPeers: 200, JsMemoryPeers: 2_000,
-        WebRtcHandshakeSamples: 60, WebRtcHandshakeWarmup: 150, GetNewPeerSamples: 40, GetNewPeerWarmup: 40);
+        WebRtcHandshakeSamples: 60, WebRtcHandshakeWarmup: 150, GetNewPeerSamples: 40, GetNewPeerWarmup: 40, GetNewPeerWarmupMax: 1_000);
 
     public static BenchProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.25), 4,
         HandshakeSamples: 50, HandshakeWarmup: 10, HandshakeWarmupMax: 2_000, MemoryPeers: 1_000, MemoryWarmupPeers: 100, JsMemoryPeers: 500,
-        WebRtcHandshakeSamples: 5, WebRtcHandshakeWarmup: 40, GetNewPeerSamples: 10, GetNewPeerWarmup: 10);
+        WebRtcHandshakeSamples: 5, WebRtcHandshakeWarmup: 40, GetNewPeerSamples: 10, GetNewPeerWarmup: 10, GetNewPeerWarmupMax: 200);
 }

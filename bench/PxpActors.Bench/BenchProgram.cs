@@ -48,6 +48,7 @@ public static class BenchProgram
             (DataChannelBenchmark.Name, DataChannelBenchmark.RunAsync),
             (GetNewPeerBenchmark.Name, GetNewPeerBenchmark.RunAsync),
             (WebSocketBenchmark.Name, WebSocketBenchmark.RunAsync),
+            (SwarmBenchmark.Name, SwarmBenchmark.RunAsync),
             (BrowserBenchmark.Name, BrowserBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))

@@ -53,7 +53,8 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     public PeerConnection(PeerConnectionOptions? options = null)
     {
         _options = options ?? new PeerConnectionOptions();
-        _certificate = _options.Certificate ?? DtlsCertificate.Generate(_options.TimeProvider, _options.Dtls.CertificateLifetime);
+        _certificate = _options.Certificate ?? _options.CertificateSource?.Next()
+            ?? DtlsCertificate.Generate(_options.TimeProvider, _options.Dtls.CertificateLifetime);
         _accepted = Channel.CreateBounded<IWebRtcDataChannel>(new BoundedChannelOptions(_options.MaxPendingAcceptedChannels)
         {
             FullMode = BoundedChannelFullMode.Wait, SingleWriter = true,

@@ -53,6 +53,12 @@ public sealed class PeerExchangeOptions
     public CandidateSelector? CandidateSelector { get; init; }
 
     /// <summary>
+    /// The clock the node reads (candidate expiry, getNewPeer's deadline, request rate limits); default the system's.
+    /// Timers run on the ActorSystem's scheduler. Simulations pass a virtual clock coupled to a test scheduler.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
     /// Extra HOCON with a <c>pxp</c> section; the properties above win over it, and it wins over the ActorSystem's config.
     /// When the exchange runs in a system of its own, that system is made with this config too (its <c>akka</c> section,
     /// for example <c>akka.loglevel</c>, which is WARNING otherwise).
@@ -95,5 +101,5 @@ public sealed class PeerExchangeOptions
     }
 
     internal ExchangePlugins ToPlugins(string nodeId) =>
-        new() { WebRtc = WebRtc, WebRtcOptions = WebRtcOptions, CandidateSelector = CandidateSelector, NodeId = nodeId };
+        new() { WebRtc = WebRtc, WebRtcOptions = WebRtcOptions, CandidateSelector = CandidateSelector, NodeId = nodeId, TimeProvider = TimeProvider };
 }

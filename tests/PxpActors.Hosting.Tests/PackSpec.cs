@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
+using PxpActors.TestSupport.Processes;
 using System.Xml.Linq;
 
 namespace PxpActors.Hosting.Tests;
@@ -27,8 +27,8 @@ public sealed class PackSpec : IDisposable
         foreach (var library in Libraries)
         {
             // Its own artifacts folder: never the obj/ of a build that may be running beside this test.
-            await RunAsync("dotnet", ["pack", Path.Combine(root, "src", library, library + ".csproj"), "-o", feed,
-                "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root);
+            await Command.RunToSuccessAsync("dotnet", ["pack", Path.Combine(root, "src", library, library + ".csproj"), "-o", feed,
+                "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root, CommandTimeout);
             using var package = ZipFile.OpenRead(Path.Combine(feed, $"{library}.{_version}.nupkg"));
             var nuspec = ReadNuspec(package, library);
             Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), library + " has no description");
@@ -99,7 +99,7 @@ public sealed class PackSpec : IDisposable
             Console.WriteLine($"peer {bootstrap.Transport} {bootstrap.RemoteAddress}");
             await host.StopAsync();
             """);
-        var output = await RunAsync("dotnet", ["run", "--project", app, "--", bootstrap.ListenAddress.ToString()], app);
+        var output = await Command.RunToSuccessAsync("dotnet", ["run", "--project", app, "--", bootstrap.ListenAddress.ToString()], app, CommandTimeout);
         Assert.Matches(@"listening my-network tcp://127\.0\.0\.1:[1-9][0-9]*", output);
         Assert.Contains($"peer tcp 127.0.0.1:{bootstrap.ListenAddress.Port}", output);
         await HostedNode.UntilAsync(() => bootstrap.Exchange.Peers.Count == 0 && bootstrap.Removed.Count == 1,
@@ -137,26 +137,4 @@ public sealed class PackSpec : IDisposable
 
     private static string? Element(XElement nuspec, string name) =>
         nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
-
-    private static async Task<string> RunAsync(string file, string[] arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took over {CommandTimeout}");
-        }
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}\n{await stderr}");
-        return output;
-    }
 }

@@ -38,8 +38,14 @@ public sealed record PeerConnectionOptions
     /// <summary>DTLS timers, certificate scope and limits.</summary>
     public DtlsSettings Dtls { get; init; } = DtlsSettings.Default;
 
-    /// <summary>Our certificate; null makes a fresh ECDSA P-256 one for this connection.</summary>
+    /// <summary>Our certificate; null takes one from <see cref="CertificateSource"/>.</summary>
     public DtlsCertificate? Certificate { get; init; }
+
+    /// <summary>
+    /// Where <see cref="Certificate"/> comes from when it is null: share one source among a node's connections so
+    /// each one's certificate is made ahead, in the background. Null makes a fresh ECDSA P-256 one on the spot.
+    /// </summary>
+    public DtlsCertificateSource? CertificateSource { get; init; }
 
     /// <summary>SCTP tunables. Ports and the peer's message size limit are taken from the descriptions.</summary>
     public SctpAssociationOptions Sctp { get; init; } = new();

@@ -16,4 +16,11 @@ public sealed record ExchangePlugins
 
     /// <summary>This node's id, announced to peers; by default 64 random bits, new for each exchange.</summary>
     public string? NodeId { get; init; }
+
+    /// <summary>
+    /// The clock the node reads (candidate expiry, getNewPeer's deadline and pauses, request rate limits); by default
+    /// <see cref="System.TimeProvider.System"/>. Its timers (request and handshake timeouts, backoff, throttles) run on the
+    /// ActorSystem's scheduler: a simulation gives both, coupled, to run virtual time.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

@@ -9,7 +9,7 @@ namespace PxpActors.Transports;
 /// themselves (see <c>SubstreamChannel</c>): one sender at a time, a frame always whole. Sending from the writer's
 /// own thread, straight from its buffer, is what lets an application stream keep up with what carries it: no copy,
 /// no hand-over to the stage and back. What carries the frames is the subclass's: a socket
-/// (<see cref="SharedSocketSender"/>) or another session's substream (<see cref="SubstreamFrameSender"/>). What a writer
+/// (<see cref="SharedSocketSender"/>), a WebSocket (<see cref="WebSocket.WebSocketFrameSender"/>) or another session's substream (<see cref="SubstreamFrameSender"/>). What a writer
 /// sends here is counted in <paramref name="traffic"/>, once per send (the stage counts its own sends).
 /// </summary>
 internal abstract class FrameSender(TransportTraffic traffic)
@@ -130,6 +130,10 @@ internal abstract class FrameSender(TransportTraffic traffic)
             _gate.Release();
         }
     }
+
+    /// <summary>Whole frames as one write for a caller that holds the gate (the transport stage): see <see cref="SendFramesAsync"/>.</summary>
+    internal ValueTask SendHeldAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken) =>
+        SendFramesAsync(frames, cancellationToken);
 
     /// <summary>
     /// Whole frames, their buffers in order, as one write; the caller holds the gate. Completes once they may be reused:

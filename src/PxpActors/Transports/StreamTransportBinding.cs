@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using PxpActors.Diagnostics;
 using PxpActors.Streams;
+using PxpActors.Transports.WebSocket;
 
 namespace PxpActors.Transports;
 
@@ -16,7 +17,7 @@ namespace PxpActors.Transports;
 /// relay forwards several frames per read.
 /// </param>
 /// <param name="lendReadBuffers">
-/// On a socket, read into pooled arrays that are reused once the next chunk is pulled, unless a holder of the chunk's
+/// On a socket or a WebSocket, read into pooled arrays that are reused once the next chunk is pulled, unless a holder of the chunk's
 /// lease (see <see cref="Lender"/>) keeps one: for a downstream stage that copies or leases what it keeps before it pulls
 /// again (a <see cref="Streams.Multiplexer.MultiplexerStage"/> given <see cref="Sender"/> and <see cref="Lender"/>).
 /// </param>
@@ -28,19 +29,26 @@ public sealed class StreamTransportBinding(Stream stream, TimeSpan? writeTimeout
 
     internal TimeSpan WriteTimeout { get; } = writeTimeout ?? Timeout.InfiniteTimeSpan;
 
-    internal bool LendReadBuffers { get; } = lendReadBuffers && stream is NetworkStream;
+    internal bool LendReadBuffers { get; } = lendReadBuffers && CanLend(stream);
 
-    internal int ReadBufferSize { get; } = readBufferSize ?? (lendReadBuffers && stream is NetworkStream ? 256 * 1024 : 64 * 1024);
+    internal int ReadBufferSize { get; } = readBufferSize ?? (lendReadBuffers && CanLend(stream) ? 256 * 1024 : 64 * 1024);
 
     /// <summary>
-    /// On a socket, the sender the stage writes through, which a multiplexer's data writers may use too (see
-    /// <see cref="SharedSocketSender"/>); null for other streams.
+    /// On a socket or a WebSocket, the sender the stage writes through, which a multiplexer's data writers may use too
+    /// (see <see cref="SharedSocketSender"/>, <see cref="WebSocketFrameSender"/>); null for other streams.
     /// </summary>
-    internal override FrameSender? Sender { get; } =
-        stream is NetworkStream network ? new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan, new TransportTraffic(transport)) : null;
+    internal override FrameSender? Sender { get; } = stream switch
+    {
+        NetworkStream network => new SharedSocketSender(network.Socket, writeTimeout ?? Timeout.InfiniteTimeSpan, new TransportTraffic(transport)),
+        WebSocketConnectionStream webSocket => new WebSocketFrameSender(webSocket, writeTimeout ?? Timeout.InfiniteTimeSpan, new TransportTraffic(transport)),
+        _ => null,
+    };
 
     /// <summary>When read buffers are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
-    internal override ChunkLender? Lender { get; } = lendReadBuffers && stream is NetworkStream ? new ChunkLender() : null;
+    internal override ChunkLender? Lender { get; } = lendReadBuffers && CanLend(stream) ? new ChunkLender() : null;
+
+    /// <summary>Streams whose reads the stage can wait on without a buffer (zero-byte reads), so lent arrays are held only while data flows.</summary>
+    private static bool CanLend(Stream stream) => stream is NetworkStream or WebSocketConnectionStream;
 
     internal override void Discard() => Stream.Dispose();
 }

@@ -4,6 +4,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using PxpActors.Streams;
+using PxpActors.Transports.WebSocket;
 
 namespace PxpActors.Transports;
 
@@ -15,7 +16,9 @@ namespace PxpActors.Transports;
 /// connection holds no receive buffer, reads exactly what is waiting into an array it hands on without
 /// copying, and sends an element's buffers with one gathering send, without copying them either. A write
 /// that the peer does not take within the write timeout fails the transport: a peer that never reads
-/// cannot hold us forever. On a socket, every send goes through <see cref="Sender"/>, which writers may share.
+/// cannot hold us forever. On a socket, every send goes through <see cref="Sender"/>, which writers may share. On a
+/// WebSocket it works the same way, a message for a socket send: it waits with zero-byte reads, hands on lent read
+/// buffers without copying, and sends through the <see cref="Sender"/> it shares with the writers.
 /// What it runs on is its <see cref="StreamTransportBinding"/>: its own, or, for a stage of a blueprint (see
 /// <see cref="Unbound"/>), the one given as an attribute when the graph is materialized.
 /// </summary>
@@ -69,7 +72,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         private readonly StreamTransportBinding _binding;
         private readonly Stream _stream;
         private readonly Socket? _socket;
-        private readonly SharedSocketSender? _sender;
+        private readonly FrameSender? _sender;
         private readonly List<ArraySegment<byte>> _sendSegments = [];
         private readonly CancellationTokenSource _stop = new();
         // One source for every write's deadline, reset after each write: no allocation per frame.
@@ -90,7 +93,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             _binding = binding;
             _stream = binding.Stream;
             _socket = (_stream as NetworkStream)?.Socket;
-            _sender = (SharedSocketSender?)binding.Sender;
+            _sender = binding.Sender;
             SetHandler(stage._out, this);
             SetHandler(stage._in, this);
         }
@@ -141,7 +144,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             _reading = true;
             _binding.Lender?.EndLoan(); // pulled again: the chunk before is done with
             int waiting;
-            if (_socket is null) waiting = -1;
+            if (_socket is null && !_binding.LendReadBuffers) waiting = -1;
             else if ((waiting = BytesWaiting()) == 0)
             {
                 _ = WaitThenReadAsync();
@@ -168,9 +171,13 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         /// </summary>
         private CancellationToken ReadCancellation => _socket is null ? _stop.Token : CancellationToken.None;
 
-        /// <summary>What the socket has received and we have not read; 0 when idle (or closed: the read says so).</summary>
+        /// <summary>
+        /// What the socket has received and we have not read; 0 when idle (or closed: the read says so). A WebSocket
+        /// cannot tell how much: a full read's worth while a message is under way, else 0.
+        /// </summary>
         private int BytesWaiting()
         {
+            if (_socket is null) return ((WebSocketConnectionStream)_stream).MessageUnderway ? _binding.ReadBufferSize : 0;
             try
             {
                 return _socket!.Available;
@@ -182,8 +189,8 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         }
 
         /// <summary>
-        /// A socket read gets an array of what is waiting, handed on as is (leased from the pool, or its own); other
-        /// streams read into a pooled one that is copied from. One read at a time.
+        /// A socket or WebSocket read gets an array of what is waiting, handed on as is (leased from the pool, or its
+        /// own); other streams read into a pooled one that is copied from. One read at a time.
         /// </summary>
         private byte[] ReadBuffer(int waiting)
         {
@@ -193,7 +200,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             return _readLease.Array;
         }
 
-        /// <summary>An idle socket waits with a zero-byte read, so it holds no receive buffer meanwhile.</summary>
+        /// <summary>An idle socket (or WebSocket) waits with a zero-byte read, so it holds no receive buffer meanwhile.</summary>
         private async Task WaitThenReadAsync()
         {
             byte[]? buffer = null;
@@ -229,7 +236,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             _reading = false;
             var lease = _readLease;
             _readLease = null;
-            var pooledCopy = result.Buffer is not null && _socket is null;
+            var pooledCopy = result.Buffer is not null && _socket is null && !_binding.LendReadBuffers;
             if (result.Error is not null || result.Read == 0)
             {
                 if (pooledCopy) ArrayPool<byte>.Shared.Return(result.Buffer!);
@@ -263,7 +270,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         {
             var element = Grab(_stage._in);
             _writingBytes = element.Count;
-            if (_socket is not null)
+            if (_sender is not null)
             {
                 SendGathered(element);
                 return;
@@ -305,7 +312,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
                 _ = SendWhenFreeAsync(element);
                 return;
             }
-            Task<int> send;
+            Task send;
             try
             {
                 send = StartSend(element);
@@ -328,7 +335,7 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             }
         }
 
-        private async Task FinishSendAsync(Task<int> pending)
+        private async Task FinishSendAsync(Task pending)
         {
             Exception? error = null;
             try
@@ -351,20 +358,22 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
         }
 
         /// <summary>
-        /// The element's buffers in one send; the caller holds the sender. The list is the stage's own: only one
-        /// element is ever being sent, and the socket reads the list until the send completes.
+        /// The element's buffers in one send (on a WebSocket, one message); the caller holds the sender. The list is the
+        /// stage's own: only one element is ever being sent, and the socket reads the list until the send completes.
         /// </summary>
-        private Task<int> StartSend(ByteString element)
+        private Task StartSend(ByteString element)
         {
             _sendSegments.Clear();
             ByteStringSegments.AddTo(element, _sendSegments);
-            return _socket!.SendAsync(_sendSegments, SocketFlags.None);
+            return _socket is not null
+                ? _socket.SendAsync(_sendSegments, SocketFlags.None)
+                : _sender!.SendHeldAsync(_sendSegments, _stop.Token).AsTask();
         }
 
         /// <summary>Another sender holds the socket: send off the stage once it is free, then finish as any waiting send.</summary>
         private async Task SendWhenFreeAsync(ByteString element)
         {
-            Task<int> send;
+            Task send;
             try
             {
                 await _sender!.EnterAsync(_stop.Token).ConfigureAwait(false);
@@ -439,9 +448,9 @@ public sealed class StreamTransportStage : GraphStage<FlowShape<ByteString, Byte
             {
                 switch (_stream)
                 {
-                    case NetworkStream:
-                        var shutdown = _sender!.CloseBetweenFramesAsync("The PXP session has ended its side of the connection",
-                            () => _socket!.Shutdown(SocketShutdown.Send), _stop.Token);
+                    case NetworkStream or IHalfClosable when _sender is not null:
+                        Action end = _socket is not null ? () => _socket.Shutdown(SocketShutdown.Send) : ((IHalfClosable)_stream).CompleteWrites;
+                        var shutdown = _sender.CloseBetweenFramesAsync("The PXP session has ended its side of the connection", end, _stop.Token);
                         if (shutdown.IsCompleted) break;
                         _ = ReportShutdownAsync(shutdown);
                         return;

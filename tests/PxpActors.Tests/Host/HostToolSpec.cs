@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using PxpActors.TestSupport.Processes;
 using PxpActors.TestSupport.Host;
 
 namespace PxpActors.Tests.Host;
@@ -20,10 +20,11 @@ public sealed class HostToolSpec : IDisposable
             .Single(a => a.Key == "PxpActors.RepositoryRoot").Value!;
         var feed = Path.Combine(_work, "feed");
         var tools = Path.Combine(_work, "tools");
+        Directory.CreateDirectory(_work);
         // Its own artifacts folder: never the obj/ of a build that may be running beside this test.
-        await RunAsync("dotnet", ["pack", Path.Combine(root, "src", "PxpActors.Host", "PxpActors.Host.csproj"), "-o", feed,
-            "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root);
-        await RunAsync("dotnet", ["tool", "install", "PxpActors.Host", "--tool-path", tools, "--add-source", feed, "--version", _version], _work);
+        await Command.RunToSuccessAsync("dotnet", ["pack", Path.Combine(root, "src", "PxpActors.Host", "PxpActors.Host.csproj"), "-o", feed,
+            "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}"], root, CommandTimeout);
+        await Command.RunToSuccessAsync("dotnet", ["tool", "install", "PxpActors.Host", "--tool-path", tools, "--add-source", feed, "--version", _version], _work, CommandTimeout);
         var pxp = Path.Combine(tools, "pxp");
         Assert.True(File.Exists(pxp), "no pxp command after dotnet tool install");
 
@@ -60,26 +61,5 @@ public sealed class HostToolSpec : IDisposable
         {
             // Leftovers in a temp folder; the next run uses other names.
         }
-    }
-
-    private static async Task RunAsync(string file, string[] arguments, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took over {CommandTimeout}");
-        }
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
     }
 }

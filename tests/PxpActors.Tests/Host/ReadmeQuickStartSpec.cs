@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using PxpActors.TestSupport.Host;
 using PxpActors.TestSupport.JsReference;
+using PxpActors.TestSupport.Processes;
 using PxpActors.Tests.Support;
 
 namespace PxpActors.Tests.Host;
@@ -40,8 +40,9 @@ public sealed class ReadmeQuickStartSpec
         // 3. The JS reference joins over ws and gets its hello back.
         Assert.StartsWith(JsCommand, commands[2]);
         await JsReferenceInstaller.EnsureInstalledAsync(); // the npm ci of the line, once per lock file
-        var (exitCode, output) = await RunNodeAsync(Arguments(OnFreePorts(commands[2])[JsCommand.Length..]));
-        Assert.True(exitCode == 0, output);
+        var js = Arguments(OnFreePorts(commands[2])[JsCommand.Length..]);
+        Assert.Equal("node", js[0]);
+        var output = await Command.RunToSuccessAsync(NodeTool.Node!, js[1..], JsReferencePaths.JsDirectory, TimeSpan.FromSeconds(60));
         Assert.Contains("received: hello-from-js", output);
         await first.NextLineAsync(l => l.EndsWith("peer added over ws (incoming); 2 peer(s)", StringComparison.Ordinal));
 
@@ -66,24 +67,6 @@ public sealed class ReadmeQuickStartSpec
     }
 
     private static string[] Arguments(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string[] arguments)
-    {
-        Assert.Equal("node", arguments[0]);
-        var start = new ProcessStartInfo(NodeTool.Node!)
-        {
-            WorkingDirectory = JsReferencePaths.JsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments.Skip(1)) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 
     private static string FreePort()
     {

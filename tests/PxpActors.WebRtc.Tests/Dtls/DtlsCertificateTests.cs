@@ -34,6 +34,38 @@ public sealed class DtlsCertificateTests
     }
 
     [Fact]
+    public async Task Source_must_hand_out_per_connection_certificates_made_ahead_in_the_background()
+    {
+        var source = new DtlsCertificateSource(DtlsSettings.Default, TimeProvider.System);
+        Assert.Null(source.Reserve); // nothing is made before the first connection asks
+
+        var first = source.Next();
+        var reserved = await source.Reserve!.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = source.Next();
+        var nextReserved = await source.Reserve!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Same(reserved, second);
+        Assert.NotSame(second, nextReserved);
+        Assert.Equal(3, new[] { first.Fingerprint, second.Fingerprint, nextReserved.Fingerprint }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Source_must_not_hand_out_a_reserved_certificate_near_expiry()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var settings = DtlsSettings.Default with { CertificateLifetime = TimeSpan.FromDays(10) };
+        var source = new DtlsCertificateSource(settings, clock);
+        source.Next();
+        var reserved = await source.Reserve!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        clock.Advance(TimeSpan.FromDays(9.1)); // less than a tenth of its lifetime left
+        var next = source.Next();
+
+        Assert.NotSame(reserved, next);
+        Assert.Equal(clock.GetUtcNow() + TimeSpan.FromDays(10), next.NotAfter);
+    }
+
+    [Fact]
     public void Source_must_reuse_a_per_node_certificate_until_it_nears_expiry()
     {
         var clock = new FakeTimeProvider();

@@ -5,6 +5,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
 using PxpActors.WebRtc.Sctp;
 using PxpActors.WebRtc.Signaling;
@@ -120,6 +121,32 @@ public sealed class PeerConnectionTests
         }
         Assert.Equal(payload, reassembled.ToArray());
         Assert.Equal([65536, 65536, 65536, 200 * 1024 - 3 * 65536], sizes);
+    }
+
+    [Fact]
+    public async Task PeerConnections_of_one_certificate_source_must_each_connect_with_its_own_certificate_made_ahead()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = cts.Token;
+        var source = new DtlsCertificateSource(DtlsSettings.Default, TimeProvider.System);
+        var first = source.Next(); // the first is made on the spot; from here on one is kept in reserve
+        var reserved = await source.Reserve!.WaitAsync(Patience, ct);
+
+        await using var offerer = new PeerConnection(Options(initiator: true) with { CertificateSource = source });
+        await using var answerer = new PeerConnection(Options(initiator: false) with { CertificateSource = source });
+        await using var toAnswerer = new SignalWire(offerer, answerer);
+        await using var toOfferer = new SignalWire(answerer, offerer);
+        await offerer.CreateOfferAsync(ct);
+        await Task.WhenAll(offerer.Connected, answerer.Connected).WaitAsync(Patience, ct);
+
+        // The offerer took the reserve; the answerer, made while the next one was still under way or just after, one of
+        // its own: the answerer checked the offerer's certificate against the offer's fingerprint, so the reserve is valid.
+        Assert.Equal(reserved.Fingerprint, offerer.LocalFingerprint);
+        Assert.Equal(3, new[] { first.Fingerprint, offerer.LocalFingerprint, answerer.LocalFingerprint }.Distinct().Count());
+        var ours = await offerer.CreateDataChannelAsync("reserved", cancellationToken: ct);
+        var theirs = await answerer.AcceptDataChannelAsync(ct);
+        await ours.SendAsync(new byte[] { 1, 2, 3 }, ct);
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await theirs.ReceiveAsync(ct))!.Data.ToArray());
     }
 
     [Fact]

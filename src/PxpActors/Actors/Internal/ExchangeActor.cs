@@ -9,6 +9,7 @@ using PxpActors.Diagnostics;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
+using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Actors.Internal;
@@ -28,6 +29,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly IWebRtcPeerConnectionFactory _webRtc;
     private readonly PeerConnectionOptions _webRtcOptions;
     private readonly string _nodeId;
+    private readonly TimeProvider _time;
     // What our hello announces: accepting incoming, with our node id; null when we do not accept.
     private readonly ConnectInfo? _announced;
     private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
@@ -77,12 +79,16 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _candidateSource = candidateSource;
         _candidateSelector = plugins.CandidateSelector ?? CandidateSelectors.Uniform;
         _webRtc = plugins.WebRtc ?? PeerConnectionFactory.Instance;
-        _webRtcOptions = (plugins.WebRtcOptions ?? new PeerConnectionOptions()) with
+        var webRtcOptions = plugins.WebRtcOptions ?? new PeerConnectionOptions();
+        _webRtcOptions = webRtcOptions with
         {
             IceServers = settings.Upgrade.IceServers,
-            IncludeLoopback = settings.Upgrade.IncludeLoopback || (plugins.WebRtcOptions?.IncludeLoopback ?? false),
+            IncludeLoopback = settings.Upgrade.IncludeLoopback || webRtcOptions.IncludeLoopback,
+            // One source for all of this node's upgrades: each one's certificate is made ahead, off its setup.
+            CertificateSource = webRtcOptions.CertificateSource ?? new DtlsCertificateSource(webRtcOptions.Dtls, webRtcOptions.TimeProvider),
         };
         _nodeId = plugins.NodeId ?? NodeIds.Next();
+        _time = plugins.TimeProvider ?? TimeProvider.System;
         _announced = settings.AllowIncoming ? settings.AnnounceNodeId ? ConnectInfo.AcceptingAs(_nodeId) : ConnectInfo.Accepting : null;
         _onPeersChanged = onPeersChanged;
         _candidates = new CandidateTable(settings.MaxCandidates);
@@ -145,7 +151,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<UpgradeRelay>(OnUpgradeRelay);
         Receive<UpgradeOpened>(OnUpgradeOpened);
         Receive<UpgradeFailed>(OnUpgradeFailed);
-        Receive<ExpireCandidates>(_ => _candidates.Expire(DateTime.UtcNow));
+        Receive<ExpireCandidates>(_ => _candidates.Expire(Now()));
         Receive<Terminated>(OnTerminated);
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(ReadyPeers().Select(p => p.Info).ToList())));
@@ -186,6 +192,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private DateTime Now() => _time.GetUtcNow().UtcDateTime;
 
     /// <summary>A session's failure is that session's end, never the node's.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -302,7 +310,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString(),
             upgrading);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced);
+        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
@@ -427,7 +435,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private void OnCandidatesWanted(CandidatesWanted wanted)
     {
-        var expires = DateTime.UtcNow + _settings.CandidateTtl;
+        var expires = Now() + _settings.CandidateTtl;
         if (_candidateSource is not null)
         {
             IReadOnlyList<CustomCandidate> custom;
@@ -459,7 +467,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private void OnResolveCandidate(ResolveCandidate resolve)
     {
-        if (!_candidates.TryGet(resolve.CandidateId, Sender, DateTime.UtcNow, out var entry))
+        if (!_candidates.TryGet(resolve.CandidateId, Sender, Now(), out var entry))
         {
             Sender.Tell(new CandidateResolved(resolve.Nonce, resolve.CandidateId, null, null,
                 $"Peer requested unknown candidate: id={resolve.CandidateId}"));
@@ -656,7 +664,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
                 _closing ? "The exchange is closed" : "Not connected to any peers")));
             return;
         }
-        Measured(NewPeerSearch.RunAsync(Self, peers, _settings)).PipeTo(Sender);
+        Measured(NewPeerSearch.RunAsync(Self, peers, _settings, _time)).PipeTo(Sender);
     }
 
     private static async Task<PxpExchange.Connected> Measured(Task<PxpExchange.Connected> getNewPeer)

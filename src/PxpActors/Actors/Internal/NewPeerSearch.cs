@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using PxpActors.Protocol.Rpc;
 
@@ -14,19 +13,19 @@ internal static class NewPeerSearch
     private const int MaxAttempts = 5;
 
     public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
-        ExchangeSettings settings)
+        ExchangeSettings settings, TimeProvider time)
     {
-        var started = Stopwatch.GetTimestamp();
-        TimeSpan Remaining() => settings.GetNewPeerTimeout - Stopwatch.GetElapsedTime(started);
+        var started = time.GetTimestamp();
+        TimeSpan Remaining() => settings.GetNewPeerTimeout - time.GetElapsedTime(started);
         Exception? last = null;
         for (var attempt = 0; attempt < MaxAttempts && Remaining() > TimeSpan.Zero; attempt++)
         {
             // Attempts refused because others were upgrading with the same nodes go again a little later, at random, so
             // the contenders do not meet again at once.
-            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt)).ConfigureAwait(false);
+            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), time).ConfigureAwait(false);
             try
             {
-                return await AttemptAsync(exchange, peers[Random.Shared.Next(peers.Count)], settings, Remaining).ConfigureAwait(false);
+                return await AttemptAsync(exchange, peers[Random.Shared.Next(peers.Count)], settings, Remaining, time).ConfigureAwait(false);
             }
             catch (Exception e) when (e is PxpRequestException or AskTimeoutException or TimeoutException
                                           or WebRtc.PeerConnections.PeerConnectionException or Protocol.PxpProtocolException)
@@ -41,7 +40,7 @@ internal static class NewPeerSearch
     }
 
     private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
-        ExchangeSettings settings, Func<TimeSpan> remaining)
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time)
     {
         var peer = asked.Actor;
         var wait = Cap(settings.RequestTimeout, remaining());
@@ -58,7 +57,7 @@ internal static class NewPeerSearch
         var candidate = chosen.Candidate;
         try
         {
-            var relay = await OpenRelayAsync(peer, candidate, settings, remaining()).ConfigureAwait(false);
+            var relay = await OpenRelayAsync(peer, candidate, settings, remaining(), time).ConfigureAwait(false);
             if (candidate.ConnectInfo?.Pxp != true)
                 return new PxpExchange.Connected(new PxpConnection(null, false, "relay", relay.Stream));
             // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
@@ -74,13 +73,14 @@ internal static class NewPeerSearch
     }
 
     /// <summary>The relay, or a timeout when time runs out first; a relay that opens after that is closed, never left open.</summary>
-    private static async Task<RelayOpened> OpenRelayAsync(IActorRef peer, Candidate candidate, ExchangeSettings settings, TimeSpan remaining)
+    private static async Task<RelayOpened> OpenRelayAsync(IActorRef peer, Candidate candidate, ExchangeSettings settings, TimeSpan remaining,
+        TimeProvider time)
     {
         // The session's own request timeout ends the relay request: this ask outlives it, so its reply always arrives.
         var relay = peer.Ask<RelayOpened>(new RequestRelay(candidate), settings.RequestTimeout + TimeSpan.FromSeconds(5));
         try
         {
-            return await relay.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero).ConfigureAwait(false);
+            return await relay.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

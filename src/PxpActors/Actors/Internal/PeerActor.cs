@@ -57,7 +57,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private bool _stopping;
 
     public PeerActor(ExchangeSettings settings, SessionOrigin origin, IActorRef exchange, IMaterializer materializer, SessionGraphs graphs,
-        ConnectInfo? announced)
+        ConnectInfo? announced, TimeProvider time)
     {
         _announced = announced;
         _settings = settings;
@@ -65,7 +65,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         _exchange = exchange;
         _materializer = materializer;
         _graphs = graphs;
-        _rateLimiter = new RequestRateLimiter(settings.MaxIncomingRequestsPerSecond);
+        _rateLimiter = new RequestRateLimiter(settings.MaxIncomingRequestsPerSecond, time);
         _lines = new LineDecoder(settings.MaxRpcLine);
         _onLine = OnRpcLine;
     }

@@ -1,18 +1,16 @@
-using System.Diagnostics;
-
 namespace PxpActors.Actors.Internal;
 
-/// <summary>A token bucket for requests from one peer: a steady rate with a burst of twice that.</summary>
-internal sealed class RequestRateLimiter(int perSecond)
+/// <summary>A token bucket for requests from one peer: a steady rate with a burst of twice that, on the node's clock.</summary>
+internal sealed class RequestRateLimiter(int perSecond, TimeProvider time)
 {
     private readonly double _capacity = Math.Max(1, perSecond * 2);
     private double _tokens = Math.Max(1, perSecond * 2);
-    private long _last = Stopwatch.GetTimestamp();
+    private long _last = time.GetTimestamp();
 
     public bool TryTake()
     {
-        var now = Stopwatch.GetTimestamp();
-        _tokens = Math.Min(_capacity, _tokens + Stopwatch.GetElapsedTime(_last, now).TotalSeconds * perSecond);
+        var now = time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * perSecond);
         _last = now;
         if (_tokens < 1) return false;
         _tokens -= 1;

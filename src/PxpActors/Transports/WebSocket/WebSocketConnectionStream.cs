@@ -15,6 +15,8 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
     private readonly Action? _onDisposed;
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _messageBytes;
+    private bool _messageUnderway;
+    private bool _ended;
 
     /// <param name="socket">The WebSocket, open.</param>
     /// <param name="maxMessageSize">Largest message accepted from the peer.</param>
@@ -32,6 +34,13 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
     /// <summary>The peer's address, for the per-address limit and to name the peer.</summary>
     public IPEndPoint? RemoteEndPoint { get; }
 
+    /// <summary>
+    /// True when more of a message is due: the last read ended inside one, or was a zero-byte read that returned (the
+    /// next has arrived). The transport stage then reads into a full buffer at once rather than waiting with a
+    /// zero-byte read first (see <see cref="StreamTransportStage"/>).
+    /// </summary>
+    internal bool MessageUnderway => _messageUnderway;
+
     /// <summary>Completes when the stream is disposed: a server's request lives as long as this.</summary>
     public Task Disposed => _disposed.Task;
 
@@ -45,6 +54,7 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
     {
         while (true)
         {
+            if (_ended) return 0; // the close came: the socket takes no more reads
             ValueWebSocketReceiveResult result;
             try
             {
@@ -57,6 +67,8 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
             switch (result.MessageType)
             {
                 case WebSocketMessageType.Close:
+                    _ended = true;
+                    _messageUnderway = false;
                     if (_socket.State == WebSocketState.CloseReceived) await CloseOutputQuietlyAsync().ConfigureAwait(false);
                     return 0;
                 case WebSocketMessageType.Text:
@@ -66,6 +78,7 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
             if (_messageBytes > _maxMessageSize)
                 throw new IOException($"The peer sent a WebSocket message larger than {_maxMessageSize} bytes (pxp.websocket.max-message-size)");
             if (result.EndOfMessage) _messageBytes = 0;
+            _messageUnderway = !result.EndOfMessage || buffer.Length == 0;
             if (result.Count > 0 || buffer.Length == 0) return result.Count; // an empty message is not the end of the stream
         }
     }
@@ -79,6 +92,11 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
         catch (WebSocketException e)
         {
             throw new IOException($"WebSocket write failed: {e.Message}", e);
+        }
+        catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // A writer sending on its own (see WebSocketFrameSender) when the session closed the connection under it.
+            throw new IOException("WebSocket write failed: the connection is closed", e);
         }
     }
 

@@ -50,6 +50,10 @@ internal sealed class WebSocketListener : ITransportListener
         builder.Services.AddLogging(); // no providers: the node logs its sessions itself
         // Stopping waits for the accepted sessions to end (see the class comment): no deadline that would cut them.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
+        // Inline scheduling: what a connection receives goes on to the WebSocket's reader on the socket's own thread,
+        // not through the thread pool (a hop per read otherwise). Safe here: nothing downstream blocks (the transport
+        // stage only hands results to its actor).
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

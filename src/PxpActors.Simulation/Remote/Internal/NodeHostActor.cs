@@ -1,0 +1,144 @@
+using System.Text;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PxpActors.Actors;
+
+namespace PxpActors.Simulation.Remote.Internal;
+
+/// <summary>The actor behind <see cref="NodeHost"/>: its nodes, their link endpoint, and the connections they opened.</summary>
+internal sealed class NodeHostActor : ReceiveActor
+{
+    private readonly string _networkId;
+    private readonly IActorRef _endpoint;
+    private readonly Dictionary<string, HostedNode> _nodes = [];
+
+    public NodeHostActor(string networkId, CrossSystemLinkSettings linkSettings)
+    {
+        _networkId = networkId;
+        _endpoint = Context.ActorOf(LinkEndpoint.Props(linkSettings), "links");
+
+        Receive<NodeHost.CreateNode>(OnCreate);
+        Receive<NodeHost.GetEndpoint>(_ => Sender.Tell(new NodeHost.Endpoint(_endpoint)));
+        Receive<NodeHost.ConnectNode>(connect => WithNode(connect.Name, node =>
+            ConnectAsync(node, connect).PipeTo(Self, Sender,
+                c => new Opened(connect.Name, c, new NodeHost.NodeConnected(connect.Name, c.Peer!.NodeId!)), FailureToRequester)));
+        Receive<NodeHost.GetNewPeer>(get => WithNode(get.Name, node =>
+            node.Exchange.GetNewPeerAsync().PipeTo(Self, Sender,
+                c => new Opened(get.Name, c, new NodeHost.NewPeer(get.Name, c.Peer?.NodeId ?? "", c.Transport)), FailureToRequester)));
+        Receive<Opened>(opened =>
+        {
+            if (_nodes.TryGetValue(opened.Name, out var node) && opened.Connection.Peer?.NodeId is { } peer)
+                node.Opened[peer] = opened.Connection.OpenStream();
+            Sender.Tell(opened.Reply);
+        });
+        Receive<ToRequester>(answer => Sender.Tell(answer.Reply));
+        Receive<NodeHost.SendText>(send => WithNode(send.Name, node =>
+        {
+            if (node.Opened.TryGetValue(send.PeerNodeId, out var stream))
+                EchoAsync(stream, send).PipeTo(Sender, Self, failure: Failure);
+            else Sender.Tell(new NodeHost.Failed($"Node {send.Name} opened no connection to {send.PeerNodeId}"));
+        }));
+        Receive<NodeHost.ListPeers>(list => WithNode(list.Name, node => Sender.Tell(new NodeHost.PeerList(list.Name,
+            [.. node.Exchange.Peers.Select(p => new NodeHost.PeerSummary(p.NodeId, p.Transport, p.Incoming))]))));
+        Receive<LinkEndpoint.IncomingLink>(OnIncomingLink);
+        Receive<LinkEndpoint.Subscribed>(_ => { });
+        Receive<NodeHost.Shutdown>(_ =>
+        {
+            var requester = Sender;
+            Task.WhenAll(_nodes.Values.Select(n => n.Exchange.CloseAsync()))
+                .ContinueWith(_ => (object)new Closed(requester), TaskScheduler.Default)
+                .PipeTo(Self);
+        });
+        Receive<Closed>(closed =>
+        {
+            DisposeOpened();
+            _nodes.Clear();
+            closed.Requester.Tell(new NodeHost.ShutDown());
+            Context.Stop(Self);
+        });
+    }
+
+    protected override void PreStart() => _endpoint.Tell(new LinkEndpoint.Subscribe(Self));
+
+    // Stopped without Shutdown (its system terminating): the nodes close on their own time.
+    protected override void PostStop()
+    {
+        DisposeOpened();
+        foreach (var node in _nodes.Values) _ = node.Exchange.CloseAsync();
+    }
+
+    private void DisposeOpened()
+    {
+        foreach (var stream in _nodes.Values.SelectMany(n => n.Opened.Values)) stream.Dispose();
+        foreach (var node in _nodes.Values) node.Opened.Clear();
+    }
+
+    private void OnCreate(NodeHost.CreateNode create)
+    {
+        if (_nodes.ContainsKey(create.Name))
+        {
+            Sender.Tell(new NodeHost.Failed($"A node named {create.Name} already exists"));
+            return;
+        }
+        var exchange = new PeerExchange(_networkId, new PeerExchangeOptions { TargetPeers = create.TargetPeers }, Context.System);
+        // Connections the node did not open (accepted, relayed to it, upgrades it answered) echo what they receive.
+        exchange.Connected += connection => Echo(exchange, connection);
+        _nodes[create.Name] = new HostedNode(exchange, []);
+        Sender.Tell(new NodeHost.NodeCreated(create.Name, exchange.NodeId));
+    }
+
+    private void OnIncomingLink(LinkEndpoint.IncomingLink link)
+    {
+        if (_nodes.TryGetValue(link.Tag, out var node))
+        {
+            var exchange = node.Exchange;
+            exchange.AcceptAsync(link.Flow, "remote").ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) Echo(exchange, t.Result);
+            }, TaskScheduler.Default);
+        }
+        else
+        {
+            // No such node: run the link empty, which closes it (the dialing side's session fails).
+            Source.Empty<ByteString>().Via(link.Flow).RunWith(Sink.Ignore<ByteString>(), Context.System.Materializer());
+        }
+    }
+
+    private Task<PxpConnection> ConnectAsync(HostedNode node, NodeHost.ConnectNode connect) =>
+        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode)
+            .ContinueWith(t => node.Exchange.ConnectAsync(t.Result, "remote"), TaskScheduler.Default).Unwrap();
+
+    private static void Echo(PeerExchange exchange, PxpConnection connection) =>
+        connection.Flow.Join(Flow.Create<ByteString>()).Run(exchange.Materializer);
+
+    private static async Task<NodeHost.Echoed> EchoAsync(Stream stream, NodeHost.SendText send)
+    {
+        var bytes = Encoding.UTF8.GetBytes(send.Text);
+        await stream.WriteAsync(bytes).ConfigureAwait(false);
+        var back = new byte[bytes.Length];
+        await stream.ReadExactlyAsync(back).ConfigureAwait(false);
+        return new NodeHost.Echoed(send.Name, send.PeerNodeId, Encoding.UTF8.GetString(back));
+    }
+
+    private void WithNode(string name, Action<HostedNode> action)
+    {
+        if (_nodes.TryGetValue(name, out var node)) action(node);
+        else Sender.Tell(new NodeHost.Failed($"No node named {name}"));
+    }
+
+    private static object Failure(Exception e) => new NodeHost.Failed(e.GetBaseException().Message);
+
+    // A failure piped to this actor on the requester's behalf (as sender), to be passed on.
+    private static object FailureToRequester(Exception e) => new ToRequester(Failure(e));
+
+    private sealed record HostedNode(PeerExchange Exchange, Dictionary<string, Stream> Opened);
+
+    /// <summary>A node opened a connection; its stream is kept for <see cref="NodeHost.SendText"/>, then <paramref name="Reply"/> goes out.</summary>
+    private sealed record Opened(string Name, PxpConnection Connection, object Reply);
+
+    private sealed record Closed(IActorRef Requester);
+
+    private sealed record ToRequester(object Reply);
+}
