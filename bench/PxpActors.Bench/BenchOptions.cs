@@ -3,10 +3,10 @@ namespace PxpActors.Bench;
 /// <summary>The command line: which benchmarks, how long, where the JSON goes, or a child role to play.</summary>
 public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<string> Only, string? Role, IReadOnlyList<string> RoleArgs)
 {
-    public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel", "getnewpeer", "websocket", "swarm"];
+    public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel", "getnewpeer", "websocket", "swarm", "browser"];
 
     public const string Usage =
-        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel,getnewpeer,websocket,swarm]\n" +
+        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel,getnewpeer,websocket,swarm,browser]\n" +
         "       PxpActors.Bench soak [--quick] [--only SCENARIOS] [--file-limit N]   (the host soak, docs/soak.md)";
 
     public bool Runs(string benchmark) => Only.Count == 0 || Only.Contains(benchmark);

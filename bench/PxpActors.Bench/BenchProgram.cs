@@ -49,6 +49,7 @@ public static class BenchProgram
             (GetNewPeerBenchmark.Name, GetNewPeerBenchmark.RunAsync),
             (WebSocketBenchmark.Name, WebSocketBenchmark.RunAsync),
             (SwarmBenchmark.Name, SwarmBenchmark.RunAsync),
+            (BrowserBenchmark.Name, BrowserBenchmark.RunAsync),
         ];
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))
         {

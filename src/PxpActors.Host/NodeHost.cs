@@ -8,6 +8,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using PxpActors.Actors;
 using PxpActors.Host.CommandLine;
+using PxpActors.Host.Demo;
 using HostOptions = PxpActors.Host.CommandLine.HostOptions;
 using PxpActors.Host.Output;
 using PxpActors.Hosting;
@@ -58,13 +59,23 @@ internal sealed class NodeHost(HostOptions options, HostConfig config, TextWrite
         var exchange = host.Services.GetRequiredService<PeerExchange>();
         Attach(exchange, output, lifetime.ApplicationStopping);
 
+        DemoSite? demo = null;
         try
         {
             // Akka.Hosting logs a failed start and stops the host rather than throwing: stopping without a signal is that.
             if (lifetime.ApplicationStopping.IsCancellationRequested && !signals.Received && !stop.IsCancellationRequested)
                 throw new HostUsageException("the node could not start (its log says why)");
+            var listening = new List<Uri>();
             foreach (var address in config.Listen)
-                output.Listening(await ListenAsync(exchange, address).ConfigureAwait(false));
+            {
+                listening.Add(await ListenAsync(exchange, address).ConfigureAwait(false));
+                output.Listening(listening[^1]);
+            }
+            if (options.ServeDemo is { } folder)
+            {
+                demo = await ServeDemoAsync(folder, options.DemoUrl!, listening, lifetime.ApplicationStopping).ConfigureAwait(false);
+                output.Demo(demo.Address);
+            }
         }
         catch (HostUsageException) when (!signals.Received && !stop.IsCancellationRequested)
         {
@@ -83,6 +94,7 @@ internal sealed class NodeHost(HostOptions options, HostConfig config, TextWrite
             : ReportStatusAsync(status, options.Status, exchange, output, lifetime.ApplicationStopping);
 
         await host.WaitForShutdownAsync().ConfigureAwait(false); // SIGINT/SIGTERM: Akka.Hosting closes the node on the way
+        if (demo is not null) await demo.DisposeAsync().ConfigureAwait(false);
         await reporting.ConfigureAwait(false);
         Task[] serving;
         lock (_serving) serving = [.. _serving];
@@ -176,6 +188,22 @@ internal sealed class NodeHost(HostOptions options, HostConfig config, TextWrite
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new HostUsageException($"cannot listen on {address.ToString().TrimEnd('/')}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>--serve-demo: the page joins the node over its first WebSocket listener.</summary>
+    private async Task<DemoSite> ServeDemoAsync(string folder, Uri at, IReadOnlyList<Uri> listening, CancellationToken stop)
+    {
+        var webSockets = listening.Where(u => u.Scheme is "ws" or "wss").ToList();
+        if (webSockets.Count == 0)
+            throw new HostUsageException("--serve-demo: browsers join over WebSocket; add --listen ws://HOST:PORT/");
+        try
+        {
+            return await DemoSite.StartAsync(folder, at, config.Network, webSockets, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new HostUsageException($"--serve-demo: cannot serve at {at}: {(e.InnerException ?? e).Message}", e);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using PxpActors.WebRtc.DataChannel;
 using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.Ice;
+using PxpActors.WebRtc.Ice.Mdns;
 using PxpActors.WebRtc.PeerConnections;
 using PxpActors.WebRtc.Sctp;
 using PxpActors.WebRtc.Sdp;
@@ -66,6 +67,7 @@ public sealed class PeerConnection : IWebRtcPeerConnection
             LocalAddresses = _options.LocalAddresses,
             TimeProvider = _options.TimeProvider,
             ConnectTimeout = _options.IceConnectTimeout,
+            ResolveHostName = _options.ResolveHostName ?? MdnsResolver.ResolveAsync,
         }, _options.Network);
         _agent.LocalCandidateGathered += OnLocalCandidate;
         _agent.ConnectionStateChanged += OnIceStateChanged;

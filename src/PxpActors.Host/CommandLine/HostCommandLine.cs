@@ -88,11 +88,26 @@ internal sealed class HostCommandLine
         CustomParser = result => WholeNumber(result, "--status"),
     };
 
+    private readonly Option<string?> _serveDemo = new("--serve-demo")
+    {
+        Description = "serve the browser demo page from DIR (the repo's demo/ folder after `npm ci && npm run build` in it) " +
+                      "over HTTP at --demo-url; its pages join this node over its first ws:// or wss:// listener",
+        HelpName = "DIR",
+        CustomParser = DemoFolder,
+    };
+
+    private readonly Option<Uri?> _demoUrl = new("--demo-url")
+    {
+        Description = "where --serve-demo serves the page: http://HOST:PORT/ (default http://127.0.0.1:7080/; port 0 = any free port)",
+        HelpName = "URL",
+        CustomParser = DemoUrl,
+    };
+
     public HostCommandLine()
     {
         Root = new RootCommand("pxp: a standalone PXP node (peer-exchange@2.2.0 compatible), on network pxp-demo listening on " +
                                "tcp://127.0.0.1:7000 unless told otherwise. SIGINT/SIGTERM close every connection and exit 0.");
-        foreach (var option in new Option[] { _network, _listen, _connect, _peers, _noIncoming, _iceServers, _config, _echo, _send, _json, _metrics, _status })
+        foreach (var option in new Option[] { _network, _listen, _connect, _peers, _noIncoming, _iceServers, _config, _echo, _send, _json, _metrics, _status, _serveDemo, _demoUrl })
             Root.Options.Add(option);
         // A version is not part of the contract: only --help is.
         foreach (var option in Root.Options.Where(o => o is VersionOption).ToList()) Root.Options.Remove(option);
@@ -110,6 +125,9 @@ internal sealed class HostCommandLine
             return null;
         }
         if (parsed.Errors.Count > 0) throw new HostUsageException(parsed.Errors[0].Message);
+        var serveDemo = parsed.GetValue(_serveDemo);
+        var demoUrl = parsed.GetValue(_demoUrl);
+        if (demoUrl is not null && serveDemo is null) throw new HostUsageException("--demo-url: only with --serve-demo DIR");
         return new HostOptions(
             Network: parsed.GetValue(_network),
             Listen: parsed.GetValue(_listen) ?? [],
@@ -122,7 +140,9 @@ internal sealed class HostCommandLine
             Send: parsed.GetValue(_send),
             Json: parsed.GetValue(_json),
             Metrics: parsed.GetValue(_metrics),
-            Status: TimeSpan.FromSeconds(parsed.GetValue(_status) ?? 10));
+            Status: TimeSpan.FromSeconds(parsed.GetValue(_status) ?? 10),
+            ServeDemo: serveDemo,
+            DemoUrl: serveDemo is null ? null : demoUrl ?? new Uri("http://127.0.0.1:7080/"));
     }
 
     private static List<Uri> PeerUrls(ArgumentResult result, string option)
@@ -160,6 +180,22 @@ internal sealed class HostCommandLine
             }
         }
         return result.Tokens.Select(t => t.Value).ToList();
+    }
+
+    private static string? DemoFolder(ArgumentResult result)
+    {
+        var folder = result.Tokens.Single().Value;
+        if (Demo.DemoSite.FolderError(folder) is not { } error) return folder;
+        result.AddError(error);
+        return null;
+    }
+
+    private static Uri? DemoUrl(ArgumentResult result)
+    {
+        var url = Urls.Demo(result.Tokens.Single().Value, out var error);
+        if (error is null) return url;
+        result.AddError($"--demo-url: {error}");
+        return null;
     }
 
     private static Uri? MetricsUrl(ArgumentResult result)

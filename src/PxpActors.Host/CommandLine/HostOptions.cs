@@ -13,4 +13,6 @@ internal sealed record HostOptions(
     string? Send,
     bool Json,
     Uri? Metrics,
-    TimeSpan Status);
+    TimeSpan Status,
+    string? ServeDemo = null,
+    Uri? DemoUrl = null);

@@ -31,6 +31,19 @@ internal static partial class Urls
         return url!;
     }
 
+    /// <summary>Where --serve-demo serves: http://HOST:PORT/ with HOST an IP address or localhost.</summary>
+    public static Uri Demo(string text, out string? error)
+    {
+        error = null;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != "http" || url.Host.Length == 0 || !HasPort(text))
+            error = $"{text} is not a URL like http://127.0.0.1:7080/";
+        else if (url.AbsolutePath != "/")
+            error = $"{text}: the page is served at the root, so the URL has no path";
+        else if (url.Host != "localhost" && !System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out _))
+            error = $"{text}: the host must be an IP address or localhost";
+        return url!;
+    }
+
     /// <summary>A STUN server, stun:HOST:PORT.</summary>
     public static string? IceServerError(string text)
     {

@@ -35,6 +35,13 @@ internal sealed class HostOutput
         else _log!.LogInformation("listening on {Url}", text);
     }
 
+    /// <summary>--serve-demo: where the demo page is.</summary>
+    public void Demo(Uri url)
+    {
+        if (_json is not null) Write(new { @event = "demo", url = url.ToString() });
+        else _log!.LogInformation("demo page at {Url}", url);
+    }
+
     public void Peer(string transport, bool incoming, int peers)
     {
         if (_json is not null) Write(new { @event = "peer", transport, incoming, peers });

@@ -21,6 +21,11 @@ public sealed record PeerConnectionOptions
     /// <summary>Gather only on these addresses; null means every usable interface.</summary>
     public IReadOnlyList<IPAddress>? LocalAddresses { get; init; }
 
+    /// <summary>
+    /// Resolves a peer's host-name candidates (browsers' mDNS ".local" names); null means <see cref="Ice.Mdns.MdnsResolver"/>.
+    /// </summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>>? ResolveHostName { get; init; }
+
     /// <summary>Where sockets come from; null means real UDP.</summary>
     public IDatagramNetwork? Network { get; init; }
 

@@ -90,6 +90,19 @@ internal sealed class OurNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the node's <see cref="PxpExchange.Stats"/> match <paramref name="expected"/>.</summary>
+    public async Task<PxpExchange.Stats> WaitForStatsAsync(Func<PxpExchange.Stats, bool> expected, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        PxpExchange.Stats stats;
+        while (!expected(stats = await Exchange.GetStatsAsync()))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Expected {what}, the node has {stats}");
+            await Task.Delay(10); // polling an actor's state: the condition itself is what we wait for
+        }
+        return stats;
+    }
+
     public ValueTask DisposeAsync() => Exchange.DisposeAsync();
 
     private void SignalPeersChanged()

@@ -72,6 +72,23 @@ internal static class MdnsMessage
     }
 
     /// <summary>
+    /// The A/AAAA addresses a response heard on the group carries for <paramref name="name"/>: one to our query
+    /// <paramref name="id"/>, or a multicast response (ID 0, RFC 6762 §18.1); empty for anything else.
+    /// </summary>
+    public static IReadOnlyList<IPAddress> GroupAnswerAddresses(ReadOnlySpan<byte> response, ushort id, string name)
+    {
+        try
+        {
+            var parsed = ParseResponse(response, name);
+            return parsed.Id == id || parsed.Id == 0 ? parsed.Addresses : [];
+        }
+        catch (MdnsFormatException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
     /// Reads a response: its ID and the A/AAAA addresses it gives for <paramref name="name"/>. Names are compared where
     /// they lie, never built, so a response of pointers costs no more than its size. Throws
     /// <see cref="MdnsFormatException"/> for a message that is malformed or not a response.

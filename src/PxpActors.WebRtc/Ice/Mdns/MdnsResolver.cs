@@ -67,37 +67,94 @@ public static class MdnsResolver
         return true;
     }
 
-    /// <summary>Asks <paramref name="responder"/> (the mDNS group, or a unicast address in tests) for the name.</summary>
-    public static async Task<IPAddress[]> QueryAsync(string name, IPEndPoint responder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks <paramref name="responder"/> (the mDNS group, or a unicast address in tests) for the name. Asking the group,
+    /// answers sent back to the group are heard too (see <see cref="MdnsGroupListener"/>).
+    /// </summary>
+    public static Task<IPAddress[]> QueryAsync(string name, IPEndPoint responder, CancellationToken cancellationToken) =>
+        QueryAsync(name, responder, responder.Equals(Group) ? MdnsGroupListener.TryOpen() : null, cancellationToken);
+
+    /// <summary>
+    /// Asks <paramref name="responder"/>, repeating each second, and takes the first answer for the name: one to our query
+    /// ID at our port, or one that <paramref name="groupAnswers"/> (owned and disposed here) hears from the responder
+    /// with our ID or ID 0 (a multicast response's, RFC 6762 §18.1).
+    /// </summary>
+    internal static async Task<IPAddress[]> QueryAsync(string name, IPEndPoint responder, Socket? groupAnswers,
+        CancellationToken cancellationToken)
     {
-        var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+        using var group = groupAnswers;
+        var id = (ushort)RandomNumberGenerator.GetInt32(1, ushort.MaxValue + 1); // never 0: that ID marks group answers
         var query = MdnsMessage.Query(id, name);
         await using var socket = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var fromGroup = new TaskCompletionSource<IPAddress[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = group is null ? Task.CompletedTask : ListenToGroupAsync(group, name, id, responder, fromGroup, stop.Token);
         var buffer = new byte[9000];
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await socket.SendToAsync(query, responder, cancellationToken).ConfigureAwait(false);
-            using var repeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            repeat.CancelAfter(RepeatInterval);
-            try
+            while (true)
             {
-                while (true)
+                cancellationToken.ThrowIfCancellationRequested();
+                await socket.SendToAsync(query, responder, cancellationToken).ConfigureAwait(false);
+                using var repeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                repeat.CancelAfter(RepeatInterval);
+                var unicast = ReceiveAnswerAsync(socket, buffer, name, id, responder, repeat.Token);
+                try
                 {
-                    var received = await socket.ReceiveFromAsync(buffer, repeat.Token).ConfigureAwait(false);
-                    if (!IsAnswerSource(received.RemoteEndPoint, responder)) continue;
-                    var addresses = MdnsMessage.Addresses(buffer.AsSpan(0, received.Length), id, name);
-                    if (addresses.Count > 0) return [.. addresses];
+                    if (await Task.WhenAny(unicast, fromGroup.Task).ConfigureAwait(false) == unicast) return await unicast.ConfigureAwait(false);
+                    await repeat.CancelAsync().ConfigureAwait(false);
+                    await unicast.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false); // no receive outlives the socket
+                    return await fromGroup.Task.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // No answer within the interval: ask again.
+                }
+                catch (SocketException e)
+                {
+                    throw new SocketException((int)e.SocketErrorCode, $"mDNS query for {name} failed: {e.Message}");
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await listening.ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IPAddress[]> ReceiveAnswerAsync(UdpDatagramSocket socket, byte[] buffer, string name, ushort id,
+        IPEndPoint responder, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveFromAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (!IsAnswerSource(received.RemoteEndPoint, responder)) continue;
+            var addresses = MdnsMessage.Addresses(buffer.AsSpan(0, received.Length), id, name);
+            if (addresses.Count > 0) return [.. addresses];
+        }
+    }
+
+    private static async Task ListenToGroupAsync(Socket group, string name, ushort id, IPEndPoint responder,
+        TaskCompletionSource<IPAddress[]> found, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[9000];
+        var anyone = new IPEndPoint(IPAddress.Any, 0);
+        try
+        {
+            while (true)
             {
-                // No answer within the interval: ask again.
+                var received = await group.ReceiveFromAsync(buffer, SocketFlags.None, anyone, cancellationToken).ConfigureAwait(false);
+                if (received.RemoteEndPoint is not IPEndPoint from || !IsAnswerSource(from, responder)) continue;
+                var addresses = MdnsMessage.GroupAnswerAddresses(buffer.AsSpan(0, received.ReceivedBytes), id, name);
+                if (addresses.Count == 0) continue;
+                found.TrySetResult([.. addresses]);
+                return;
             }
-            catch (SocketException e)
-            {
-                throw new SocketException((int)e.SocketErrorCode, $"mDNS query for {name} failed: {e.Message}");
-            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Answered, cancelled, or the group socket failed: the unicast path goes on alone.
         }
     }
 }

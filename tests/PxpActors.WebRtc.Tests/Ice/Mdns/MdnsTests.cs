@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using PxpActors.WebRtc.Ice.Mdns;
 using PxpActors.WebRtc.Transport;
 using Xunit;
@@ -112,6 +113,42 @@ public sealed class MdnsTests
         var addresses = await MdnsResolver.QueryAsync(Name, responder.LocalEndPoint, timeout.Token);
         Assert.Equal([IPAddress.Parse("10.1.2.3")], addresses);
         await serving;
+    }
+
+    [Fact]
+    public async Task Resolver_must_take_an_answer_the_responder_sends_to_the_group_with_ID_0()
+    {
+        // Chromium answers a query by multicast to the group, with ID 0 and no question: here "the group" is a loopback
+        // socket the resolver listens on, and the responder sends its answer there instead of to the asker.
+        await using var responder = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var group = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        group.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var groupEndPoint = (IPEndPoint)group.LocalEndPoint!;
+        var serving = Task.Run(async () =>
+        {
+            var buffer = new byte[1500];
+            var query = await responder.ReceiveFromAsync(buffer);
+            var answer = Response(buffer[..query.Length], (MdnsMessage.TypeA, [10, 9, 8, 7]));
+            answer[0] = answer[1] = 0;
+            await responder.SendToAsync(answer, groupEndPoint);
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var addresses = await MdnsResolver.QueryAsync(Name, responder.LocalEndPoint, group, timeout.Token);
+        Assert.Equal([IPAddress.Parse("10.9.8.7")], addresses);
+        await serving;
+        Assert.Throws<ObjectDisposedException>(() => group.Available); // the resolver closed the group socket it was given
+    }
+
+    [Fact]
+    public void A_group_answer_must_carry_our_ID_or_0()
+    {
+        var response = Response(MdnsMessage.Query(7, Name), (MdnsMessage.TypeA, [10, 0, 0, 1]));
+        Assert.Equal([IPAddress.Parse("10.0.0.1")], MdnsMessage.GroupAnswerAddresses(response, 7, Name));
+        Assert.Empty(MdnsMessage.GroupAnswerAddresses(response, 8, Name));
+        response[0] = response[1] = 0;
+        Assert.Equal([IPAddress.Parse("10.0.0.1")], MdnsMessage.GroupAnswerAddresses(response, 8, Name));
+        Assert.Empty(MdnsMessage.Addresses(response, 8, Name)); // at our own port, only our ID counts
     }
 
     [Fact]
