@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using PxpActors.TestSupport.JsReference;
+using PxpActors.TestSupport.Processes;
 
 namespace PxpActors.TestSupport.Browser;
 
@@ -21,7 +19,6 @@ public static class BrowserBundle
     public const string MetadataKey = "PxpActors.DemoDirectory";
 
     private const string StampFile = ".pxpactors-built";
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
     private static readonly Lazy<Task<string>> Built = new(() => Task.Run(BuildOnce));
     private static readonly Lazy<string> Located = new(Locate);
 
@@ -34,65 +31,11 @@ public static class BrowserBundle
     private static string BuildOnce()
     {
         var bundle = Path.Combine(DemoDirectory, "dist", "pxp-browser.js");
-        var stamp = Path.Combine(DemoDirectory, "dist", StampFile);
-        var inputs = InputsHash();
-        if (IsBuilt(bundle, stamp, inputs)) return bundle;
-
-        using var mutex = new Mutex(false, @"Global\PxpActors.BrowserBundle." + inputs[..16]);
-        try
-        {
-            if (!mutex.WaitOne(StepTimeout * 2))
-                throw new JsReferenceException($"Timed out waiting for another process's bundle build in {DemoDirectory}.");
-        }
-        catch (AbandonedMutexException)
-        {
-            // The previous holder died mid-build; the stamp decides whether to redo it.
-        }
-        try
-        {
-            if (IsBuilt(bundle, stamp, inputs)) return bundle;
-            Run("ci", "--no-audit", "--no-fund", "--loglevel=error");
-            Run("run", "build", "--silent");
-            File.WriteAllText(stamp, inputs);
-            return bundle;
-        }
-        finally
-        {
-            mutex.ReleaseMutex();
-        }
-    }
-
-    private static bool IsBuilt(string bundle, string stamp, string inputs) =>
-        File.Exists(bundle) && File.Exists(stamp) && File.ReadAllText(stamp).Trim() == inputs;
-
-    private static string InputsHash()
-    {
-        var text = string.Join("\n", new[] { "package.json", "package-lock.json", "pxp-browser.js" }
-            .Select(name => File.ReadAllText(Path.Combine(DemoDirectory, name))));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    private static void Run(params string[] arguments)
-    {
-        var npm = NodeTool.Npm ?? throw new JsReferenceException(NodeTool.MissingReason ?? "npm is not on PATH");
-        var start = new ProcessStartInfo(npm)
-        {
-            WorkingDirectory = DemoDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new JsReferenceException("npm did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(StepTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new JsReferenceException($"npm {string.Join(' ', arguments)} in {DemoDirectory} did not finish within {StepTimeout}.");
-        }
-        if (process.ExitCode != 0)
-            throw new JsReferenceException($"npm {string.Join(' ', arguments)} in {DemoDirectory} failed ({process.ExitCode}):\n{output.Result}\n{errors.Result}");
+        Directory.CreateDirectory(Path.GetDirectoryName(bundle)!);
+        NpmInstall.EnsurePrepared(DemoDirectory, "BrowserBundle", ["package.json", "package-lock.json", "pxp-browser.js"],
+            Path.Combine(DemoDirectory, "dist", StampFile), [NpmInstall.CleanInstall, ["run", "build", "--silent"]],
+            message => new JsReferenceException(message));
+        return File.Exists(bundle) ? bundle : throw new JsReferenceException($"npm run build in {DemoDirectory} wrote no {bundle}");
     }
 
     private static string Locate()
