@@ -14,17 +14,21 @@ public sealed class DocsExampleSpec
         await using var sim = new Simulation(new SimulationOptions
         {
             TargetPeers = 3,
-            Node = new PeerExchangeOptions { Config = ConfigurationFactory.ParseString("pxp.upkeep.max-backoff = 4s") },
+            // Short waits: a getNewPeer caught by a crash gives up in seconds, and upkeep tries again soon.
+            Node = new PeerExchangeOptions
+            {
+                Config = ConfigurationFactory.ParseString("pxp.upkeep.max-backoff = 4s\npxp.get-new-peer-timeout = 5s"),
+            },
         });
         var nodes = sim.AddNodes(20);
         await sim.ConnectAsync(Topology.Star(seed: 0));   // everyone dials node-0
 
         // upkeep calls getNewPeer (relay + simulated WebRTC) until each node has 3 peers
-        var graph = await sim.AwaitGraphAsync(g => g.MinDegree >= 3 && g.IsConnected, TimeSpan.FromSeconds(30));
+        var graph = await sim.AwaitGraphAsync(g => g.MinDegree >= 3 && g.IsConnected, TimeSpan.FromSeconds(60));
         Assert.True(graph.Diameter <= 6, graph.ToString());
 
         await sim.CrashRandomAsync(0.25, spare: n => n == nodes[0]);
-        await sim.AwaitGraphAsync(g => g.Nodes.Count == 15 && g.MinDegree >= 3 && g.IsConnected, TimeSpan.FromSeconds(30));
+        await sim.AwaitGraphAsync(g => g.Nodes.Count == 15 && g.MinDegree >= 3 && g.IsConnected, TimeSpan.FromSeconds(60));
         // -- example end
     }
 
