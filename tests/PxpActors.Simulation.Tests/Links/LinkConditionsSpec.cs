@@ -36,7 +36,8 @@ public sealed class LinkConditionsSpec
         }
         var (chunk, sent, at) = await arrived.WaitAsync(Timeout);
         Assert.Equal("hello", chunk.ToString());
-        Assert.InRange(at - sent, latency, latency + TimeSpan.FromMilliseconds(200));
+        // Never early; late only by the steps the clock moved before the stage took the chunk (more on a loaded machine).
+        Assert.InRange(at - sent, latency, latency + TimeSpan.FromSeconds(1));
     }
 
     [Fact]
