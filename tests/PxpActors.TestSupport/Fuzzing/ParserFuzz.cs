@@ -42,12 +42,29 @@ public static class ParserFuzz
             }
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             var allowed = fixedBytes + (long)bytesPerInputByte * input.Length;
+            // The runtime's one-time costs (a long loop's on-stack replacement, tier-up, type loads) land on this thread
+            // the first time a path runs: an input past its bound is parsed again, and only the repeat is judged.
+            if (allocated > allowed) allocated = AllocatedByAnotherParse<TFormatException>(parse, input);
             if (allocated > allowed)
                 throw new FuzzFailure(
                     $"input {i} (seed {runSeed}) of {input.Length} bytes allocated {allocated} bytes (allowed {allowed})\n" +
                     $"input: {Convert.ToHexString(input)}");
         }
         return new FuzzReport(count, accepted, refused);
+    }
+
+    private static long AllocatedByAnotherParse<TFormatException>(Action<byte[]> parse, byte[] input) where TFormatException : Exception
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            parse(input);
+        }
+        catch (TFormatException)
+        {
+            // Refused again, as the first time.
+        }
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
 
