@@ -214,24 +214,8 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     }
 
     /// <summary>&lt;inheritdoc/&gt;</summary>
-    public async Task SignalAsync(Signal signal, CancellationToken cancellationToken = default)
-    {
-        switch (signal)
-        {
-            case SessionDescriptionSignal { Type: SessionDescriptionType.Offer } offer:
-                await SetRemoteDescriptionAsync(offer, cancellationToken).ConfigureAwait(false);
-                await CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            case SessionDescriptionSignal answer:
-                await SetRemoteDescriptionAsync(answer, cancellationToken).ConfigureAwait(false);
-                break;
-            case CandidateSignal candidate:
-                await AddRemoteCandidateAsync(candidate.Candidate, cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                throw new ArgumentException($"Unknown signal {signal?.GetType().Name ?? "null"}.", nameof(signal));
-        }
-    }
+    public Task SignalAsync(Signal signal, CancellationToken cancellationToken = default) =>
+        SignalDispatch.ApplyAsync(this, signal, cancellationToken);
 
     /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<IWebRtcDataChannel> CreateDataChannelAsync(string label, DataChannelOptions? options = null, CancellationToken cancellationToken = default)

@@ -79,22 +79,8 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
 
     public Task AddRemoteCandidateAsync(IceCandidateInit candidate, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public async Task SignalAsync(Signal signal, CancellationToken cancellationToken = default)
-    {
-        switch (signal)
-        {
-            case SessionDescriptionSignal { Type: SessionDescriptionType.Offer } offer:
-                await SetRemoteDescriptionAsync(offer, cancellationToken).ConfigureAwait(false);
-                await CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            case SessionDescriptionSignal answer:
-                await SetRemoteDescriptionAsync(answer, cancellationToken).ConfigureAwait(false);
-                break;
-            case CandidateSignal candidate:
-                await AddRemoteCandidateAsync(candidate.Candidate, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
+    public Task SignalAsync(Signal signal, CancellationToken cancellationToken = default) =>
+        SignalDispatch.ApplyAsync(this, signal, cancellationToken);
 
     public async Task<IWebRtcDataChannel> CreateDataChannelAsync(string label, DataChannelOptions? options = null,
         CancellationToken cancellationToken = default)
