@@ -32,16 +32,19 @@ public sealed class DocsExampleSpec
         // -- example end
     }
 
-    [Fact]
-    public void The_simulation_doc_must_show_the_example_this_spec_runs()
+    [Theory]
+    [InlineData("docs/simulation.md", "Docs/DocsExampleSpec.cs", "example")]
+    [InlineData("README.md", "Observation/NodeProbeSpec.cs", "readme example")]
+    public void A_doc_must_show_the_example_a_spec_runs(string doc, string spec, string marker)
     {
         var root = typeof(DocsExampleSpec).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "PxpActors.RepositoryRoot").Value!;
-        var doc = File.ReadAllText(Path.Combine(root, "docs", "simulation.md"));
-        var source = File.ReadAllLines(Path.Combine(root, "tests", "PxpActors.Simulation.Tests", "Docs", "DocsExampleSpec.cs"));
-        var start = Array.FindIndex(source, l => l.Contains("// -- example start")) + 1;
-        var end = Array.FindIndex(source, l => l.Contains("// -- example end"));
+        var text = File.ReadAllText(Path.Combine(root, doc));
+        var source = File.ReadAllLines(Path.Combine(root, "tests", "PxpActors.Simulation.Tests", spec));
+        var start = Array.FindIndex(source, l => l.Contains($"// -- {marker} start")) + 1;
+        var end = Array.FindIndex(source, l => l.Contains($"// -- {marker} end"));
+        Assert.True(start > 0 && end > start, $"{spec} has no \"{marker}\" markers");
         var example = string.Join("\n", source[start..end].Select(l => l.Length >= 8 ? l[8..] : l.Trim()));
-        Assert.Contains(example, doc.Replace("\r\n", "\n"));
+        Assert.Contains(example, text.Replace("\r\n", "\n"));
     }
 }

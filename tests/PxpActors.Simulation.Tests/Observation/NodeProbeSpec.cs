@@ -13,6 +13,7 @@ public sealed class NodeProbeSpec : TestKit
     [Fact]
     public async Task A_probe_subscribed_to_a_node_must_receive_its_peer_events_and_the_graph_must_measure_a_ring()
     {
+        // -- readme example start
         var sim = new Simulation(new SimulationOptions { System = Sys, RejoinWhenIsolated = false });
         var nodes = sim.AddNodes(6);
         var probe = CreateTestProbe();
@@ -32,6 +33,7 @@ public sealed class NodeProbeSpec : TestKit
         var line = await sim.AwaitGraphAsync(g => g.Nodes.Count == 5 && g.Edges.Count == 4, Timeout, "a line of 5");
         Assert.Equal(4, line.Diameter);
         Assert.True(line.IsCutVertex(nodes[3].Name));
+        // -- readme example end
 
         // Disposed, it closes its nodes but leaves the system it was given running.
         await sim.DisposeAsync();
