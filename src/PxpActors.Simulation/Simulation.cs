@@ -384,25 +384,12 @@ public sealed class Simulation : IAsyncDisposable
 
     private PeerExchangeOptions NodeOptions(string name, int targetPeers, PeerExchangeOptions? options)
     {
-        var b = options ?? _options.Node ?? new PeerExchangeOptions();
-        return new PeerExchangeOptions
+        // A copy of the caller's options with what the simulation owns: this node's WebRTC, the clock, the target.
+        return (options ?? _options.Node ?? new PeerExchangeOptions()) with
         {
-            AllowIncoming = b.AllowIncoming,
-            CandidateSource = b.CandidateSource,
-            RelayBytesPerSecond = b.RelayBytesPerSecond,
-            RequestTimeout = b.RequestTimeout,
-            HandshakeTimeout = b.HandshakeTimeout,
-            WriteTimeout = b.WriteTimeout,
-            MaxFramePayload = b.MaxFramePayload,
-            GetNewPeerTimeout = b.GetNewPeerTimeout,
             TargetPeers = targetPeers,
-            IceServers = b.IceServers,
-            UpgradeTimeout = b.UpgradeTimeout,
             WebRtc = WebRtc.FactoryFor(name),
-            WebRtcOptions = b.WebRtcOptions,
-            CandidateSelector = b.CandidateSelector,
             TimeProvider = Time,
-            Config = b.Config,
         };
     }
 

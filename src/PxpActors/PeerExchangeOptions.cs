@@ -8,7 +8,7 @@ namespace PxpActors;
 /// Options of a <see cref="PeerExchange"/>. Each property left null keeps the default of
 /// hocon/reference.conf (or of <see cref="Config"/> when given).
 /// </summary>
-public sealed class PeerExchangeOptions
+public sealed record PeerExchangeOptions
 {
     /// <summary>Accept relayed incoming sessions and upgrades (default true). When false, hello carries connectInfo null.</summary>
     public bool? AllowIncoming { get; init; }
