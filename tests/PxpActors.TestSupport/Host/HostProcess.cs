@@ -126,7 +126,10 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The next JSON event whose "event" is <paramref name="name"/> (others are skipped).</summary>
-    public async Task<JsonElement> NextEventAsync(string name, TimeSpan? timeout = null)
+    public Task<JsonElement> NextEventAsync(string name, TimeSpan? timeout = null) => NextEventAsync([name], timeout);
+
+    /// <summary>The next JSON event whose "event" is one of <paramref name="names"/> (others are skipped).</summary>
+    public async Task<JsonElement> NextEventAsync(IReadOnlyCollection<string> names, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         while (true)
@@ -138,9 +141,9 @@ public sealed class HostProcess : IAsyncDisposable
             }
             catch (ChannelClosedException)
             {
-                throw new InvalidOperationException($"The host exited before a \"{name}\" event. stderr:\n{StandardError}");
+                throw new InvalidOperationException($"The host exited before a \"{string.Join("\" or \"", names)}\" event. stderr:\n{StandardError}");
             }
-            if (json.GetProperty("event").GetString() == name) return json;
+            if (names.Contains(json.GetProperty("event").GetString()!)) return json;
         }
     }
 
