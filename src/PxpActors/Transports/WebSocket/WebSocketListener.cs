@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -66,6 +67,8 @@ internal sealed class WebSocketListener : ITransportListener
                 if (certificate is not null) listen.UseHttps(certificate, https => https.HandshakeTimeout = handshakeTimeout);
             });
         });
+        // After Kestrel's own registration, so this one is the factory its socket transport resolves (the last wins).
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Run(context => AcceptAsync(context, path, admission, settings, onAccepted));
@@ -77,7 +80,7 @@ internal sealed class WebSocketListener : ITransportListener
         {
             await app.DisposeAsync().ConfigureAwait(false);
             certificate?.Dispose();
-            if (e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
+            if (e is IOException { InnerException: AddressInUseException })
                 throw new SocketException((int)SocketError.AddressAlreadyInUse); // as a TCP listener says it
             throw;
         }
