@@ -25,7 +25,8 @@ public sealed class HostSwarmSpec
 
         // The seed has its three over TCP; the others reach theirs with getNewPeer: the seed, and each other and the JS node
         // over WebRTC (ours answering or offering to libwebrtc).
-        Assert.Equal(3, await PeersAfterAsync(seed, "tcp", 3));
+        // At least: a relayed or upgraded session of the others' getNewPeer may come in before the third TCP one.
+        Assert.True(await PeersAfterAsync(seed, "tcp", 3) >= 3);
         Assert.True(await PeersAfterAsync(second, "webrtc", 2) >= 3);
         Assert.True(await PeersAfterAsync(third, "webrtc", 2) >= 3);
         Assert.True((await js.PeersAsync()).Count >= 3); // the JS node: the seed and both others (and relayed sessions it keeps)
