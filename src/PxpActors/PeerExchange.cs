@@ -10,6 +10,7 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
+using PxpActors.Ids;
 
 namespace PxpActors;
 

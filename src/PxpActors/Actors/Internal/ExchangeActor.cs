@@ -11,6 +11,9 @@ using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
+using PxpActors.Candidates;
+using PxpActors.Ids;
+using PxpActors.Sessions;
 
 namespace PxpActors.Actors.Internal;
 

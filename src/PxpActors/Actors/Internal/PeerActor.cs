@@ -10,6 +10,10 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.Streams;
 using PxpActors.Streams.Multiplexer;
+using PxpActors.Ids;
+using PxpActors.Relays;
+using PxpActors.Resources;
+using PxpActors.Sessions;
 
 namespace PxpActors.Actors.Internal;
 

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
 using Akka.Actor;
-using PxpActors.Resources;
 
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Resources;
 
 /// <summary>
 /// The exchange's part of the node's budget: its sessions (connections, handshakes, relayed ones, per remote address)
