@@ -56,7 +56,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private bool _rpcStreamLive;
     // Relayed sessions our peer carries to us (its "incoming" requests), opening or running.
     private int _carriedSessions;
-    // The hub's bookkeeping, made on the first relay (most sessions never ask for one: a node holds one PeerActor per peer).
+    // The relays this session's peer has through us as the hub, made on the first (most sessions never ask for one).
     private HubRelays? _hub;
     private bool _stopping;
 
@@ -75,6 +75,12 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>A relay actor that fails ends its relay (its halves close as it stops); a restart would have nothing to pipe.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => StopRelayOnFailure;
+
+    // One for every session: a strategy per actor would cost memory on a node of idle peers.
+    private static readonly SupervisorStrategy StopRelayOnFailure = new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PreStart()
     {
@@ -97,16 +103,8 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _mux?.Abort(new MultiplexerClosedException("The PXP session is closed"));
-        // The asker is gone before its relays finished opening: whatever half opens has nobody to pipe it.
-        if (_hub is { } hub)
-        {
-            var materializer = _materializer;
-            foreach (var opening in hub.Opening.Values)
-                opening.ContinueWith(t => t.Result.Halves?.Close(materializer), TaskContinuationOptions.ExecuteSynchronously);
-            // Relays running through us end with the asker's session, on the candidate's side too (not only half-closed).
-            foreach (var (halves, _) in hub.Running.Values) halves.Close(materializer);
-            _hub = null;
-        }
+        // Relays through us end with the asker's session, on the candidate's side too: their actors, our children, stop
+        // with us and close both halves.
         foreach (var pending in _pending.Values)
             pending.ReplyTo?.Tell(new Status.Failure(new PxpRequestException("The PXP session closed before the reply")));
         _pending.Clear();
@@ -131,10 +129,10 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             case SendUpgradeSignal signal: OnSendUpgradeSignal(signal); break;
             case CandidatesOffered offered: OnCandidatesOffered(offered); break;
             case CandidateResolved resolved: OnCandidateResolved(resolved); break;
-            case RelayHalfOpened opened: OnRelayHalfOpened(opened); break;
-            case RelayPipeEnded ended: RelayEnded(ended.CandidateId); break;
+            case HubRelayOpened opened: OnHubRelayOpened(opened); break;
+            case HubRelayFailed failed: OnHubRelayFailed(failed); break;
             case CarriedSessionEnded: _carriedSessions--; break;
-            case Terminated terminated: OnCandidateSessionStopped(terminated.ActorRef); break;
+            case Terminated terminated: OnHubRelayStopped(terminated.ActorRef); break;
             default: Common(message); break;
         }
     }
@@ -327,105 +325,61 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private void OnRelay(Relay relay)
     {
         var hub = _hub ??= new HubRelays();
-        if (hub.Ids.Contains(relay.CandidateId))
+        if (hub.Refuse(relay.CandidateId, _settings.MaxRelaysPerPeer) is { } refusal)
         {
-            Reply(relay.Nonce, Replies.Error($"Candidate {relay.CandidateId} is already being relayed for this peer"));
+            Reply(relay.Nonce, Replies.Error(refusal));
             return;
         }
-        if (hub.Ids.Count >= _settings.MaxRelaysPerPeer)
-        {
-            Reply(relay.Nonce, Replies.Error($"Too many relays open through this node (limit {_settings.MaxRelaysPerPeer})"));
-            return;
-        }
-        hub.Ids.Add(relay.CandidateId);
+        hub.Reserve(relay.CandidateId);
         _exchange.Tell(new ResolveCandidate(relay.Nonce, relay.CandidateId));
     }
 
+    /// <summary>The exchange found the candidate and gave the relay a node-wide slot: a relay actor of its own opens it.</summary>
     private void OnCandidateResolved(CandidateResolved resolved)
     {
         if (resolved.Error is not null)
         {
-            _hub!.Ids.Remove(resolved.CandidateId);
+            _hub!.Free(resolved.CandidateId);
             Reply(resolved.Nonce, Replies.Error(resolved.Error));
             return;
         }
-        // The candidate's own request timeout answers first, with the clearer reason.
-        var timeout = _settings.RequestTimeout + TimeSpan.FromSeconds(1);
         var source = _mux.OpenChannel($"relay:{resolved.CandidateId}");
-        var toPeer = resolved.Target is { } target ? OpenIncomingAsync(target, timeout) : null;
-        var toCustom = toPeer is null ? resolved.Custom!.Open() : null;
-        var opening = RelayHalves.OpenAsync(source, toPeer, toCustom, _materializer);
-        _hub!.Opening[resolved.Nonce] = opening;
-        opening.PipeTo(Self, success: result =>
-            new RelayHalfOpened(resolved.Nonce, resolved.CandidateId, resolved.Target, result.Halves, result.Error));
+        var props = new Props(SessionProps.Deploy, typeof(HubRelayActor), resolved.Nonce, source, resolved.Target, resolved.Custom, _settings,
+            _materializer);
+        var relay = Context.ActorOf(props, _hub!.NextActorName(resolved.CandidateId));
+        Context.Watch(relay);
+        _hub.Started(resolved.Nonce, resolved.CandidateId, relay);
     }
 
-    private static async Task<SubstreamChannel> OpenIncomingAsync(IActorRef target, TimeSpan timeout) =>
-        (await target.Ask<RelayOpened>(new OpenIncomingRelay(RandomId.Next()), timeout)).Stream;
-
-    private void OnRelayHalfOpened(RelayHalfOpened opened)
+    private void OnHubRelayOpened(HubRelayOpened opened)
     {
-        _hub!.Opening.Remove(opened.Nonce);
-        if (opened.Halves is not { } halves)
-        {
-            RelayEnded(opened.CandidateId);
-            Reply(opened.Nonce, Replies.Error($"Relay failed: {opened.Error}"));
-            return;
-        }
+        if (!_hub!.TryGetRelay(opened.Nonce, out var relay)) return;
         if (_stopping)
         {
-            halves.Close(_materializer);
-            RelayEnded(opened.CandidateId);
+            Context.Stop(relay); // its halves close as it stops
             return;
         }
         // Reply first: the asker registers relay:<id> on the reply, and control frames go out ahead of data.
         Reply(opened.Nonce, Replies.Ok);
-        _hub.Running[opened.CandidateId] = (halves, opened.Target);
-        // A candidate session that ends abruptly leaves the asker's half open until the asker ends it: close it ourselves.
-        if (opened.Target is { } candidate) Context.Watch(candidate);
-        StartRelayPipe(opened.CandidateId, halves);
+        relay.Tell(StartHubRelay.Instance);
     }
 
-    /// <summary>A candidate session we relay to has stopped: its relays end on the asker's side too.</summary>
-    private void OnCandidateSessionStopped(IActorRef candidate)
+    private void OnHubRelayFailed(HubRelayFailed failed)
     {
-        foreach (var (halves, _) in _hub?.Running.Values.Where(r => candidate.Equals(r.Target)).ToList() ?? [])
-            halves.Close(_materializer);
+        if (_hub!.Ended(Sender) is { } candidateId) RelayEnded(candidateId);
+        Reply(failed.Nonce, Replies.Error(failed.Error));
     }
 
-    private void StartRelayPipe(string candidateId, RelayHalves halves)
+    /// <summary>A relay actor stopped (its pipe ended, its candidate's session stopped, or it failed).</summary>
+    private void OnHubRelayStopped(IActorRef relay)
     {
-        var self = Self;
-        var materializer = _materializer;
-        var ended = new RelayPipeEnded(candidateId);
-        // However the pipe ends (one side ended, failed or its session gone), both halves end with it.
-        void Ended(Task _)
-        {
-            halves.Close(materializer);
-            self.Tell(ended);
-        }
-        if (_settings.RelayBytesPerSecond <= 0 && halves.DestinationChannel is { } destination)
-        {
-            // Unthrottled between two of our sessions: channel to channel, no graph in between.
-            SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
-            return;
-        }
-        // Each direction throttled.
-        var relayed = SubstreamChannelFlow.Incoming(halves.Source)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: true))
-            .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: false))
-            .WatchTermination(Keep.Right)
-            .To(SubstreamChannelFlow.Outgoing(halves.Source))
-            .Run(_materializer);
-        relayed.ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
+        if (_hub?.Ended(relay) is { } candidateId) RelayEnded(candidateId);
     }
 
-    /// <summary>A relay for <paramref name="candidateId"/> is over (or never started): its id and its slots are free again.</summary>
+    /// <summary>A relay for <paramref name="candidateId"/> is over (or never started): its node-wide slot is free again.</summary>
     private void RelayEnded(string candidateId)
     {
-        _hub!.Ids.Remove(candidateId);
-        _hub.Running.Remove(candidateId);
+        _hub!.Free(candidateId);
         _exchange.Tell(new RelayReleased());
     }
 
@@ -695,23 +649,6 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     /// <param name="Error">Why it could not be opened.</param>
     /// <param name="Theirs">The substream answers the peer's request <paramref name="Nonce"/>, not one of ours.</param>
     private sealed record SubstreamFor(string Nonce, SubstreamChannel? Stream, PxpMessage? ThenSend, Exception? Error = null, bool Theirs = false);
-
-    /// <summary>The relays this session's peer has through us, as the hub.</summary>
-    private sealed class HubRelays
-    {
-        // Candidate ids with a relay opening or open: one relay per id, and at most max-relays-per-peer.
-        public HashSet<string> Ids { get; } = new(StringComparer.Ordinal);
-
-        // Relays whose halves are still opening, by request nonce: if we stop first, their halves are closed once open.
-        public Dictionary<string, Task<(RelayHalves? Halves, string? Error)>> Opening { get; } = new(StringComparer.Ordinal);
-
-        // Relays piping, by candidate id, with the candidate's session when it is one of ours.
-        public Dictionary<string, (RelayHalves Halves, IActorRef? Target)> Running { get; } = new(StringComparer.Ordinal);
-    }
-
-    private sealed record RelayHalfOpened(string Nonce, string CandidateId, IActorRef? Target, RelayHalves? Halves, string? Error);
-
-    private sealed record RelayPipeEnded(string CandidateId);
 
     private sealed record TransportEnded(Exception? Error);
 
