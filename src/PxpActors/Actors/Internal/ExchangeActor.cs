@@ -37,9 +37,6 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly ConnectInfo? _announced;
     private readonly Action<IReadOnlyList<PeerInfo>>? _onPeersChanged;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private const string SessionDispatcher = "pxp.session-dispatcher";
-    // Made once: WithDispatcher per session would build a deployment (and parse an empty config) every time.
-    private static readonly Deploy SessionDeploy = Props.Empty.Deploy.WithDispatcher(SessionDispatcher);
     // One materializer for every session (one each would add a supervisor actor per session); session
     // streams run where session actors do.
     private readonly IMaterializer _materializer;
@@ -96,10 +93,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _onPeersChanged = onPeersChanged;
         _candidates = new CandidateTable(settings.MaxCandidates);
         // An application's own actor system may lack our defaults: the session dispatcher needs them.
-        if (!Context.System.Settings.Config.HasPath(SessionDispatcher))
+        if (!Context.System.Settings.Config.HasPath(SessionProps.Dispatcher))
             Context.System.Settings.InjectTopLevelFallback(PxpConfig.Reference);
         _materializer = Context.Materializer(
-            ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionDispatcher), namePrefix: "pxp");
+            ActorMaterializerSettings.Create(Context.System).WithDispatcher(SessionProps.Dispatcher), namePrefix: "pxp");
         _resources = resources ?? new NodeResources(settings.Limits);
         _budget = new ExchangeBudget(settings.Limits, _resources.Sockets.Cap); // one cap, read from the file limit once
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
@@ -108,9 +105,29 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<PxpExchange.AddPeer>(add =>
             StartSession(binding: null, Streams.CountedTransport.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
                 relayed: false, Asker(), endPoint: null));
-        Receive<AddBoundPeer>(add =>
-            StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteEndPoint,
-                nested: add.Nested));
+        Receive<PxpExchange.AddStreamPeer>(add =>
+        {
+            // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
+            var binding = new Transports.StreamTransportBinding(add.Stream, _settings.WriteTimeout, lendReadBuffers: true, transport: add.TransportName);
+            StartSession(binding, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(),
+                Transports.UriTransports.RemoteEndPoint(add.Stream));
+        });
+        Receive<PxpExchange.AddNestedPeer>(add =>
+        {
+            SubstreamChannel carrier;
+            try
+            {
+                carrier = add.Carrier.ClaimChannel();
+            }
+            catch (InvalidOperationException e)
+            {
+                Sender.Tell(new Status.Failure(e));
+                return;
+            }
+            // Nested: the session shows as relayed, as at the other end.
+            StartSession(SubstreamChannelBinding.CarryingSession(carrier, add.TransportName), transport: null, add.TransportName, add.Incoming,
+                relayed: false, Asker(), endPoint: null, nested: true);
+        });
         Receive<AddRelayedPeer>(add =>
         {
             var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
@@ -237,13 +254,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         {
             var transport = Transports.UriTransports.For(address, _resources, _settings);
             var self = Self;
-            var writeTimeout = _settings.WriteTimeout;
             // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
             listening = transport.ListenAsync(address, stream =>
                 {
-                    var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true, transport: transport.Scheme);
-                    self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteEndPoint(stream)),
-                        ActorRefs.NoSender);
+                    self.Tell(new PxpExchange.AddStreamPeer(stream, Incoming: true, transport.Scheme), ActorRefs.NoSender);
                     return Task.CompletedTask;
                 },
                 error => self.Tell(new ListenerFailed(error)));
@@ -313,7 +327,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString(),
             upgrading);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
-        var props = new Props(SessionDeploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
+        var props = new Props(SessionProps.Deploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
         Context.Watch(peer);
         _sessions[peer] = null;
