@@ -64,6 +64,20 @@ internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.T
 /// <summary>The session failed because of the peer or its transport.</summary>
 internal sealed record SessionFailed(PeerInfo? Peer, Exception Error);
 
+// ---- PeerActor → itself ----
+
+/// <summary>The session's graph ended, with <paramref name="Error"/> when it failed.</summary>
+internal sealed record TransportEnded(Exception? Error);
+
+/// <summary>No hello from the peer within pxp.handshake-timeout.</summary>
+internal sealed record HandshakeTimedOut;
+
+/// <summary>A parting reply had its time to reach the peer: the session stops.</summary>
+internal sealed record PartingTimedOut
+{
+    public static PartingTimedOut Instance { get; } = new();
+}
+
 // ---- ExchangeActor (or API) → PeerActor ----
 
 /// <summary>Send getpeers for our network. Reply: <see cref="PxpExchange.CandidateList"/>.</summary>
