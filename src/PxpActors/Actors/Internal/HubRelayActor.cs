@@ -1,4 +1,6 @@
+using Akka;
 using Akka.Actor;
+using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Ids;
@@ -26,12 +28,14 @@ internal sealed class HubRelayActor : UntypedActor
     private readonly CustomCandidate? _custom;
     private readonly ExchangeSettings _settings;
     private readonly IMaterializer _materializer;
+    private readonly TimeProvider _time;
     private Task<(RelayHalves? Halves, string? Error)>? _opening;
     private RelayHalves? _halves;
 
     public HubRelayActor(string nonce, SubstreamChannel source, IActorRef? target, CustomCandidate? custom, ExchangeSettings settings,
-        IMaterializer materializer)
+        IMaterializer materializer, TimeProvider time)
     {
+        _time = time;
         _nonce = nonce;
         _source = source;
         _target = target;
@@ -109,16 +113,20 @@ internal sealed class HubRelayActor : UntypedActor
             SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled.
+        // Each direction throttled, on the node's clock.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: true))
+            .Via(Throttled(toCandidate: true))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
-            .Via(RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate: false))
+            .Via(Throttled(toCandidate: false))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
             .Run(_materializer);
         relayed.ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
     }
+
+    /// <summary>One direction at pxp.relay-rate; a rate of 0 (off) passes everything, to or from a custom candidate's stream.</summary>
+    private Flow<ByteString, ByteString, NotUsed> Throttled(bool toCandidate) =>
+        RelayRateLimit.Create(_settings.RelayBytesPerSecond, toCandidate, _time);
 
     private sealed record HalvesOpened(RelayHalves? Halves, string? Error);
 
