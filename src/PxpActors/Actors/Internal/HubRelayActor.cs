@@ -28,14 +28,12 @@ internal sealed class HubRelayActor : UntypedActor
     private readonly CustomCandidate? _custom;
     private readonly ExchangeSettings _settings;
     private readonly IMaterializer _materializer;
-    private readonly TimeProvider _time;
     private Task<(RelayHalves? Halves, string? Error)>? _opening;
     private RelayHalves? _halves;
 
     public HubRelayActor(string nonce, SubstreamChannel source, IActorRef? target, CustomCandidate? custom, ExchangeSettings settings,
-        IMaterializer materializer, TimeProvider time)
+        IMaterializer materializer)
     {
-        _time = time;
         _nonce = nonce;
         _source = source;
         _target = target;
@@ -113,7 +111,8 @@ internal sealed class HubRelayActor : UntypedActor
             SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled, on the node's clock.
+        // Each direction throttled. Akka's Throttle waits on the scheduler but reads its tokens on the wall clock: a
+        // stage of our own on the node's clock measured slower getNewPeer calls (their signals cross this relay), so not yet.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(Throttled(toCandidate: true))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
@@ -126,7 +125,7 @@ internal sealed class HubRelayActor : UntypedActor
 
     /// <summary>One direction at pxp.relay-rate; a rate of 0 (off) passes everything, to or from a custom candidate's stream.</summary>
     private Flow<ByteString, ByteString, NotUsed> Throttled(bool toCandidate) =>
-        RelayRateLimit.Create(_settings.RelayBytesPerSecond, toCandidate, _time);
+        RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate);
 
     private sealed record HalvesOpened(RelayHalves? Halves, string? Error);
 
