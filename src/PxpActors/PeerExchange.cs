@@ -10,6 +10,7 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
+using PxpActors.Ids;
 
 namespace PxpActors;
 
@@ -146,11 +147,11 @@ public sealed class PeerExchange : IAsyncDisposable
     /// (over TCP, straight onto the socket). Uses up <paramref name="carrier"/>, as its Flow or Stream would.
     /// </summary>
     public Task<PxpConnection> ConnectAsync(PxpConnection carrier, string transportName = "relay", CancellationToken cancellationToken = default) =>
-        AddPeerAsync(carrier.ClaimChannel(), incoming: false, transportName, cancellationToken);
+        AddPeerAsync(carrier, incoming: false, transportName, cancellationToken);
 
     /// <summary>As <see cref="ConnectAsync(PxpConnection, string, CancellationToken)"/>, taking the incoming side.</summary>
     public Task<PxpConnection> AcceptAsync(PxpConnection carrier, string transportName = "relay", CancellationToken cancellationToken = default) =>
-        AddPeerAsync(carrier.ClaimChannel(), incoming: true, transportName, cancellationToken);
+        AddPeerAsync(carrier, incoming: true, transportName, cancellationToken);
 
     /// <summary>Dials a tcp:// address and connects to the PXP peer there.</summary>
     public async Task<PxpConnection> ConnectAsync(Uri address, CancellationToken cancellationToken = default)
@@ -243,17 +244,15 @@ public sealed class PeerExchange : IAsyncDisposable
     /// <summary>Closes the exchange, as <see cref="CloseAsync"/>.</summary>
     public ValueTask DisposeAsync() => new(CloseAsync());
 
-    private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
-    {
-        // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true, transport: transportName);
-        return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
-    }
+    private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken) =>
+        AddPeerAsync(new PxpExchange.AddStreamPeer(stream, incoming, transportName), cancellationToken);
 
-    private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
-        CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier, transportName), incoming, transportName, Nested: true),
-            cancellationToken);
+    private Task<PxpConnection> AddPeerAsync(PxpConnection carrier, bool incoming, string transportName,
+        CancellationToken cancellationToken)
+    {
+        carrier.ThrowIfUsed(); // a misuse throws here, as the carrier's Flow or Stream would; the exchange claims it
+        return AddPeerAsync(new PxpExchange.AddNestedPeer(carrier, incoming, transportName), cancellationToken);
+    }
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
         string transportName, CancellationToken cancellationToken) =>

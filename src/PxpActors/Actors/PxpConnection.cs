@@ -55,9 +55,17 @@ public sealed class PxpConnection
         return _channel;
     }
 
+    /// <summary>Throws as a second use would, before a request that uses the connection up is sent off to the exchange.</summary>
+    internal void ThrowIfUsed()
+    {
+        if (Volatile.Read(ref _used) == 1) Throw();
+    }
+
     private void Claim()
     {
-        if (Interlocked.Exchange(ref _used, 1) == 1)
-            throw new InvalidOperationException("A PXP connection can be used only once (as a Flow or as a Stream)");
+        if (Interlocked.Exchange(ref _used, 1) == 1) Throw();
     }
+
+    private static void Throw() =>
+        throw new InvalidOperationException("A PXP connection can be used only once (as a Flow or as a Stream)");
 }

@@ -36,6 +36,28 @@ public static class PxpExchange
     public sealed record AddPeer(Flow<ByteString, ByteString, NotUsed> Transport, bool Incoming, string TransportName);
 
     /// <summary>
+    /// Adds a peer over a duplex <see cref="System.IO.Stream"/> (a socket's <c>NetworkStream</c>, a pipe, a TLS stream): the
+    /// session reads and writes it directly, without a stream graph in between, and disposes it when it ends (or at once when
+    /// the exchange refuses it). Reply: <see cref="Connected"/>, as for <see cref="AddPeer"/>; told without a sender, the
+    /// connection is published as <see cref="ConnectionOpened"/>.
+    /// </summary>
+    /// <param name="Stream">The transport; the exchange owns it from now on.</param>
+    /// <param name="Incoming">True on the accepting side.</param>
+    /// <param name="TransportName">How the peer's <see cref="PeerInfo.Transport"/> names it ("tcp", "stream", ...).</param>
+    public sealed record AddStreamPeer(Stream Stream, bool Incoming, string TransportName);
+
+    /// <summary>
+    /// Adds a peer over a connection this node already has, typically the relayed stream <see cref="Relay"/> returned: a
+    /// session nested in the carrier's substream, its frames written straight into it. Uses up <paramref name="Carrier"/> (a
+    /// carrier already used as a Flow or Stream is refused with an <see cref="InvalidOperationException"/>). Reply:
+    /// <see cref="Connected"/>, as for <see cref="AddPeer"/>.
+    /// </summary>
+    /// <param name="Carrier">The connection that carries the nested session.</param>
+    /// <param name="Incoming">True on the accepting side.</param>
+    /// <param name="TransportName">How the peer's <see cref="PeerInfo.Transport"/> names it.</param>
+    public sealed record AddNestedPeer(PxpConnection Carrier, bool Incoming, string TransportName = "relay");
+
+    /// <summary>
     /// Accepts peers on a tcp:// address (port 0: any free port) until the exchange closes. Reply: <see cref="Listening"/>
     /// with the address bound. Accepted sessions' connections are published as <see cref="ConnectionOpened"/>; a failure to
     /// accept, as <see cref="ExchangeError"/>.

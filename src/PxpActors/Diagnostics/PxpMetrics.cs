@@ -68,5 +68,7 @@ public static class PxpMetrics
 
     internal static string Direction(bool incoming) => incoming ? "incoming" : "outgoing";
 
+    // Real durations (handshakes, getNewPeer calls), so on the wall clock, never on the node's TimeProvider: a virtual clock
+    // would report how far a test moved time, not how long the work took.
     internal static double SecondsSince(long timestamp) => Stopwatch.GetElapsedTime(timestamp).TotalSeconds;
 }

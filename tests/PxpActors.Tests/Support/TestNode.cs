@@ -30,9 +30,11 @@ public sealed class TestNode : IAsyncDisposable
     public Uri Address { get; }
 
     /// <param name="listen">Where it listens: loopback TCP, any free port, unless given.</param>
-    public static async Task<TestNode> StartAsync(string network = "test", PeerExchangeOptions? options = null, Uri? listen = null)
+    /// <param name="system">The ActorSystem to run in (the caller terminates it), for example one on virtual time; its own by default.</param>
+    public static async Task<TestNode> StartAsync(string network = "test", PeerExchangeOptions? options = null, Uri? listen = null,
+        ActorSystem? system = null)
     {
-        var exchange = new PeerExchange(network, options);
+        var exchange = new PeerExchange(network, options, system);
         var address = await exchange.ListenAsync(listen ?? new Uri("tcp://127.0.0.1:0"));
         var node = new TestNode(exchange, address);
         exchange.Connected += c => node._connections.Writer.TryWrite(c);

@@ -12,6 +12,25 @@ internal static class NewPeerSearch
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>As <see cref="RunAsync"/>, counted and timed in the getNewPeer metrics (a real duration: on the real clock).</summary>
+    public static async Task<PxpExchange.Connected> RunMeasuredAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
+        ExchangeSettings settings, TimeProvider time)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var connected = await RunAsync(exchange, peers, settings, time).ConfigureAwait(false);
+            outcome = "ok";
+            return connected;
+        }
+        finally
+        {
+            Diagnostics.PxpMetrics.GetNewPeerDuration.Record(Diagnostics.PxpMetrics.SecondsSince(started));
+            Diagnostics.PxpMetrics.GetNewPeer.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
     public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
         ExchangeSettings settings, TimeProvider time)
     {

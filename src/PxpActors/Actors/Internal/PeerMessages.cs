@@ -49,14 +49,6 @@ internal sealed record CandidateResolved(string Nonce, string CandidateId, IActo
 /// <summary>A relayed incoming session arrived on "relay:id": the exchange adds it as a peer.</summary>
 internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 
-/// <summary>
-/// Adds a peer over a socket stream or a relayed connection, bound into a session blueprint; <paramref name="RemoteEndPoint"/>
-/// is the peer's IP address and port when the transport has them. Reply: <see cref="PxpExchange.Connected"/>.
-/// </summary>
-/// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPEndPoint? RemoteEndPoint = null,
-    bool Nested = false);
-
 /// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
 internal sealed record PublishConnection(PxpConnection Connection);
 
@@ -71,6 +63,20 @@ internal sealed record UpgradeReceived(PeerInfo Peer, string Transport, System.T
 
 /// <summary>The session failed because of the peer or its transport.</summary>
 internal sealed record SessionFailed(PeerInfo? Peer, Exception Error);
+
+// ---- PeerActor → itself ----
+
+/// <summary>The session's graph ended, with <paramref name="Error"/> when it failed.</summary>
+internal sealed record TransportEnded(Exception? Error);
+
+/// <summary>No hello from the peer within pxp.handshake-timeout.</summary>
+internal sealed record HandshakeTimedOut;
+
+/// <summary>A parting reply had its time to reach the peer: the session stops.</summary>
+internal sealed record PartingTimedOut
+{
+    public static PartingTimedOut Instance { get; } = new();
+}
 
 // ---- ExchangeActor (or API) → PeerActor ----
 

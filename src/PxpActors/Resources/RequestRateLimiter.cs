@@ -1,4 +1,4 @@
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Resources;
 
 /// <summary>A token bucket for requests from one peer: a steady rate with a burst of twice that, on the node's clock.</summary>
 internal sealed class RequestRateLimiter(int perSecond, TimeProvider time)

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
 using Akka.Actor;
-using PxpActors.Resources;
 
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Resources;
 
 /// <summary>
 /// The exchange's part of the node's budget: its sessions (connections, handshakes, relayed ones, per remote address)
@@ -102,6 +101,24 @@ internal sealed class ExchangeBudget(ResourceLimits limits, int connectionCap)
     {
         _refusals[limit] = _refusals.GetValueOrDefault(limit) + 1;
         NodeResources.Refused(limit);
+    }
+
+    /// <summary>What is in use of the node's budget, and what it refused, with <paramref name="upgrades"/> in progress: for Stats.</summary>
+    public Actors.PxpExchange.ResourceUsage Usage(NodeResources resources, int upgrades) =>
+        new(Connections, ConnectionCap, PendingHandshakes, RelayedSessions, Relays, resources.Substreams, resources.BufferedBytes,
+            resources.Sockets.Open, AllRefusals(resources), upgrades);
+
+    /// <summary>The exchange's refusals with those of the stage and of the socket gate, by limit.</summary>
+    private Dictionary<string, long> AllRefusals(NodeResources resources)
+    {
+        var refusals = new Dictionary<string, long>(_refusals);
+        var stage = resources.StageRefusals;
+        if (stage.Substreams > 0) refusals["substreams"] = stage.Substreams;
+        if (stage.SessionBuffer > 0) refusals["session-buffer"] = stage.SessionBuffer;
+        if (stage.NodeBuffer > 0) refusals["node-buffer"] = stage.NodeBuffer;
+        // The same limits, met at the socket before the exchange hears of it: refused by the transport.
+        foreach (var (limit, count) in resources.Sockets.Refusals) refusals[limit] = refusals.GetValueOrDefault(limit) + count;
+        return refusals;
     }
 
     private bool IsHeldToAddressLimit(IPAddress address) =>

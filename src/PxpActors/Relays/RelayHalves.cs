@@ -5,7 +5,7 @@ using Akka.Streams.Dsl;
 using PxpActors.Streams;
 using PxpActors.Streams.Multiplexer;
 
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Relays;
 
 /// <summary>
 /// The two halves a hub opens for one relay: <paramref name="Source"/> toward the asker, and toward the candidate

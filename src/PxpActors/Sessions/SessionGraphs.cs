@@ -6,7 +6,7 @@ using PxpActors.Resources;
 using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
 
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Sessions;
 
 /// <summary>
 /// The graph of a session (its multiplexer joined to its transport), for one exchange. Over a socket or a relay substream

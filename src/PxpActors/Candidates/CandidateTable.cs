@@ -1,6 +1,8 @@
 using Akka.Actor;
+using PxpActors.Actors;
+using PxpActors.Ids;
 
-namespace PxpActors.Actors.Internal;
+namespace PxpActors.Candidates;
 
 /// <summary>
 /// Candidate ids handed out in getpeers replies, each remembered for a limited time and only for the

@@ -1,0 +1,213 @@
+using Akka.Actor;
+using Akka.Event;
+using PxpActors.Resources;
+using PxpActors.Sessions;
+using PxpActors.WebRtc.PeerConnections;
+
+namespace PxpActors.Actors.Internal;
+
+/// <summary>
+/// The exchange's WebRTC upgrades of relayed sessions, in both roles: which relayed session each SignalingRelayActor
+/// upgrades, the session over the upgraded connection that replaces it, and the node ids getNewPeer is connecting to (so
+/// two upgrades with one node never run at once). State of the ExchangeActor alone, which hands it these messages.
+/// </summary>
+internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId, SessionTable sessions,
+    IReadOnlyDictionary<IActorRef, IActorRef> carriers, ExchangeBudget budget, IWebRtcPeerConnectionFactory webRtc,
+    PeerConnectionOptions webRtcOptions, ILoggingAdapter log)
+{
+    // Relayed sessions being upgraded, and the SignalingRelayActor of each (and back).
+    private readonly Dictionary<IActorRef, IActorRef> _upgrades = new();
+    private readonly Dictionary<IActorRef, IActorRef> _upgradedSessions = new();
+    // Sessions over an upgraded connection, until ready, and the relayed session each replaces (closed once it is ready).
+    private readonly Dictionary<IActorRef, IActorRef> _replacing = new();
+    // Relayed sessions whose upgrade handed its data channel over, until they have ended.
+    private readonly HashSet<IActorRef> _upgraded = [];
+    // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
+    private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a session over <paramref name="binding"/>; returns its actor, or null when the exchange refused it.</summary>
+    public delegate IActorRef? SessionStarter(Transports.TransportBinding binding, string transportName, bool incoming, IActorRef? requester,
+        bool nested, bool upgrading);
+
+    /// <summary>Upgrades in progress (each a SignalingRelayActor and a peer connection).</summary>
+    public int InProgress => _upgradedSessions.Count;
+
+    /// <summary>
+    /// A signal on a relayed session: for its upgrade in progress, or the first of a peer's upgrade, which we answer as the
+    /// responder when the session was relayed to us (the reference's rule) and no limit or duplicate forbids it.
+    /// </summary>
+    public void OnUpgradeReceived(UpgradeReceived upgrade, IActorRef session, bool closing, IActorContext context,
+        Action<PxpExchange.IExchangeEvent> publish)
+    {
+        if (_upgrades.TryGetValue(session, out var signaling))
+        {
+            signaling.Tell(new RemoteSignal(upgrade.Signal));
+            return;
+        }
+        // Candidates the peer still trickles after its upgrade finished: the session is on its way out.
+        if (_upgraded.Contains(session)) return;
+        if (Refuse(upgrade.Peer, session, closing) is { } refusal)
+        {
+            log.Info("PXP upgrade of {0} refused: {1}", ExchangeActor.Name(upgrade.Peer), refusal);
+            publish(new PxpExchange.PeerFailed(upgrade.Peer, new PxpRequestException(refusal)));
+            session.Tell(CloseSession.Instance);
+            return;
+        }
+        signaling = StartSignaling(initiator: false, session, sessionReady: true, settings.Upgrade.Timeout, requester: null, context);
+        signaling.Tell(new RemoteSignal(upgrade.Signal));
+    }
+
+    private string? Refuse(PeerInfo peer, IActorRef session, bool closing)
+    {
+        if (!carriers.ContainsKey(session)) return "Only a session relayed to this node can be upgraded by its peer";
+        if (closing) return "The exchange is closed";
+        if (_upgradedSessions.Count >= settings.Limits.MaxPendingUpgrades)
+        {
+            budget.CountRefusal("upgrades");
+            return $"Refused: {settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)";
+        }
+        if (peer.NodeId is not { } node) return null; // a JavaScript peer: no id to compare
+        if (node == nodeId) return "The peer is this node itself";
+        if (sessions.ConnectedNodes().Contains(node)) return $"Already connected to node {node}";
+        // Answering another upgrade from that node, or a new connection with it starting. (Our own upgrade toward it is
+        // settled by the node ids just below, so that of two crossing upgrades exactly one goes on.)
+        if (UpgradingNodes(except: session, answeringOnly: true).Contains(node)) return $"Already upgrading a session with node {node}";
+        // Both ends are getting a new peer of each other at once: the upgrade of the node with the smaller id goes on.
+        if (_connectingTo.ContainsKey(node) && string.CompareOrdinal(nodeId, node) < 0) return $"Already connecting to node {node}";
+        return null;
+    }
+
+    /// <summary>
+    /// Node ids of the relayed sessions being upgraded, in either role (or only those we answer), or whose upgraded
+    /// connection is starting its session (the relayed session's peer is the same node).
+    /// </summary>
+    private HashSet<string> UpgradingNodes(IActorRef? except = null, bool answeringOnly = false) =>
+        _upgrades.Keys.Where(session => !answeringOnly || carriers.ContainsKey(session)).Concat(_replacing.Values)
+            .Where(session => !session.Equals(except))
+            .Select(session => sessions.InfoOf(session)?.NodeId)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>getNewPeer's choice among the candidates a peer offered: the usable ones, then the selector's pick, reserved.</summary>
+    public void OnChooseCandidate(ChooseCandidate choose, IActorRef asker, CandidateSelector selector)
+    {
+        if (choose.Candidates.Count == 0)
+        {
+            asker.Tell(new Status.Failure(new PxpRequestException("Peer did not return any candidates")));
+            return;
+        }
+        var connected = sessions.ConnectedNodes();
+        connected.UnionWith(UpgradingNodes());
+        // A candidate that is not a PXP peer is a plain relayed stream (the reference's function candidates); a PXP one must
+        // accept incoming (the reference crashes on one that does not) and be neither us nor a node we have or are getting.
+        var usable = choose.Candidates
+            .Where(c => c.ConnectInfo is { } info && (!info.Pxp || info.NodeId is not { } node
+                || (node != nodeId && !connected.Contains(node) && !_connectingTo.ContainsKey(node))))
+            .ToList();
+        if (usable.Count == 0)
+        {
+            asker.Tell(new Status.Failure(new PxpRequestException(
+                $"None of the {choose.Candidates.Count} candidates the peer offered can be used: each is this node, a node it is " +
+                "connected or connecting to, or does not accept incoming connections")));
+            return;
+        }
+        Protocol.Rpc.Candidate chosen;
+        try
+        {
+            chosen = selector(usable);
+        }
+        catch (Exception e)
+        {
+            asker.Tell(new Status.Failure(new PxpRequestException($"The candidate selector failed: {e.Message}", e)));
+            return;
+        }
+        if (chosen.ConnectInfo?.NodeId is { } chosenNode) _connectingTo[chosenNode] = _connectingTo.GetValueOrDefault(chosenNode) + 1;
+        asker.Tell(new CandidateChosen(chosen));
+    }
+
+    public void OnCandidateReleased(CandidateReleased released)
+    {
+        if (released.NodeId is { } node && _connectingTo.TryGetValue(node, out var count))
+        {
+            if (count <= 1) _connectingTo.Remove(node);
+            else _connectingTo[node] = count - 1;
+        }
+    }
+
+    /// <summary>getNewPeer relays to a PXP candidate: a nested session over the relay, upgraded by us as the initiator.</summary>
+    public void OnUpgradeRelay(UpgradeRelay upgrade, IActorRef asker, IActorContext context, SessionStarter startSession)
+    {
+        if (_upgradedSessions.Count >= settings.Limits.MaxPendingUpgrades)
+        {
+            budget.CountRefusal("upgrades");
+            upgrade.Relay.Close();
+            asker.Tell(new Status.Failure(new PxpRequestException(
+                $"Refused: {settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)")));
+            return;
+        }
+        var binding = Streams.Multiplexer.SubstreamChannelBinding.CarryingSession(upgrade.Relay);
+        var session = startSession(binding, "relay", incoming: false, requester: null, nested: true, upgrading: true);
+        if (session is null)
+        {
+            asker.Tell(new Status.Failure(new PxpRequestException("The exchange refused the relayed session (closed or at a limit)")));
+            return;
+        }
+        var timeout = upgrade.TimeLeft < settings.Upgrade.Timeout ? upgrade.TimeLeft : settings.Upgrade.Timeout;
+        StartSignaling(initiator: true, session, sessionReady: false, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1), asker,
+            context);
+    }
+
+    private IActorRef StartSignaling(bool initiator, IActorRef session, bool sessionReady, TimeSpan timeout, IActorRef? requester,
+        IActorContext context)
+    {
+        var signaling = context.ActorOf(SignalingRelayActor.Props(initiator, session, sessionReady, webRtc, webRtcOptions, timeout, requester));
+        context.Watch(signaling);
+        _upgrades[session] = signaling;
+        _upgradedSessions[signaling] = session;
+        return signaling;
+    }
+
+    /// <summary>The data channel is open: it carries a new session, and the relayed session closes once that one is ready.</summary>
+    public void OnUpgradeOpened(UpgradeOpened opened, IActorRef signaling, SessionStarter startSession)
+    {
+        if (!_upgradedSessions.Remove(signaling, out var relayed)) return;
+        _upgrades.Remove(relayed);
+        _upgraded.Add(relayed);
+        var binding = new Transports.StreamTransportBinding(opened.Transport, settings.WriteTimeout, transport: "webrtc");
+        var session = startSession(binding, "webrtc", opened.Incoming, opened.Requester, nested: false, upgrading: false);
+        if (session is null) relayed.Tell(CloseSession.Instance);
+        else _replacing[session] = relayed;
+    }
+
+    public void OnUpgradeFailed(UpgradeFailed failed, IActorRef signaling, Action<PxpExchange.IExchangeEvent> publish)
+    {
+        if (!_upgradedSessions.Remove(signaling, out var relayed)) return;
+        _upgrades.Remove(relayed);
+        publish(new PxpExchange.PeerFailed(sessions.InfoOf(relayed), failed.Error));
+        relayed.Tell(CloseSession.Instance);
+    }
+
+    /// <summary>A session finished its handshake: a relayed one being upgraded may signal now; one over an upgraded connection replaces its relayed one.</summary>
+    public void OnSessionReady(IActorRef session)
+    {
+        if (_upgrades.TryGetValue(session, out var signaling)) signaling.Tell(RelayedSessionReady.Instance);
+        // The upgraded connection carries a session now: the relayed one it replaces ends, with end frames only.
+        if (_replacing.Remove(session, out var relayed)) relayed.Tell(CloseSession.Instance);
+    }
+
+    /// <summary>An actor the exchange watched stopped; true when it was a SignalingRelayActor (nothing else to do for it).</summary>
+    public bool OnStopped(IActorRef actor)
+    {
+        if (_upgradedSessions.Remove(actor, out var upgraded))
+        {
+            // Its upgrade stopped with neither outcome (the actor failed): the relayed session has nothing left to do.
+            _upgrades.Remove(upgraded);
+            upgraded.Tell(CloseSession.Instance);
+            return true;
+        }
+        _upgrades.Remove(actor);
+        _upgraded.Remove(actor);
+        if (_replacing.Remove(actor, out var replaced)) replaced.Tell(CloseSession.Instance);
+        return false;
+    }
+}
