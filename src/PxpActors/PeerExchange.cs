@@ -8,8 +8,10 @@ using PxpActors.Actors;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
 using PxpActors.Transports;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors;
 
@@ -246,13 +248,13 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<PxpConnection> AddPeerAsync(Stream stream, bool incoming, string transportName, CancellationToken cancellationToken)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var transport = new StreamTransportBinding(stream, Settings.WriteTimeout, lendReadBuffers: true, transport: transportName);
+        var transport = new StreamCarrierBinding(stream, Settings.WriteTimeout, lendReadBuffers: true, transport: transportName);
         return AddPeerAsync(new AddBoundPeer(transport, incoming, transportName, UriTransports.RemoteEndPoint(stream)), cancellationToken);
     }
 
     private Task<PxpConnection> AddPeerAsync(SubstreamChannel carrier, bool incoming, string transportName,
         CancellationToken cancellationToken) =>
-        AddPeerAsync(new AddBoundPeer(SubstreamChannelBinding.CarryingSession(carrier, transportName), incoming, transportName, Nested: true),
+        AddPeerAsync(new AddBoundPeer(SubstreamCarrierBinding.CarryingSession(carrier, transportName), incoming, transportName, Nested: true),
             cancellationToken);
 
     private Task<PxpConnection> AddPeerAsync(Flow<ByteString, ByteString, NotUsed> transport, bool incoming,
@@ -285,7 +287,7 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources, Settings);
+    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources, Settings.WebSocket, Settings.HandshakeTimeout);
 
     /// <summary>Turns exchange events into the facade's C# events.</summary>
     private sealed class EventRelay : ReceiveActor

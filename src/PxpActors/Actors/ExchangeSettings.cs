@@ -1,6 +1,6 @@
 using Akka.Configuration;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors;
 

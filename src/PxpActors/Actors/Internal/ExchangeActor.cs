@@ -8,9 +8,10 @@ using Akka.Streams.Implementation;
 using PxpActors.Diagnostics;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
 using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Actors.Internal;
 
@@ -103,14 +104,14 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, Streams.CountedTransport.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
+            StartSession(binding: null, Carriers.CountedCarrier.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
                 relayed: false, Asker(), endPoint: null));
         Receive<AddBoundPeer>(add =>
             StartSession(add.Transport, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), add.RemoteEndPoint,
                 nested: add.Nested));
         Receive<AddRelayedPeer>(add =>
         {
-            var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
+            var binding = SubstreamCarrierBinding.CarryingSession(add.Relay);
             var session = _settings.AllowIncoming
                 ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, endPoint: null)
                 : null;
@@ -232,13 +233,13 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Task<Transports.ITransportListener> listening;
         try
         {
-            var transport = Transports.UriTransports.For(address, _resources, _settings);
+            var transport = Transports.UriTransports.For(address, _resources, _settings.WebSocket, _settings.HandshakeTimeout);
             var self = Self;
             var writeTimeout = _settings.WriteTimeout;
             // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
             listening = transport.ListenAsync(address, stream =>
                 {
-                    var binding = new Transports.StreamTransportBinding(stream, writeTimeout, lendReadBuffers: true, transport: transport.Scheme);
+                    var binding = new Carriers.StreamCarrierBinding(stream, writeTimeout, lendReadBuffers: true, transport: transport.Scheme);
                     self.Tell(new AddBoundPeer(binding, Incoming: true, transport.Scheme, Transports.UriTransports.RemoteEndPoint(stream)),
                         ActorRefs.NoSender);
                     return Task.CompletedTask;
@@ -286,7 +287,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     // ---- sessions ----
 
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
-    private IActorRef? StartSession(Transports.TransportBinding? binding,
+    private IActorRef? StartSession(Carriers.CarrierBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
         string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false,
         bool upgrading = false)
@@ -320,11 +321,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A refused session's transport is released: its socket closed, or a flow run empty so it can close.</summary>
-    private void Discard(Transports.TransportBinding? binding,
+    private void Discard(Carriers.CarrierBinding? binding,
         Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport)
     {
         binding?.Discard();
-        if (transport is not null) Streams.UnusedFlow.Discard(transport, _materializer);
+        if (transport is not null) Carriers.UnusedCarrier.Discard(transport, _materializer);
     }
 
     private IReadOnlyDictionary<string, long> Refusals()
@@ -596,7 +597,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
                 $"Refused: {_settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)")));
             return;
         }
-        var binding = SubstreamChannelBinding.CarryingSession(upgrade.Relay);
+        var binding = SubstreamCarrierBinding.CarryingSession(upgrade.Relay);
         var session = StartSession(binding, transport: null, "relay", incoming: false, relayed: false, requester: null, endPoint: null,
             nested: true, upgrading: true);
         if (session is null)
@@ -623,7 +624,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
         _upgrades.Remove(relayed);
         _upgraded.Add(relayed);
-        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout, transport: "webrtc");
+        var binding = new Carriers.StreamCarrierBinding(opened.Transport, _settings.WriteTimeout, transport: "webrtc");
         var session = StartSession(binding, transport: null, "webrtc", opened.Incoming, relayed: false, opened.Requester, endPoint: null);
         if (session is null) relayed.Tell(CloseSession.Instance);
         else _replacing[session] = relayed;

@@ -8,8 +8,8 @@ using PxpActors.Protocol;
 using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
-using PxpActors.Streams;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Actors.Internal;
 

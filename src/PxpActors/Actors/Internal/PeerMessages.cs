@@ -3,8 +3,8 @@ using Akka.Actor;
 using Akka.IO;
 using Akka.Streams.Dsl;
 using PxpActors.Protocol.Rpc;
-using PxpActors.Streams.Multiplexer;
-using PxpActors.Transports;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors.Internal;
 
@@ -17,7 +17,7 @@ namespace PxpActors.Actors.Internal;
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
-    TransportBinding? Binding,
+    CarrierBinding? Binding,
     Flow<ByteString, ByteString, NotUsed>? Transport,
     string TransportName,
     bool Incoming,
@@ -54,7 +54,7 @@ internal sealed record AddRelayedPeer(SubstreamChannel Relay);
 /// is the peer's IP address and port when the transport has them. Reply: <see cref="PxpExchange.Connected"/>.
 /// </summary>
 /// <paramref name="Nested"/>: the transport is a relay connection (the session shows as relayed, as at the other end).
-internal sealed record AddBoundPeer(TransportBinding Transport, bool Incoming, string TransportName, System.Net.IPEndPoint? RemoteEndPoint = null,
+internal sealed record AddBoundPeer(CarrierBinding Transport, bool Incoming, string TransportName, System.Net.IPEndPoint? RemoteEndPoint = null,
     bool Nested = false);
 
 /// <summary>An application connection the facade took for its <c>Connected</c> event rather than for a caller: published.</summary>
