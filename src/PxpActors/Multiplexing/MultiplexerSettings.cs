@@ -33,6 +33,12 @@ public sealed record MultiplexerSettings(
     public static MultiplexerSettings Default { get; } = new();
 
     /// <summary>
+    /// How long a substream the peer opened waits for us to claim it; past it, what it holds and what the peer still
+    /// sends on it is dropped, so it never stops the connection being read (as Akka's GroupBy reaps unclaimed substreams).
+    /// </summary>
+    public TimeSpan UnclaimedSubstreamTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How far a frame may go past the send limit rather than leave a sliver for a frame of its own: a 1,024th of
     /// it (64 bytes at 64 KiB); see <see cref="DataFrameSizes"/>.
     /// </summary>

@@ -153,6 +153,8 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             public Queue<ByteString> Buffer { get; } = new();
             public long BufferedBytes { get; set; }
             public bool Ended { get; set; }
+            // Nobody claimed it in time: what the peer sends on it is dropped.
+            public bool Reaped { get; set; }
             public SubstreamState? Owner { get; set; }
         }
 
@@ -330,7 +332,12 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                     throw new PxpProtocolException($"Peer opened a second channel named \"{name}\"");
                 Attach(owner, remote);
             }
-            else if (!_unclaimed.TryAdd(name, remote))
+            else if (_unclaimed.TryAdd(name, remote))
+            {
+                var onCall = _onCall;
+                Materializer.ScheduleOnce(_settings.UnclaimedSubstreamTimeout, () => onCall(new ReapCall(remote)));
+            }
+            else
             {
                 throw new PxpProtocolException($"Peer opened a second channel named \"{name}\"");
             }
@@ -392,7 +399,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             var remote = RemoteOf(frame);
             if (remote.Ended)
                 throw new PxpProtocolException($"Peer sent data on channel {frame.Channel} after ending it");
-            if (frame.Payload.IsEmpty) return;
+            if (frame.Payload.IsEmpty || remote.Reaped) return;
             if (remote.Owner is { ReaderDone: true }) return; // our reader cancelled: the bytes have nowhere to go
 
             if (remote.Owner is { Channel: { } channel } && remote.Buffer.Count == 0)
@@ -509,6 +516,24 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
             return next;
         }
 
+        /// <summary>
+        /// A substream the peer opened and nobody claimed in time: its bytes are dropped, now and from now on, and the
+        /// connection is read again if it waited for it. Nothing is sent: the peer's end is answered when it comes.
+        /// </summary>
+        private void Reap(RemoteChannel remote)
+        {
+            if (_unclaimed.GetValueOrDefault(remote.Name) != remote) return; // claimed, reset or ended meanwhile
+            _unclaimed.Remove(remote.Name);
+            remote.Reaped = true;
+            remote.Buffer.Clear();
+            DropHeld(remote);
+            CountSubstreams();
+            if (_overfull.Remove(remote)) PullTransportIfRoom();
+        }
+
+        /// <summary>A timer's word that <paramref name="Channel"/> may have waited too long to be claimed.</summary>
+        private sealed record ReapCall(RemoteChannel Channel);
+
         private void OnReaderCancelled(SubstreamState state)
         {
             state.ReaderDone = true;
@@ -594,6 +619,7 @@ public sealed class MultiplexerStage : GraphStageWithMaterializedValue<FlowShape
                 case CloseCall: BeginClose(); break;
                 case CloseAfterCall closeAfter: CloseAfter(closeAfter.Substream); break;
                 case AbortCall abort: Fail(abort.Reason); break;
+                case ReapCall reap: Reap(reap.Channel); break;
             }
         }
 

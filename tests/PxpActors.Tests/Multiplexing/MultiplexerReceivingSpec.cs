@@ -212,6 +212,33 @@ public sealed class MultiplexerReceivingSpec(ITestOutputHelper output) : StreamS
         });
 
     [Fact]
+    public Task Multiplexer_must_reap_a_substream_nobody_claims_and_keep_reading_the_transport() => StagesStopAfter(async () =>
+    {
+        var settings = new MultiplexerSettings(SubstreamBufferBytes: 10) { UnclaimedSubstreamTimeout = TimeSpan.FromMilliseconds(200) };
+        var session = new MultiplexerSession(this, Materializer, settings);
+        var pxp = await session.OpenAsync("pxp");
+        var eight = new string('8', 8);
+
+        session.Send(Open(0, "pxp"), Open(1, "orphan"), Data(1, eight));
+        session.Send(Data(1, eight)); // 16 bytes nobody claims: over the bound, the stage stops pulling
+        session.Send(Data(1, eight)); // taken by the one-element input buffer only
+
+        // Nobody claims "orphan": the timer reaps it, and the transport is read again.
+        Assert.True(session.Transport.ExpectRequest() > 0);
+        session.Send(Data(1, "dropped as well"), Data(0, "alive"));
+        Assert.Equal("alive", pxp.Reader.RequestNext().ToString());
+
+        // Claimed too late: nothing the peer sent on it reaches the reader, and reaping sent nothing to the peer.
+        var orphan = await session.OpenAsync("orphan");
+        orphan.Reader.Request(1);
+        session.Send(End(1));
+        session.ExpectFrame(1, FrameType.EndFromReceiver);
+        await session.EndFromPeerAsync();
+        orphan.Reader.ExpectComplete();
+        pxp.Reader.ExpectComplete();
+    });
+
+    [Fact]
     public Task Multiplexer_must_keep_reading_the_transport_for_a_fast_substream() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(SubstreamBufferBytes: 10));
