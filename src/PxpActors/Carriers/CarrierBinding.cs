@@ -4,7 +4,7 @@ using PxpActors.Diagnostics;
 namespace PxpActors.Carriers;
 
 /// <summary>
-/// What one session's transport stage runs on, and what it shares with the multiplexer joined to it. Given as an
+/// What one session's carrier stage runs on, and what it shares with the multiplexer joined to it. Given as an
 /// attribute when a session's graph is materialized from a blueprint fused once (fusing costs more than the rest of
 /// a materialization), it binds the blueprint's stages to that session. One per session.
 /// </summary>
@@ -21,6 +21,12 @@ public abstract class CarrierBinding(string? transport) : Attributes.IAttribute
 
     /// <summary>Where the transport shows the lease of the chunk it pushed last, if it lends its chunks.</summary>
     internal abstract ChunkLender? Lender { get; }
+
+    /// <summary>
+    /// The carrier's word on the chunks it pushes, for the multiplexer joined to it: lent (<see cref="Lender"/>) or, when
+    /// null, immutable. The multiplexer keeps received bytes only through it.
+    /// </summary>
+    internal ReceivedChunks? Chunks => Lender;
 
     /// <summary>The session was refused before it ran: release the transport (close the socket, end the substream).</summary>
     internal abstract void Discard();

@@ -99,6 +99,6 @@ public sealed partial class MultiplexerStage : GraphStageWithMaterializedValue<F
     {
         var transport = inheritedAttributes.GetAttribute<CarrierBinding>()
             ?? throw new InvalidOperationException("A blueprint's multiplexer was materialized without a CarrierBinding");
-        return new Logic(this, handle, transport.Sender, transport.Lender);
+        return new Logic(this, handle, transport.Sender, transport.Chunks);
     }
 }
