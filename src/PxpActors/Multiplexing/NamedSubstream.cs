@@ -32,17 +32,3 @@ internal abstract class NamedSubstream(string name, LocalChannel local)
     /// <summary>Waiting to be handed the carrier's direct route once it has sent all the stage pushed.</summary>
     public bool GoingDirect { get; set; }
 }
-
-/// <summary>Our outgoing channel of one substream: its number, and how far it got on the wire.</summary>
-internal sealed class LocalChannel(uint number)
-{
-    public uint Number { get; } = number;
-
-    /// <summary>Its open frame is queued: the peer knows the number.</summary>
-    public bool Announced { get; set; }
-
-    public bool EndQueued { get; set; }
-
-    /// <summary>The peer ended or reset our channel from its side.</summary>
-    public bool PeerFinished { get; set; }
-}
