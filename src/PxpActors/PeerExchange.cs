@@ -8,7 +8,8 @@ using PxpActors.Actors;
 using PxpActors.Actors.Internal;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 using PxpActors.Transports;
 using PxpActors.Ids;
 
@@ -284,7 +285,7 @@ public sealed class PeerExchange : IAsyncDisposable
     private Task<T> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         Actor.Ask<T>(message, _askTimeout, cancellationToken);
 
-    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources, Settings);
+    private ITransport TransportFor(Uri address) => UriTransports.For(address, Resources, Settings.WebSocket, Settings.HandshakeTimeout);
 
     /// <summary>Turns exchange events into the facade's C# events.</summary>
     private sealed class EventRelay : ReceiveActor

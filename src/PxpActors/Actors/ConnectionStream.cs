@@ -1,5 +1,5 @@
 using Akka.IO;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors;
 

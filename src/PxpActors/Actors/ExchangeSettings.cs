@@ -1,6 +1,6 @@
 using Akka.Configuration;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors;
 
@@ -58,7 +58,10 @@ public sealed record ExchangeSettings(
                 SubstreamBufferBytes: (int)(mux.GetByteSize("substream-buffer") ?? 256 << 10),
                 MaxSendFramePayload: (int)(mux.GetByteSize("max-send-frame-payload") ?? 64 << 10),
                 MaxQueuedControlFrames: mux.GetInt("max-queued-rpc-frames"),
-                SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20),
+                SessionBufferBytes: mux.GetByteSize("session-buffer") ?? 16L << 20)
+            {
+                UnclaimedSubstreamTimeout = mux.GetTimeSpan("unclaimed-substream-timeout"),
+            },
             Limits: ResourceLimits.Create(pxp.GetConfig("limits")),
             GetNewPeerTimeout: pxp.GetTimeSpan("get-new-peer-timeout"),
             Upgrade: UpgradeSettings.Create(pxp.GetConfig("webrtc")),

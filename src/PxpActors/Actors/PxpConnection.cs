@@ -1,7 +1,8 @@
 using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Actors;
 

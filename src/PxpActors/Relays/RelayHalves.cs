@@ -2,8 +2,8 @@ using Akka;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using PxpActors.Streams;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Relays;
 
@@ -36,7 +36,7 @@ internal sealed record RelayHalves(
         {
             source.Close();
             if (toPeer is { IsCompletedSuccessfully: true }) toPeer.Result.Close();
-            if (toCustom is { IsCompletedSuccessfully: true }) UnusedFlow.Discard(toCustom.Result, materializer);
+            if (toCustom is { IsCompletedSuccessfully: true }) UnusedCarrier.Discard(toCustom.Result, materializer);
             var cause = (destination.Exception ?? sourceOpened.Exception)?.GetBaseException() ?? e;
             return (null, cause is TaskCanceledException ? "relay was cancelled" : cause.Message);
         }
@@ -47,7 +47,7 @@ internal sealed record RelayHalves(
     {
         Source.Close();
         DestinationChannel?.Close();
-        if (Destination is { } flow) UnusedFlow.Discard(flow, materializer);
+        if (Destination is { } flow) UnusedCarrier.Discard(flow, materializer);
     }
 
     private static async Task<SubstreamChannel> OpenedAsync(SubstreamChannel channel)

@@ -103,13 +103,8 @@ internal sealed class ExchangeBudget(ResourceLimits limits, int connectionCap)
         NodeResources.Refused(limit);
     }
 
-    /// <summary>What is in use of the node's budget, and what it refused, with <paramref name="upgrades"/> in progress: for Stats.</summary>
-    public Actors.PxpExchange.ResourceUsage Usage(NodeResources resources, int upgrades) =>
-        new(Connections, ConnectionCap, PendingHandshakes, RelayedSessions, Relays, resources.Substreams, resources.BufferedBytes,
-            resources.Sockets.Open, AllRefusals(resources), upgrades);
-
     /// <summary>The exchange's refusals with those of the stage and of the socket gate, by limit.</summary>
-    private Dictionary<string, long> AllRefusals(NodeResources resources)
+    public Dictionary<string, long> AllRefusals(NodeResources resources)
     {
         var refusals = new Dictionary<string, long>(_refusals);
         var stage = resources.StageRefusals;

@@ -1,5 +1,6 @@
 using Akka.Actor;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Sessions;
 

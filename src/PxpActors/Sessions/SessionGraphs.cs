@@ -3,8 +3,9 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
-using PxpActors.Transports;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Sessions;
 
@@ -25,17 +26,17 @@ internal sealed class SessionGraphs
     {
         _settings = settings;
         _resources = resources;
-        _overStream = Blueprint(StreamTransportStage.Unbound());
-        _overSubstream = Blueprint(SubstreamChannelStage.Unbound());
+        _overStream = Blueprint(StreamCarrierStage.Unbound());
+        _overSubstream = Blueprint(SubstreamCarrierStage.Unbound());
     }
 
     /// <summary>Runs a session over the stream or substream <paramref name="binding"/> binds.</summary>
-    public IMultiplexer Run(TransportBinding binding, IMaterializer materializer)
+    public IMultiplexer Run(CarrierBinding binding, IMaterializer materializer)
     {
         var blueprint = binding switch
         {
-            StreamTransportBinding => _overStream,
-            SubstreamChannelBinding => _overSubstream,
+            StreamCarrierBinding => _overStream,
+            SubstreamCarrierBinding => _overSubstream,
             _ => throw new ArgumentException($"No session blueprint for a {binding.GetType().Name}", nameof(binding)),
         };
         return blueprint.WithAttributes(new Attributes(binding)).Run(materializer);

@@ -7,7 +7,8 @@ using PxpActors.Protocol.Framing;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Sessions;
 

@@ -50,7 +50,7 @@ public sealed class PeerExchangeApiSpec
         await exchange.Ask<PxpExchange.Closed>(new PxpExchange.Close(), TestNode.Timeout);
         using var late = new System.Net.Sockets.TcpClient();
         await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => late.ConnectAsync("127.0.0.1", listening.Address.Port));
-        await Assert.ThrowsAsync<PxpActors.Streams.Multiplexer.MultiplexerClosedException>(() =>
+        await Assert.ThrowsAsync<PxpActors.Multiplexing.MultiplexerClosedException>(() =>
             exchange.Ask<PxpExchange.Listening>(new PxpExchange.Listen(new Uri("tcp://127.0.0.1:0")), TestNode.Timeout));
     }
 

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Protocol.Framing;
-using PxpActors.Streams.Multiplexer;
-using PxpActors.Transports;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Tests.SocketSessions;
 
@@ -20,7 +20,7 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
     private readonly Queue<Frame> _decoded = new();
     private readonly byte[] _readBuffer = new byte[256 * 1024];
 
-    private SocketMultiplexerPair(IMultiplexer mux, StreamTransportStage transport, Socket peer)
+    private SocketMultiplexerPair(IMultiplexer mux, StreamCarrierStage transport, Socket peer)
     {
         Mux = mux;
         Transport = transport;
@@ -30,7 +30,7 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
 
     public IMultiplexer Mux { get; }
 
-    public StreamTransportStage Transport { get; }
+    public StreamCarrierStage Transport { get; }
 
     public static async Task<SocketMultiplexerPair> StartAsync(IMaterializer materializer, MultiplexerSettings settings,
         TimeSpan? writeTimeout = null)
@@ -42,7 +42,7 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
         var accepting = listener.AcceptAsync();
         await ours.ConnectAsync(listener.LocalEndPoint!);
         var peer = await accepting;
-        var transport = new StreamTransportStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
+        var transport = new StreamCarrierStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
         var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender, transport.Lender))
             .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)
             .Run(materializer);

@@ -1,10 +1,10 @@
 using System.Text;
 using Akka.IO;
 using PxpActors.Protocol.Framing;
-using PxpActors.Streams.Multiplexer;
 using PxpActors.Tests.Streams;
 using PxpActors.Tests.Support;
 using Xunit.Abstractions;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Tests.SocketSessions;
 
@@ -267,7 +267,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), chunks.SelectMany(c => c.Data.ToArray()).ToArray());
 
         // The first payload is the read buffer itself, after the frames before it; the tiny last one a copy of its own.
-        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(PxpActors.Streams.ByteStringSegments.AsMemory(chunks[0].Data), out var first));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(PxpActors.Buffers.ByteStringSegments.AsMemory(chunks[0].Data), out var first));
         Assert.True(first.Offset > 0);
         Assert.Same(chunks[0].Lease!.Array, first.Array);
         Assert.True(chunks[^1].Lease!.Array.Length < 64);

@@ -43,7 +43,7 @@ public sealed class RelayTriangle : IAsyncDisposable
     {
         var relay = await A.Exchange.RelayAsync(ViaHub, await CandidateAsync());
         var (ours, theirs) = Transports.InMemoryDuplexStream.CreatePair();
-        Flow.FromGraph(new Transports.StreamTransportStage(ours)).Join(relay.Flow).Run(A.Exchange.Materializer);
+        Flow.FromGraph(new PxpActors.Carriers.StreamCarrierStage(ours)).Join(relay.Flow).Run(A.Exchange.Materializer);
         var peer = RawPxpPeer.Over(theirs);
         await peer.StartSessionAsync("test");
         await B.NextPeerAddedAsync(p => p.Relayed);

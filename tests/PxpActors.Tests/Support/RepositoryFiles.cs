@@ -11,5 +11,8 @@ public static class RepositoryFiles
             ? Path.GetFullPath(root)
             : throw new InvalidOperationException("The repository root is not baked into the test assembly"));
 
-    public static string ReadAllText(string relativePath) => File.ReadAllText(Path.Combine(Root.Value, relativePath));
+    public static string ReadAllText(string relativePath) => File.ReadAllText(PathOf(relativePath));
+
+    /// <summary>The full path of a file or folder of the source tree.</summary>
+    public static string PathOf(string relativePath) => Path.Combine(Root.Value, relativePath);
 }

@@ -4,12 +4,14 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Implementation;
+using PxpActors.Carriers;
 using PxpActors.Diagnostics;
 using PxpActors.Ids;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Resources;
 using PxpActors.Sessions;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 using PxpActors.Transports;
 using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.PeerConnections;
@@ -86,7 +88,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
-            StartSession(binding: null, Streams.CountedTransport.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
+            StartSession(binding: null, Carriers.CountedCarrier.Create(add.Transport, add.TransportName), add.TransportName, add.Incoming,
                 relayed: false, Asker(), endPoint: null));
         Receive<PxpExchange.AddStreamPeer>(OnAddStreamPeer);
         Receive<PxpExchange.AddNestedPeer>(OnAddNestedPeer);
@@ -166,7 +168,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnAddStreamPeer(PxpExchange.AddStreamPeer add)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var binding = new StreamTransportBinding(add.Stream, _settings.WriteTimeout, lendReadBuffers: true, transport: add.TransportName);
+        var binding = new StreamCarrierBinding(add.Stream, _settings.WriteTimeout, lendReadBuffers: true, transport: add.TransportName);
         StartSession(binding, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), UriTransports.RemoteEndPoint(add.Stream));
     }
 
@@ -183,13 +185,13 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
             return;
         }
         // Nested: the session shows as relayed, as at the other end.
-        StartSession(SubstreamChannelBinding.CarryingSession(carrier, add.TransportName), transport: null, add.TransportName, add.Incoming,
+        StartSession(SubstreamCarrierBinding.CarryingSession(carrier, add.TransportName), transport: null, add.TransportName, add.Incoming,
             relayed: false, Asker(), endPoint: null, nested: true);
     }
 
     private void OnAddRelayedPeer(AddRelayedPeer add)
     {
-        var binding = SubstreamChannelBinding.CarryingSession(add.Relay);
+        var binding = SubstreamCarrierBinding.CarryingSession(add.Relay);
         var session = _settings.AllowIncoming
             ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, endPoint: null)
             : null;
@@ -201,12 +203,12 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         else _carriers[session] = Sender;
     }
 
-    private IActorRef? StartUpgradeSession(TransportBinding binding, string transportName, bool incoming, IActorRef? requester, bool nested,
+    private IActorRef? StartUpgradeSession(CarrierBinding binding, string transportName, bool incoming, IActorRef? requester, bool nested,
         bool upgrading) =>
         StartSession(binding, transport: null, transportName, incoming, relayed: false, requester, endPoint: null, nested, upgrading);
 
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
-    private IActorRef? StartSession(TransportBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
+    private IActorRef? StartSession(CarrierBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
         string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false,
         bool upgrading = false)
     {
@@ -238,10 +240,10 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A refused session's transport is released: its socket closed, or a flow run empty so it can close.</summary>
-    private void Discard(TransportBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport)
+    private void Discard(CarrierBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport)
     {
         binding?.Discard();
-        if (transport is not null) Streams.UnusedFlow.Discard(transport, _materializer);
+        if (transport is not null) Carriers.UnusedCarrier.Discard(transport, _materializer);
     }
 
     private void OnPeerReady(PeerReady ready)
@@ -317,7 +319,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnGetStats()
     {
         var stats = new PxpExchange.Stats(_sessions.Count, _sessions.Ready.Count, _candidates.Count, 0,
-            _budget.Usage(_resources, _upgrades.InProgress));
+            BudgetUsage.Of(_budget, _resources, _upgrades.InProgress));
         // Session streams are not our children but the materializer's: ask it how many run.
         ((ActorMaterializer)_materializer).Supervisor
             .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, _settings.RequestTimeout)

@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
 using PxpActors.Resources;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 using PxpActors.Transports;
 
 namespace PxpActors.Actors.Internal;
@@ -29,7 +30,7 @@ internal sealed class ExchangeListeners(ExchangeSettings settings, NodeResources
         Task<ITransportListener> listening;
         try
         {
-            var transport = UriTransports.For(address, resources, settings);
+            var transport = UriTransports.For(address, resources, settings.WebSocket, settings.HandshakeTimeout);
             var self = exchange;
             // Told, not asked: nobody awaits an accepted session, so its connection goes to the subscribers.
             listening = transport.ListenAsync(address, stream =>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using PxpActors.Carriers;
 using PxpActors.Resources;
 using PxpActors.Sessions;
 using PxpActors.WebRtc.PeerConnections;
@@ -26,7 +27,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
     private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
 
     /// <summary>Starts a session over <paramref name="binding"/>; returns its actor, or null when the exchange refused it.</summary>
-    public delegate IActorRef? SessionStarter(Transports.TransportBinding binding, string transportName, bool incoming, IActorRef? requester,
+    public delegate IActorRef? SessionStarter(Carriers.CarrierBinding binding, string transportName, bool incoming, IActorRef? requester,
         bool nested, bool upgrading);
 
     /// <summary>Upgrades in progress (each a SignalingRelayActor and a peer connection).</summary>
@@ -145,7 +146,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
                 $"Refused: {settings.Limits.MaxPendingUpgrades} WebRTC upgrades are in progress (pxp.limits.max-pending-upgrades)")));
             return;
         }
-        var binding = Streams.Multiplexer.SubstreamChannelBinding.CarryingSession(upgrade.Relay);
+        var binding = Relays.SubstreamCarrierBinding.CarryingSession(upgrade.Relay);
         var session = startSession(binding, "relay", incoming: false, requester: null, nested: true, upgrading: true);
         if (session is null)
         {
@@ -173,7 +174,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
         if (!_upgradedSessions.Remove(signaling, out var relayed)) return;
         _upgrades.Remove(relayed);
         _upgraded.Add(relayed);
-        var binding = new Transports.StreamTransportBinding(opened.Transport, settings.WriteTimeout, transport: "webrtc");
+        var binding = new Carriers.StreamCarrierBinding(opened.Transport, settings.WriteTimeout, transport: "webrtc");
         var session = startSession(binding, "webrtc", opened.Incoming, opened.Requester, nested: false, upgrading: false);
         if (session is null) relayed.Tell(CloseSession.Instance);
         else _replacing[session] = relayed;

@@ -5,8 +5,9 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Ids;
 using PxpActors.Relays;
-using PxpActors.Streams;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Buffers;
+using PxpActors.Carriers;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors.Internal;
 

@@ -1,4 +1,5 @@
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Actors.Internal;
 

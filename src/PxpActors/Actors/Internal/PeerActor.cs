@@ -5,7 +5,8 @@ using Akka.Streams;
 using PxpActors.Protocol;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 using PxpActors.Sessions;
 
 namespace PxpActors.Actors.Internal;

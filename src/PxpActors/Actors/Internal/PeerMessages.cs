@@ -2,8 +2,10 @@ using Akka;
 using Akka.Actor;
 using Akka.IO;
 using Akka.Streams.Dsl;
+using PxpActors.Carriers;
 using PxpActors.Protocol.Rpc;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 using PxpActors.Transports;
 
 namespace PxpActors.Actors.Internal;
@@ -17,7 +19,7 @@ namespace PxpActors.Actors.Internal;
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
-    TransportBinding? Binding,
+    CarrierBinding? Binding,
     Flow<ByteString, ByteString, NotUsed>? Transport,
     string TransportName,
     bool Incoming,

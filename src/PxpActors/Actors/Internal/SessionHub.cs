@@ -4,7 +4,7 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.Relays;
 using PxpActors.Sessions;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
 
 namespace PxpActors.Actors.Internal;
 

@@ -3,7 +3,8 @@ using PxpActors.Protocol;
 using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using PxpActors.Sessions;
-using PxpActors.Streams.Multiplexer;
+using PxpActors.Multiplexing;
+using PxpActors.Relays;
 
 namespace PxpActors.Actors.Internal;
 

@@ -7,7 +7,7 @@ namespace PxpActors.Transports.Tcp;
 /// <summary>
 /// PXP over TCP. Plain sockets rather than Akka.Streams TCP: we need TCP_NODELAY on every connection
 /// (the reference's delayed-ACK stalls cost ~88 ms per handshake), zero-byte reads so an idle peer
-/// holds no receive buffer, and the same <see cref="StreamTransportStage"/> that serves every other stream.
+/// holds no receive buffer, and the same carrier stage (Carriers/StreamCarrierStage) that serves every other stream.
 /// </summary>
 /// <param name="gate">
 /// Where the node counts its open sockets: a connection accepted past its cap is closed at once, and a connect past it

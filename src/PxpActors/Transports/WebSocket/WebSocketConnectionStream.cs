@@ -37,7 +37,7 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
     /// <summary>
     /// True when more of a message is due: the last read ended inside one, or was a zero-byte read that returned (the
     /// next has arrived). The transport stage then reads into a full buffer at once rather than waiting with a
-    /// zero-byte read first (see <see cref="StreamTransportStage"/>).
+    /// zero-byte read first (see the carrier stage, Carriers/StreamCarrierStage).
     /// </summary>
     internal bool MessageUnderway => _messageUnderway;
 
@@ -95,7 +95,7 @@ internal sealed class WebSocketConnectionStream : Stream, IHalfClosable
         }
         catch (Exception e) when (e is ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // A writer sending on its own (see WebSocketFrameSender) when the session closed the connection under it.
+            // A writer sending on its own (see WebSocketFrameWriter) when the session closed the connection under it.
             throw new IOException("WebSocket write failed: the connection is closed", e);
         }
     }

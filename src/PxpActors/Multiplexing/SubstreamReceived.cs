@@ -1,0 +1,17 @@
+using Akka.IO;
+using PxpActors.Buffers;
+
+namespace PxpActors.Multiplexing;
+
+/// <summary>A chunk the peer sent on a forwarded <see cref="SubstreamChannel"/>; call <see cref="SubstreamChannel.Release"/> when handled.</summary>
+public sealed record SubstreamReceived(SubstreamChannel Channel, ByteString Data)
+{
+    /// <summary>
+    /// For a target of leased chunks: the lease that keeps <see cref="Data"/>'s array, released once the chunk was used
+    /// (see <see cref="ReleaseLease"/>). Null for other targets, whose chunks are their own.
+    /// </summary>
+    internal ChunkLease? Lease { get; init; }
+
+    /// <summary>Done with <see cref="Data"/>: it must not be read after this.</summary>
+    internal void ReleaseLease() => Lease?.Release();
+}

@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using PxpActors.Buffers;
+using PxpActors.Multiplexing;
+
+namespace PxpActors.Relays;
+
+/// <summary>
+/// Two substreams of different sessions relayed to each other without a graph. Per direction, the source's
+/// multiplexer hands each chunk over leased (a slice of the transport's read buffer, or a pooled copy of a small one),
+/// and a loop writes what has arrived, up to a batch at a time, to the other substream in one write (straight onto its
+/// socket, in as few sends as its frames allow, when that substream sends directly) and releases it: a large chunk is
+/// never copied, a busy relay costs few system calls, and no buffer is held while the relay is idle. The source's own bound is the backpressure:
+/// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
+/// ends both directions. What each write carried is counted in <c>pxp.relay.bytes</c> (one count per batch).
+/// </summary>
+public static class SubstreamRelay
+{
+    // What one write takes at most: about what one read of a busy socket brings.
+    private const int MaxBatchBytes = 256 * 1024;
+
+    /// <summary>Relays between the asker's half <paramref name="a"/> and the candidate's <paramref name="b"/>; completes when both directions are over.</summary>
+    public static Task RunAsync(SubstreamChannel a, SubstreamChannel b)
+    {
+        var fromA = HandOver(a);
+        var fromB = HandOver(b);
+        // A failure in one direction ends the other too, even while it waits for its next chunk.
+        void StopBoth()
+        {
+            fromA.Writer.TryComplete();
+            fromB.Writer.TryComplete();
+        }
+        return Task.WhenAll(PumpAsync(a, fromA.Reader, b, toCandidate: true, StopBoth), PumpAsync(b, fromB.Reader, a, toCandidate: false, StopBoth));
+    }
+
+    /// <summary>What <paramref name="source"/> receives, as it arrives. Unbounded only in form: the source's bound applies.</summary>
+    private static Channel<object> HandOver(SubstreamChannel source)
+    {
+        var handed = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+        source.ForwardTo(message => handed.Writer.TryWrite(message), leasedChunks: true);
+        return handed;
+    }
+
+    private static async Task PumpAsync(SubstreamChannel from, ChannelReader<object> handed, SubstreamChannel to, bool toCandidate,
+        Action stopBoth)
+    {
+        var batch = new List<SubstreamReceived>();
+        var segments = new List<ArraySegment<byte>>();
+        try
+        {
+            while (await handed.WaitToReadAsync().ConfigureAwait(false))
+            {
+                SubstreamFinished? finished = null;
+                var bytes = 0;
+                while (bytes < MaxBatchBytes && handed.TryRead(out var message))
+                {
+                    if (message is SubstreamFinished end)
+                    {
+                        finished = end;
+                        break;
+                    }
+                    var received = (SubstreamReceived)message;
+                    batch.Add(received);
+                    MemoryMarshal.TryGetArray(ByteStringSegments.AsMemory(received.Data), out var segment); // always an array's
+                    segments.Add(segment);
+                    bytes += segment.Count;
+                }
+                if (batch.Count > 0)
+                {
+                    try
+                    {
+                        await to.WriteAsync(segments).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        foreach (var received in batch) received.ReleaseLease();
+                        batch.Clear();
+                        segments.Clear();
+                    }
+                    from.Release(bytes);
+                    Diagnostics.RelayTraffic.Relayed(bytes, toCandidate);
+                }
+                if (finished is null) continue;
+                if (finished.Error is not null) throw finished.Error;
+                to.CompleteWrites(); // half-close: the other direction goes on
+                return;
+            }
+            // Stopped because the other direction failed.
+        }
+        catch (Exception)
+        {
+            // A reset or a closed session on either side.
+            stopBoth();
+        }
+        // Stop reading both, end both (with end frames only).
+        from.StopReading();
+        to.StopReading();
+        to.CompleteWrites();
+        from.CompleteWrites();
+        while (handed.TryRead(out var left))
+        {
+            if (left is SubstreamReceived received) received.ReleaseLease();
+        }
+    }
+}
