@@ -623,7 +623,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (!_upgradedSessions.Remove(Sender, out var relayed)) return;
         _upgrades.Remove(relayed);
         _upgraded.Add(relayed);
-        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout, transport: "webrtc");
+        var binding = new Transports.StreamTransportBinding(opened.Transport, _settings.WriteTimeout, _settings.Upgrade.ReadBufferSize,
+            transport: "webrtc");
         var session = StartSession(binding, transport: null, "webrtc", opened.Incoming, relayed: false, opened.Requester, endPoint: null);
         if (session is null) relayed.Tell(CloseSession.Instance);
         else _replacing[session] = relayed;
