@@ -25,15 +25,16 @@ public static class SwarmReport
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"# Swarm at target degree {targetDegree} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)");
         text.AppendLine();
-        text.AppendLine("| nodes | time to degree (s) | s per 1,000 nodes | GC heap (MiB) | KiB/node | working set (MiB) | msgs/node to converge (getpeers/relay/upgrade) | msgs/node/min steady (getpeers/relay/upgrade) | per node vs first size (time, heap, msgs) |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---|---|---|");
+        text.AppendLine("| nodes | time to degree (s) | s per 1,000 nodes | CPU s to degree | CPU s per 1,000 nodes | GC heap (MiB) | KiB/node | working set (MiB) | msgs/node to converge (getpeers/relay/upgrade) | msgs/node/min steady (getpeers/relay/upgrade) | per node vs first size (time, CPU, heap, msgs) |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
         foreach (var run in runs)
         {
             text.AppendLine(c,
-                $"| {run.Nodes:N0} | {run.SecondsToDegree:0.#} | {run.SecondsToDegree / run.Nodes * 1000:0.#} | {run.HeapMiB:0} | {run.HeapKiBPerNode:0} | " +
+                $"| {run.Nodes:N0} | {run.SecondsToDegree:0.#} | {run.SecondsToDegree / run.Nodes * 1000:0.#} | {run.CpuSecondsToDegree:0.#} | {run.CpuSecondsToDegree / run.Nodes * 1000:0.#} | {run.HeapMiB:0} | {run.HeapKiBPerNode:0} | " +
                 $"{run.WorkingSetMiB:0} | {run.ConvergingPerNode.Total:0.#} ({run.ConvergingPerNode.GetPeers:0.#}/{run.ConvergingPerNode.Relay:0.#}/{run.ConvergingPerNode.Upgrade:0.#}) | " +
                 $"{run.SteadyPerNodeMinute.Total:0.##} ({run.SteadyPerNodeMinute.GetPeers:0.##}/{run.SteadyPerNodeMinute.Relay:0.##}/{run.SteadyPerNodeMinute.Upgrade:0.##}) | " +
-                $"{run.SecondsToDegree / run.Nodes / (first.SecondsToDegree / first.Nodes):0.00}×, {run.HeapKiBPerNode / first.HeapKiBPerNode:0.00}×, " +
+                $"{run.SecondsToDegree / run.Nodes / (first.SecondsToDegree / first.Nodes):0.00}×, " +
+                $"{run.CpuSecondsToDegree / run.Nodes / (first.CpuSecondsToDegree / first.Nodes):0.00}×, {run.HeapKiBPerNode / first.HeapKiBPerNode:0.00}×, " +
                 $"{run.ConvergingPerNode.Total / first.ConvergingPerNode.Total:0.00}× |");
         }
         text.AppendLine();
