@@ -53,7 +53,8 @@ public sealed record SwarmRun(
                     await sim.ConnectAsync(all[edge.From], all[edge.To]).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception e) when (e is Actors.PxpRequestException or Protocol.PxpProtocolException && attempt < 5)
+                catch (Exception e) when (e is Actors.PxpRequestException or Protocol.PxpProtocolException or Akka.Actor.AskTimeoutException
+                                          && attempt < 5)
                 {
                 }
             }
@@ -89,7 +90,15 @@ public sealed record SwarmRun(
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 var sample = Sample(sim.Snapshot(), targetDegree, clock.Elapsed.TotalSeconds);
-                lock (samples) samples.Add(sample);
+                int count;
+                lock (samples)
+                {
+                    samples.Add(sample);
+                    count = samples.Count;
+                }
+                // A long run says how far it has got, now and then.
+                if (count % Math.Max(1, (int)(TimeSpan.FromSeconds(30) / (interval * 2))) == 0)
+                    Console.Error.WriteLine($"    {sample.Seconds:0} s: {sample.ShareAtTarget:P0} at degree {targetDegree}, average {sample.AverageDegree:0.#}");
             }
         }
         catch (OperationCanceledException)
