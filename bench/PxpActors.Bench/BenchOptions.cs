@@ -3,13 +3,16 @@ namespace PxpActors.Bench;
 /// <summary>The command line: which benchmarks, how long, where the JSON goes, or a child role to play.</summary>
 public sealed record BenchOptions(bool Quick, string? OutPath, IReadOnlySet<string> Only, string? Role, IReadOnlyList<string> RoleArgs)
 {
-    public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel", "getnewpeer", "websocket", "swarm", "browser"];
+    public static readonly IReadOnlyList<string> BenchmarkNames = ["throughput", "handshake", "memory", "relay", "webrtc-handshake", "datachannel", "getnewpeer", "websocket", "swarm", "browser", "swarm-10k"];
+
+    /// <summary>Benchmarks that run only when named in --only (they take many minutes).</summary>
+    public static readonly IReadOnlySet<string> OptInNames = new HashSet<string> { "swarm-10k" };
 
     public const string Usage =
-        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel,getnewpeer,websocket,swarm,browser]\n" +
+        "usage: PxpActors.Bench [--quick] [--out FILE] [--only throughput,handshake,memory,relay,webrtc-handshake,datachannel,getnewpeer,websocket,swarm,browser,swarm-10k]\n" +
         "       PxpActors.Bench soak [--quick] [--only SCENARIOS] [--file-limit N]   (the host soak, docs/soak.md)";
 
-    public bool Runs(string benchmark) => Only.Count == 0 || Only.Contains(benchmark);
+    public bool Runs(string benchmark) => Only.Count == 0 ? !OptInNames.Contains(benchmark) : Only.Contains(benchmark);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a one-line reason.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)

@@ -50,7 +50,10 @@ public static class BenchProgram
             (WebSocketBenchmark.Name, WebSocketBenchmark.RunAsync),
             (SwarmBenchmark.Name, SwarmBenchmark.RunAsync),
             (BrowserBenchmark.Name, BrowserBenchmark.RunAsync),
+            (SwarmBenchmark.LargeName, SwarmBenchmark.RunLargeAsync),
         ];
+        var outPath = options.OutPath ?? DefaultOutPath();
+        SwarmBenchmark.ResultsDirectory = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
         foreach (var (name, run) in benchmarks.Where(b => options.Runs(b.Name)))
         {
             Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0.0} s] {name} ...");
@@ -66,7 +69,6 @@ public static class BenchProgram
 
         var report = BenchReport.Create(startedAt, profile.Name, clock.Elapsed, results, failures);
         Console.WriteLine(ResultTable.Format(report));
-        var outPath = options.OutPath ?? DefaultOutPath();
         await report.WriteJsonAsync(outPath).ConfigureAwait(false);
         Console.WriteLine($"JSON report: {Path.GetFullPath(outPath)}");
         return failures.Count == 0 ? 0 : 1;

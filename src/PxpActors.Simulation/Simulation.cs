@@ -18,6 +18,8 @@ namespace PxpActors.Simulation;
 public sealed class Simulation : IAsyncDisposable
 {
     private static readonly Config SystemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
+    // Under every node's own Config: an idle upgraded session holds a read buffer this big, and a swarm has thousands.
+    private static readonly Config NodeDefaults = ConfigurationFactory.ParseString("pxp.webrtc.read-buffer-size = 1 KiB");
     private readonly SimulationOptions _options;
     private readonly List<ActorSystem> _systems = [];
     private readonly List<IMaterializer> _materializers = [];
@@ -238,12 +240,13 @@ public sealed class Simulation : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the peer graph satisfies <paramref name="condition"/>, looking every 50 ms (on virtual time, the clock is
-    /// advanced by <paramref name="virtualStep"/> between looks); fails with the last snapshot after <paramref name="timeout"/>
+    /// Waits until the peer graph satisfies <paramref name="condition"/>, looking every <paramref name="interval"/> (50 ms by
+    /// default; a swarm of thousands is better looked at less often, a snapshot walks every node); on virtual time, the clock
+    /// is advanced by <paramref name="virtualStep"/> between looks. Fails with the last snapshot after <paramref name="timeout"/>
     /// of real time.
     /// </summary>
     public async Task<PeerGraph> AwaitGraphAsync(Func<PeerGraph, bool> condition, TimeSpan timeout, string? what = null,
-        TimeSpan? virtualStep = null, CancellationToken cancellationToken = default)
+        TimeSpan? virtualStep = null, CancellationToken cancellationToken = default, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -255,7 +258,7 @@ public sealed class Simulation : IAsyncDisposable
                                            + Stragglers(graph));
             if (Clock is { } clock) clock.Advance(virtualStep ?? TimeSpan.FromMilliseconds(100));
             RejoinStragglers(graph);
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -385,8 +388,10 @@ public sealed class Simulation : IAsyncDisposable
     private PeerExchangeOptions NodeOptions(string name, int targetPeers, PeerExchangeOptions? options)
     {
         // A copy of the caller's options with what the simulation owns: this node's WebRTC, the clock, the target.
-        return (options ?? _options.Node ?? new PeerExchangeOptions()) with
+        var given = options ?? _options.Node ?? new PeerExchangeOptions();
+        return given with
         {
+            Config = given.Config is { } own ? own.WithFallback(NodeDefaults) : NodeDefaults,
             TargetPeers = targetPeers,
             WebRtc = WebRtc.FactoryFor(name),
             TimeProvider = Time,

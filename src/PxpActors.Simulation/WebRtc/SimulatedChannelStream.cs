@@ -22,7 +22,8 @@ internal sealed class SimulatedChannelStream(SimulatedDataChannel channel) : Str
         if (_ended && _rest.IsEmpty) return 0;
         var n = Math.Min(buffer.Length, _rest.Length);
         _rest[..n].CopyTo(buffer);
-        _rest = _rest[n..];
+        // Let go of a message read to its end: an idle channel would otherwise keep its last message alive.
+        _rest = n == _rest.Length ? default : _rest[n..];
         return n;
     }
 

@@ -174,7 +174,8 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
         if (!_upgradedSessions.Remove(signaling, out var relayed)) return;
         _upgrades.Remove(relayed);
         _upgraded.Add(relayed);
-        var binding = new Carriers.StreamCarrierBinding(opened.Transport, settings.WriteTimeout, transport: "webrtc");
+        var binding = new Carriers.StreamCarrierBinding(opened.Transport, settings.WriteTimeout, settings.Upgrade.ReadBufferSize,
+            transport: "webrtc");
         var session = startSession(binding, "webrtc", opened.Incoming, opened.Requester, nested: false, upgrading: false);
         if (session is null) relayed.Tell(CloseSession.Instance);
         else _replacing[session] = relayed;
