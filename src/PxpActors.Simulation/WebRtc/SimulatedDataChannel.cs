@@ -4,7 +4,7 @@ using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
 using Akka.Util;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Simulation.WebRtc;

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.PeerConnections;
 using PxpActors.WebRtc.Signaling;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Org.BouncyCastle.Tls;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Dtls;
 

@@ -4,28 +4,23 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace PxpActors.WebRtc.Dtls;
 
 /// <summary>
-/// BouncyCastle's view of our DTLS client: DTLS 1.2 only, our cipher suites, extended master secret
-/// required (RFC 7627; libwebrtc insists on it), no use_srtp (data channels only), our certificate sent
-/// when the server asks (WebRTC always does), the server's certificate checked against its fingerprint.
+/// BouncyCastle's view of our DTLS client: the shared <see cref="DtlsPeerProfile"/>, no use_srtp (data channels only),
+/// our certificate sent when the server asks (WebRTC always does), the server's certificate checked against its fingerprint.
 /// </summary>
 internal sealed class DtlsClientPeer(BcTlsCrypto crypto, DtlsPeerState state) : DefaultTlsClient(crypto), TlsAuthentication
 {
-    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
-
-    protected override int[] GetSupportedCipherSuites() =>
-        TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsCipherSuites.Preferred);
-
+    // What we offer.
+    protected override ProtocolVersion[] GetSupportedVersions() => DtlsPeerProfile.Versions;
+    protected override int[] GetSupportedCipherSuites() => DtlsPeerProfile.CipherSuites(Crypto);
     protected override IList<int> GetSupportedGroups(IList<int> namedGroupRoles) => DtlsCipherSuites.Groups;
 
-    public override TlsAuthentication GetAuthentication() => this;
+    // Timers and records.
+    public override int GetHandshakeTimeoutMillis() => DtlsPeerProfile.HandshakeTimeoutMillis;
+    public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
+    public override bool IgnoreCorruptDtlsRecords => DtlsPeerProfile.IgnoreCorruptRecords;
 
-    public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
-        state.VerifyRemote(serverCertificate.Certificate);
-
-    public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
-        state.CreateSigner(m_context, crypto);
-
-    public override bool RequiresExtendedMasterSecret() => true;
+    // What we require of the peer.
+    public override bool RequiresExtendedMasterSecret() => DtlsPeerProfile.RequiresExtendedMasterSecret;
 
     public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
     {
@@ -33,24 +28,17 @@ internal sealed class DtlsClientPeer(BcTlsCrypto crypto, DtlsPeerState state) : 
         base.ProcessServerExtensions(serverExtensions);
     }
 
-    // Self-signed peer certificates are authenticated by fingerprint alone; whatever algorithm signed them is irrelevant.
-    public override bool ShouldCheckSigAlgOfPeerCerts() => false;
+    public override TlsAuthentication GetAuthentication() => this;
+    public void NotifyServerCertificate(TlsServerCertificate serverCertificate) => state.VerifyRemote(serverCertificate.Certificate);
+    public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) => state.CreateSigner(m_context, crypto);
+    public override bool ShouldCheckSigAlgOfPeerCerts() => DtlsPeerProfile.CheckSignatureAlgorithmOfPeerCertificates;
 
-    // Zero = no BouncyCastle deadline: DtlsConnection enforces the handshake timeout on the injected clock.
-    public override int GetHandshakeTimeoutMillis() => 0;
-
-    // RFC 6347 section 4.1.2.7: records that fail authentication are dropped, not fatal; otherwise one forged
-    // datagram would end the association. BoringSSL (libwebrtc) drops them too.
-    public override bool IgnoreCorruptDtlsRecords => true;
-
-    public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
-
+    // The outcome, kept in the shared state.
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
         state.OnHandshakeComplete(m_context);
     }
 
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
-        state.OnAlertReceived(alertLevel, alertDescription);
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) => state.OnAlertReceived(alertLevel, alertDescription);
 }

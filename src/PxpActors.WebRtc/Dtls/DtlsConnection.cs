@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Dtls;
 

@@ -4,28 +4,25 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace PxpActors.WebRtc.Dtls;
 
 /// <summary>
-/// BouncyCastle's view of our DTLS server: the same profile as <see cref="DtlsClientPeer"/>, and a
-/// mandatory client certificate (a CertificateRequest is always sent; a client without one is rejected).
+/// BouncyCastle's view of our DTLS server: the shared <see cref="DtlsPeerProfile"/>, and a mandatory client
+/// certificate (a CertificateRequest is always sent; a client without one is rejected).
 /// </summary>
 internal sealed class DtlsServerPeer(BcTlsCrypto crypto, DtlsPeerState state) : DefaultTlsServer(crypto)
 {
     private static readonly short[] ClientCertificateTypes = [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign];
 
-    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
-
-    protected override int[] GetSupportedCipherSuites() =>
-        TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsCipherSuites.Preferred);
-
+    // What we offer.
+    protected override ProtocolVersion[] GetSupportedVersions() => DtlsPeerProfile.Versions;
+    protected override int[] GetSupportedCipherSuites() => DtlsPeerProfile.CipherSuites(Crypto);
     public override int[] GetSupportedGroups() => DtlsCipherSuites.Groups;
 
-    protected override TlsCredentialedSigner GetECDsaSignerCredentials() => state.CreateSigner(m_context, crypto);
+    // Timers and records.
+    public override int GetHandshakeTimeoutMillis() => DtlsPeerProfile.HandshakeTimeoutMillis;
+    public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
+    public override bool IgnoreCorruptDtlsRecords => DtlsPeerProfile.IgnoreCorruptRecords;
 
-    public override CertificateRequest GetCertificateRequest() =>
-        new(ClientCertificateTypes, TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context), null);
-
-    public override void NotifyClientCertificate(Certificate clientCertificate) => state.VerifyRemote(clientCertificate);
-
-    public override bool RequiresExtendedMasterSecret() => true;
+    // What we require of the peer.
+    public override bool RequiresExtendedMasterSecret() => DtlsPeerProfile.RequiresExtendedMasterSecret;
 
     public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
     {
@@ -33,20 +30,18 @@ internal sealed class DtlsServerPeer(BcTlsCrypto crypto, DtlsPeerState state) : 
         base.ProcessClientExtensions(clientExtensions);
     }
 
-    public override bool ShouldCheckSigAlgOfPeerCerts() => false;
+    protected override TlsCredentialedSigner GetECDsaSignerCredentials() => state.CreateSigner(m_context, crypto);
+    public override CertificateRequest GetCertificateRequest() =>
+        new(ClientCertificateTypes, TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context), null);
+    public override void NotifyClientCertificate(Certificate clientCertificate) => state.VerifyRemote(clientCertificate);
+    public override bool ShouldCheckSigAlgOfPeerCerts() => DtlsPeerProfile.CheckSignatureAlgorithmOfPeerCertificates;
 
-    public override int GetHandshakeTimeoutMillis() => 0;
-
-    public override bool IgnoreCorruptDtlsRecords => true;
-
-    public override int GetHandshakeResendTimeMillis() => state.ResendMillis;
-
+    // The outcome, kept in the shared state.
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
         state.OnHandshakeComplete(m_context);
     }
 
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
-        state.OnAlertReceived(alertLevel, alertDescription);
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) => state.OnAlertReceived(alertLevel, alertDescription);
 }

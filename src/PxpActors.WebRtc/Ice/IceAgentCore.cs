@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxpActors.WebRtc.Stun;
 using PxpActors.WebRtc.Stun.Attributes;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Ice;
 

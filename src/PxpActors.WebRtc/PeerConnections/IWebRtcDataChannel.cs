@@ -1,7 +1,7 @@
 using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 
 namespace PxpActors.WebRtc.PeerConnections;
 

@@ -1,4 +1,4 @@
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.Signaling;
 
 namespace PxpActors.WebRtc.PeerConnections;

@@ -1,8 +1,8 @@
 using System.Net;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.Dtls;
 using PxpActors.WebRtc.Sctp;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.PeerConnections;
 

@@ -1,12 +1,12 @@
 using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 
 namespace PxpActors.WebRtc.PeerConnections;
 
-/// <summary>Our <see cref="DataChannel.DataChannel"/> behind the implementation-neutral <see cref="IWebRtcDataChannel"/>.</summary>
-internal sealed class WebRtcDataChannel(DataChannel.DataChannel channel) : IWebRtcDataChannel
+/// <summary>Our <see cref="DataChannel"/> behind the implementation-neutral <see cref="IWebRtcDataChannel"/>.</summary>
+internal sealed class WebRtcDataChannel(DataChannel channel) : IWebRtcDataChannel
 {
     public ushort Id => channel.Id;
     public string Label => channel.Label;

@@ -1,4 +1,4 @@
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Sctp;
 
@@ -148,7 +148,7 @@ public sealed class SctpTransport : IAsyncDisposable
     /// The next event; throws <see cref="SctpAssociationClosedException"/> after the Closed event was read. One reader.
     /// A reader that waits resumes on the thread that delivered the event (the receive loop, usually): a thread-pool
     /// hop less per received message. It must hand what it reads on without blocking (as
-    /// <see cref="DataChannel.DataChannelEndpoint"/> does, into each channel's queue).
+    /// <see cref="DataChannels.DataChannelEndpoint"/> does, into each channel's queue).
     /// </summary>
     public async ValueTask<SctpEvent> ReadEventAsync(CancellationToken cancellationToken = default)
     {

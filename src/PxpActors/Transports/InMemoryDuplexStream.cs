@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PxpActors.WebRtc.IO;
 
 namespace PxpActors.Transports;
 
@@ -7,7 +8,7 @@ namespace PxpActors.Transports;
 /// (a writer waits when the reader is <c>capacity</c> chunks behind) and each write arrives as one read
 /// or less, like a socket. <see cref="CreatePair"/> makes two connected ends.
 /// </summary>
-public sealed class InMemoryDuplexStream : Stream, IHalfClosable
+public sealed class InMemoryDuplexStream : DuplexStream, IHalfClosable
 {
     private readonly ChannelReader<byte[]> _incoming;
     private readonly ChannelWriter<byte[]> _outgoing;
@@ -28,17 +29,6 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         var bToA = Channel.CreateBounded<byte[]>(options);
         return (new InMemoryDuplexStream(bToA.Reader, aToB.Writer), new InMemoryDuplexStream(aToB.Reader, bToA.Writer));
     }
-
-    /// <summary>Always true.</summary>
-    public override bool CanRead => true;
-    /// <summary>Always true.</summary>
-    public override bool CanWrite => true;
-    /// <summary>Always false: a pipe has no position.</summary>
-    public override bool CanSeek => false;
-    /// <summary>Not supported: a pipe has no length.</summary>
-    public override long Length => throw new NotSupportedException();
-    /// <summary>Not supported: a pipe has no position.</summary>
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Reads what the other end wrote, waiting for it; 0 once the other end completed its writes or was disposed.</summary>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -73,36 +63,8 @@ public sealed class InMemoryDuplexStream : Stream, IHalfClosable
         }
     }
 
-    /// <summary>Reads as <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <summary>Writes as <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <summary>Reads, blocking the caller until data arrives.</summary>
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Writes, blocking the caller while the other end is behind.</summary>
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Nothing to flush: each write is handed over at once.</summary>
-    public override void Flush() { }
-
-    /// <summary>Nothing to flush: each write is handed over at once.</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     /// <summary>Ends this end's writes: the other end reads the end of the stream.</summary>
     public void CompleteWrites() => _outgoing.TryComplete();
-
-    /// <summary>Not supported: a pipe has no position.</summary>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <summary>Not supported: a pipe has no length.</summary>
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Ends this end's writes, as <see cref="CompleteWrites"/>: the other end reads the end of the stream.</summary>
     protected override void Dispose(bool disposing)

@@ -1,7 +1,7 @@
 namespace PxpActors.TestSupport.Datagrams;
 
 /// <summary>
-/// A deterministic in-memory network between two <see cref="PxpActors.WebRtc.Transport.IDatagramConnection"/>
+/// A deterministic in-memory network between two <see cref="PxpActors.WebRtc.Datagrams.IDatagramConnection"/>
 /// ends, <see cref="Left"/> and <see cref="Right"/>. Every sent datagram passes its direction's
 /// <see cref="DatagramLink"/> (loss, filter, duplication, reordering) and is then held in flight until the
 /// test calls <see cref="Tick"/>, <see cref="Deliver"/> or <see cref="DeliverAll"/>, so loss and

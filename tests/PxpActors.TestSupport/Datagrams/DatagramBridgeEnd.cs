@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.TestSupport.Datagrams;
 

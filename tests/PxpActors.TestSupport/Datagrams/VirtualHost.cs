@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.TestSupport.Datagrams;
 

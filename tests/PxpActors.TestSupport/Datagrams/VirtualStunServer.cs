@@ -1,7 +1,7 @@
 using System.Net;
 using PxpActors.WebRtc.Stun;
 using PxpActors.WebRtc.Stun.Attributes;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.TestSupport.Datagrams;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.PeerConnections;
 using PxpActors.WebRtc.Signaling;
 

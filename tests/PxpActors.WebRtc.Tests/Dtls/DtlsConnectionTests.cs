@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Dtls;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 
 namespace PxpActors.WebRtc.Tests.Dtls;

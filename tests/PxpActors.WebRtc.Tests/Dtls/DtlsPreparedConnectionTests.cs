@@ -1,6 +1,6 @@
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Dtls;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 
 namespace PxpActors.WebRtc.Tests.Dtls;

@@ -4,7 +4,7 @@ using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Dtls;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 using HashAlgorithm = Org.BouncyCastle.Tls.HashAlgorithm;
 

@@ -1,5 +1,5 @@
 using PxpActors.TestSupport.Fuzzing;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using Xunit;
 
 namespace PxpActors.WebRtc.Tests.Fuzzing;

@@ -3,7 +3,7 @@ using PxpActors.TestSupport.Datagrams;
 using PxpActors.WebRtc.Ice;
 using PxpActors.WebRtc.Stun;
 using PxpActors.WebRtc.Stun.Attributes;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 
 namespace PxpActors.WebRtc.Tests.Ice;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Tests.Ice;
 

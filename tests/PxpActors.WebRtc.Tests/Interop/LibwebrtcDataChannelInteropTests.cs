@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using PxpActors.TestSupport.Wrtc;
-using PxpActors.WebRtc.DataChannel;
+using PxpActors.WebRtc.DataChannels;
 using PxpActors.WebRtc.PeerConnections;
 using PxpActors.WebRtc.Tests.Ice;
 using PxpActors.WebRtc.Tests.PeerConnections;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 using Xunit.Abstractions;
 

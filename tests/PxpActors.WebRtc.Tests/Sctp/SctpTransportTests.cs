@@ -93,7 +93,7 @@ public sealed class SctpTransportTests
     }
 
     /// <summary>A path that reports a larger datagram limit than the one below it enforces.</summary>
-    private sealed class OverstatedLimit(PxpActors.WebRtc.Transport.IDatagramConnection inner, int claimed) : PxpActors.WebRtc.Transport.IDatagramConnection
+    private sealed class OverstatedLimit(PxpActors.WebRtc.Datagrams.IDatagramConnection inner, int claimed) : PxpActors.WebRtc.Datagrams.IDatagramConnection
     {
         public int MaxDatagramSize => claimed;
         public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default) => inner.SendAsync(datagram, cancellationToken);

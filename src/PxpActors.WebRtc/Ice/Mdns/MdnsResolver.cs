@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 
 namespace PxpActors.WebRtc.Ice.Mdns;
 

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace PxpActors.WebRtc.Sctp.Chunks;
 
 /// <summary>
@@ -15,49 +13,15 @@ namespace PxpActors.WebRtc.Sctp.Chunks;
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// </code>
 /// </summary>
-public abstract record Chunk
+public abstract record Chunk : SctpTlv
 {
-    /// <summary>Bytes of the chunk header: type, flags, length.</summary>
-    public const int HeaderLength = 4;
-
     /// <summary>The chunk's type, its first byte.</summary>
     public abstract ChunkType Type { get; }
 
     /// <summary>The chunk's flags byte (0 unless the type defines flags).</summary>
     public virtual byte Flags => 0;
 
-    /// <summary>Length of the value alone.</summary>
-    public abstract int ValueLength { get; }
-
-    /// <summary>Writes the value alone (no header, no padding) into <paramref name="destination"/>, exactly <see cref="ValueLength"/> bytes.</summary>
-    public abstract void WriteValue(Span<byte> destination);
-
-    /// <summary>Header plus value, the figure written in the length field.</summary>
-    public int Length => HeaderLength + ValueLength;
-
-    /// <summary>Bytes the chunk occupies inside a packet.</summary>
-    public int PaddedLength => (Length + 3) & ~3;
-
-    /// <summary>Writes header, value and padding; returns the padded length.</summary>
-    public int WriteTo(Span<byte> destination)
-    {
-        if (Length > ushort.MaxValue)
-            throw new InvalidOperationException($"Chunk {Type} is too long ({Length} bytes).");
-        destination[0] = (byte)Type;
-        destination[1] = Flags;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)Length);
-        WriteValue(destination.Slice(HeaderLength, ValueLength));
-        destination[Length..PaddedLength].Clear();
-        return PaddedLength;
-    }
-
-    /// <summary>The chunk as one new array, padding included.</summary>
-    public byte[] ToArray()
-    {
-        var bytes = new byte[PaddedLength];
-        WriteTo(bytes);
-        return bytes;
-    }
+    private protected override ushort TypeField => (ushort)((byte)Type << 8 | Flags);
 
     /// <summary>Parses exactly one chunk (its padding may follow).</summary>
     public static Chunk Parse(ReadOnlySpan<byte> bytes)
@@ -71,14 +35,9 @@ public abstract record Chunk
     /// <summary>Parses the chunk at the start of <paramref name="bytes"/>; <paramref name="consumed"/> includes padding.</summary>
     public static Chunk ParseNext(ReadOnlySpan<byte> bytes, out int consumed)
     {
-        if (bytes.Length < HeaderLength)
-            throw new SctpProtocolException($"Truncated chunk header ({bytes.Length} bytes).");
-        var type = (ChunkType)bytes[0];
-        var flags = bytes[1];
-        int length = BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]);
-        if (length < HeaderLength || length > bytes.Length)
-            throw new SctpProtocolException($"Chunk {type} has bad length {length} ({bytes.Length} bytes available).");
-        consumed = Math.Min((length + 3) & ~3, bytes.Length);
+        var typeField = ReadHeader(bytes, "Chunk", static field => (ChunkType)(field >> 8), out var length, out consumed);
+        var type = (ChunkType)(typeField >> 8);
+        var flags = (byte)typeField;
         var value = bytes[HeaderLength..length];
         return type switch
         {

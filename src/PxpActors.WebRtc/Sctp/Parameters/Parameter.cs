@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace PxpActors.WebRtc.Sctp.Parameters;
 
 /// <summary>
@@ -15,45 +13,12 @@ namespace PxpActors.WebRtc.Sctp.Parameters;
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// </code>
 /// </summary>
-public abstract record Parameter
+public abstract record Parameter : SctpTlv
 {
-    /// <summary>Bytes of the parameter header: type and length.</summary>
-    public const int HeaderLength = 4;
-
     /// <summary>The parameter's type.</summary>
     public abstract ParameterType Type { get; }
 
-    /// <summary>Length of the value alone (no header, no padding).</summary>
-    public abstract int ValueLength { get; }
-
-    /// <summary>Writes the value alone into <paramref name="destination"/>, exactly <see cref="ValueLength"/> bytes.</summary>
-    public abstract void WriteValue(Span<byte> destination);
-
-    /// <summary>Header plus value, the figure written in the length field.</summary>
-    public int Length => HeaderLength + ValueLength;
-
-    /// <summary>Bytes the parameter occupies, padded to a multiple of 4.</summary>
-    public int PaddedLength => (Length + 3) & ~3;
-
-    /// <summary>Writes header, value and zero padding; returns the padded length.</summary>
-    public int WriteTo(Span<byte> destination)
-    {
-        if (Length > ushort.MaxValue)
-            throw new InvalidOperationException($"Parameter {Type} is too long ({Length} bytes).");
-        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)Type);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)Length);
-        WriteValue(destination.Slice(HeaderLength, ValueLength));
-        destination[Length..PaddedLength].Clear();
-        return PaddedLength;
-    }
-
-    /// <summary>The parameter as one new array, padding included.</summary>
-    public byte[] ToArray()
-    {
-        var bytes = new byte[PaddedLength];
-        WriteTo(bytes);
-        return bytes;
-    }
+    private protected override ushort TypeField => (ushort)Type;
 
     /// <summary>Parses one parameter that fills <paramref name="bytes"/> (padding allowed at the end).</summary>
     public static Parameter Parse(ReadOnlySpan<byte> bytes)
@@ -70,15 +35,9 @@ public abstract record Parameter
         var result = new List<Parameter>();
         while (bytes.Length > 0)
         {
-            if (bytes.Length < HeaderLength)
-                throw new SctpProtocolException($"Truncated parameter header ({bytes.Length} bytes left).");
-            var type = (ParameterType)BinaryPrimitives.ReadUInt16BigEndian(bytes);
-            int length = BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]);
-            if (length < HeaderLength || length > bytes.Length)
-                throw new SctpProtocolException($"Parameter {type} has bad length {length} ({bytes.Length} bytes left).");
+            var type = (ParameterType)ReadHeader(bytes, "Parameter", static field => (ParameterType)field, out var length, out var consumed);
             result.Add(ParseValue(type, bytes[HeaderLength..length]));
-            var padded = Math.Min((length + 3) & ~3, bytes.Length);
-            bytes = bytes[padded..];
+            bytes = bytes[consumed..];
         }
         return result;
     }

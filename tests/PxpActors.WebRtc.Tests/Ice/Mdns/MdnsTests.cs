@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PxpActors.WebRtc.Ice.Mdns;
-using PxpActors.WebRtc.Transport;
+using PxpActors.WebRtc.Datagrams;
 using Xunit;
 
 namespace PxpActors.WebRtc.Tests.Ice.Mdns;

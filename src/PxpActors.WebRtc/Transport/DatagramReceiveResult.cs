@@ -1,6 +1,0 @@
-using System.Net;
-
-namespace PxpActors.WebRtc.Transport;
-
-/// <summary>One datagram received on an <see cref="IDatagramSocket"/>: its length and who sent it.</summary>
-public readonly record struct DatagramReceiveResult(int Length, IPEndPoint RemoteEndPoint);
