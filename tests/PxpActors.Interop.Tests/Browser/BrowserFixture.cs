@@ -14,6 +14,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<ChromiumMode, ChromiumBrowser> _browsers = new();
     private StaticSite? _site;
+    private bool _mdnsUsedByEarlierTest;
 
     /// <summary>The site's address (the page is at "/").</summary>
     public Uri Site => _site?.BaseAddress ?? throw new InvalidOperationException("Call BrowserAsync first");
@@ -27,7 +28,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         try
         {
             _site ??= await ReferencePage.ServeAsync();
-            if (!_browsers.TryGetValue(mode, out var browser)) _browsers[mode] = browser = await ChromiumBrowser.StartAsync(mode);
+            if (_browsers.TryGetValue(mode, out var browser) && mode == ChromiumMode.Mdns && _mdnsUsedByEarlierTest)
+            {
+                await browser.DisposeAsync();
+                _browsers.Remove(mode);
+            }
+            if (mode == ChromiumMode.Mdns) _mdnsUsedByEarlierTest = false;
+            if (!_browsers.TryGetValue(mode, out browser)) _browsers[mode] = browser = await ChromiumBrowser.StartAsync(mode);
             return browser;
         }
         finally
@@ -35,6 +42,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             _lock.Release();
         }
     }
+
+    /// <summary>
+    /// A test begins: its mDNS-mode pages get a Chromium of their own. One that answered an earlier test's mDNS queries
+    /// was seen to answer none for the next test's names (its responder goes quiet), so that browser is not shared.
+    /// </summary>
+    public void BeginTest() => _mdnsUsedByEarlierTest = true;
 
     /// <summary>Opens the reference in a new page of the <paramref name="mode"/> browser.</summary>
     public async Task<BrowserNode> OpenNodeAsync(ChromiumMode mode, string network) =>

@@ -13,8 +13,18 @@ namespace PxpActors.Interop.Tests.Browser;
 /// ICE resolves) and plain addresses. Skipped with the reason where Chromium, node or npm is missing.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public sealed class BrowserJoinSpec : IClassFixture<BrowserFixture>
 {
+    private readonly BrowserFixture _browsers;
+    private readonly ITestOutputHelper _output;
+
+    public BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper output)
+    {
+        _browsers = browsers;
+        _output = output;
+        browsers.BeginTest();
+    }
+
     private const string Network = "test";
     private static readonly Uri AnyWebSocket = new("ws://127.0.0.1:0/");
 
@@ -22,7 +32,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
     public async Task A_page_must_join_our_host_over_websocket_and_exchange_text_both_ways()
     {
         await using var host = await OurNode.StartAsync(Network, at: AnyWebSocket);
-        await using var page = await browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
+        await using var page = await _browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
         await Diagnose([host], [page], async () =>
         {
             var pageSide = await page.ConnectAsync(host.Address!);
@@ -48,7 +58,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
         var names = new ResolvedNames();
         await using var hub = await OurNode.StartAsync(Network, at: AnyWebSocket);
         await using var b = await OurNode.StartAsync(Network, Options(mode, names), listen: false);
-        await using var a = await browsers.OpenNodeAsync(mode, Network);
+        await using var a = await _browsers.OpenNodeAsync(mode, Network);
         await Diagnose([hub, b], [a], async () =>
         {
             await b.Exchange.ConnectAsync(hub.Address!);
@@ -57,7 +67,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
 
             var started = System.Diagnostics.Stopwatch.StartNew();
             var aSide = await a.GetNewPeerAsync();
-            output.WriteLine($"getNewPeer from the page took {started.Elapsed.TotalMilliseconds:0} ms");
+            _output.WriteLine($"getNewPeer from the page took {started.Elapsed.TotalMilliseconds:0} ms");
             var bSide = await b.NextConnectionAsync(c => c.Transport == "webrtc");
 
             Assert.True(bSide.Incoming);
@@ -87,7 +97,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
         var names = new ResolvedNames();
         await using var hub = await OurNode.StartAsync(Network, at: AnyWebSocket);
         await using var a = await OurNode.StartAsync(Network, Options(mode, names), listen: false);
-        await using var b = await browsers.OpenNodeAsync(mode, Network);
+        await using var b = await _browsers.OpenNodeAsync(mode, Network);
         await Diagnose([hub, a], [b], async () =>
         {
             await b.ConnectAsync(hub.Address!);
@@ -96,7 +106,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
 
             var started = System.Diagnostics.Stopwatch.StartNew();
             var aSide = await a.Exchange.GetNewPeerAsync();
-            output.WriteLine($"our getNewPeer took {started.Elapsed.TotalMilliseconds:0} ms");
+            _output.WriteLine($"our getNewPeer took {started.Elapsed.TotalMilliseconds:0} ms");
             var bSide = (int)(await b.WaitForConnectAsync(e => (string?)e["transport"] == "webrtc", "the page's webrtc connection"))["conn"]!;
 
             Assert.Equal("webrtc", aSide.Transport);
@@ -119,8 +129,8 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
     public async Task Two_pages_must_meet_through_our_hub()
     {
         await using var hub = await OurNode.StartAsync(Network, at: AnyWebSocket);
-        await using var a = await browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
-        await using var b = await browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
+        await using var a = await _browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
+        await using var b = await _browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
         await Diagnose([hub], [a, b], async () =>
         {
             await a.ConnectAsync(hub.Address!);
@@ -145,7 +155,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
         var webRtc = new RecordingWebRtcFactory();
         await using var hub = await OurNode.StartAsync(Network, at: AnyWebSocket);
         await using var b = await OurNode.StartAsync(Network, new PeerExchangeOptions { WebRtc = webRtc }, listen: false);
-        var a = await browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
+        var a = await _browsers.OpenNodeAsync(ChromiumMode.Mdns, Network);
         await Diagnose([hub, b], [a], async () =>
         {
             await b.Exchange.ConnectAsync(hub.Address!);
@@ -191,7 +201,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
             // the page still holds its names, so the proof does not hang on one answer's timing.
             if (await Task.WhenAny(names.FirstFound, Task.Delay(TimeSpan.FromSeconds(10))) != names.FirstFound)
             {
-                output.WriteLine("no name resolved inside ICE in time: asking the resolver again");
+                _output.WriteLine("no name resolved inside ICE in time: asking the resolver again");
                 using var patience = new CancellationTokenSource(OurNode.Timeout);
                 var asking = names.Asked.Distinct().Select(async name =>
                 {
@@ -214,7 +224,7 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
         }
         finally
         {
-            output.WriteLine($"resolved: {names}");
+            _output.WriteLine($"resolved: {names}");
         }
         Assert.All(names.Asked, name => Assert.EndsWith(".local", name));
     }
@@ -228,8 +238,8 @@ public sealed class BrowserJoinSpec(BrowserFixture browsers, ITestOutputHelper o
         catch (Exception)
         {
             foreach (var node in ours)
-                output.WriteLine($"our node {node.Exchange.NodeId}: {string.Join("; ", node.PeerErrors.Select(e => $"{e.Peer?.Id}: {e.Error.Message}"))}");
-            foreach (var page in pages) output.WriteLine("page events:\n" + page.Describe());
+                _output.WriteLine($"our node {node.Exchange.NodeId}: {string.Join("; ", node.PeerErrors.Select(e => $"{e.Peer?.Id}: {e.Error.Message}"))}");
+            foreach (var page in pages) _output.WriteLine("page events:\n" + page.Describe());
             throw;
         }
     }
