@@ -1,16 +1,12 @@
+using PxpActors.WebRtc.IO;
+
 namespace PxpActors.Simulation.WebRtc;
 
 /// <summary>A simulated data channel as a byte stream: each write is sent as messages, messages are read as one byte stream.</summary>
-internal sealed class SimulatedChannelStream(SimulatedDataChannel channel) : Stream
+internal sealed class SimulatedChannelStream(SimulatedDataChannel channel) : DuplexStream
 {
     private ReadOnlyMemory<byte> _rest;
     private bool _ended;
-
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -33,23 +29,6 @@ internal sealed class SimulatedChannelStream(SimulatedDataChannel channel) : Str
             await channel.SendAsync(buffer.Slice(offset, Math.Min(channel.MaxMessageSize, buffer.Length - offset)), cancellationToken)
                 .ConfigureAwait(false);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously");
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Write asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
