@@ -53,7 +53,13 @@ public sealed class SwarmSpec
     [Fact]
     public async Task Upkeep_must_bring_every_node_to_its_target_peer_count_and_back_after_a_peer_leaves()
     {
-        var options = new PeerExchangeOptions { TargetPeers = 3 };
+        // Short backoffs: a getNewPeer that finds no usable candidate (asked a peer whose peers it has) backs off, and the
+        // default doubling from 1 s outlasts the wait below after three misses; backoff itself is tested on virtual time.
+        var options = new PeerExchangeOptions
+        {
+            TargetPeers = 3,
+            Config = Akka.Configuration.ConfigurationFactory.ParseString("pxp.upkeep { min-backoff = 100ms, max-backoff = 500ms }"),
+        };
         await using var hub = await TestNode.StartAsync();
         var nodes = new List<TestNode>();
         try
