@@ -1,9 +1,7 @@
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
-
 using PxpActors.Resources;
-
 using PxpActors.Carriers;
 
 namespace PxpActors.Multiplexing;

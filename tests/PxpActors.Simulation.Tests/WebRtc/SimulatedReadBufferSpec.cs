@@ -33,17 +33,9 @@ public sealed class SimulatedReadBufferSpec
     public async Task Writes_larger_than_the_read_buffer_must_cross_an_upgraded_session_whole()
     {
         await using var sim = new Simulation();
-        var (hub, a, b) = (sim.AddNode("hub"), sim.AddNode("a"), sim.AddNode("b"));
-        await sim.ConnectAsync(a, hub);
-        await sim.ConnectAsync(b, hub);
-        var atB = new TaskCompletionSource<Actors.PxpConnection>();
-        b.Exchange.Connected += c =>
-        {
-            if (c.Transport == "webrtc") atB.TrySetResult(c);
-        };
-        var connection = await a.Exchange.GetNewPeerAsync();
-        await using var toB = connection.OpenStream();
-        await using var fromA = (await atB.Task.WaitAsync(Timeout)).OpenStream();
+        var pair = await UpgradedPair.StartAsync(sim, Timeout);
+        await using var toB = pair.AtA.OpenStream();
+        await using var fromA = pair.AtB.OpenStream();
 
         // 300 KiB in writes of 100 KiB: each goes as frames of up to 64 KiB, far larger than b's 1 KiB read buffer.
         var sent = RandomNumberGenerator.GetBytes(300 * 1024);

@@ -13,20 +13,12 @@ public sealed class SimulatedWebRtcSpec
     public async Task GetNewPeer_must_upgrade_to_a_simulated_data_channel_that_carries_the_application_bytes()
     {
         await using var sim = new Simulation();
-        var (hub, a, b) = (sim.AddNode("hub"), sim.AddNode("a"), sim.AddNode("b"));
-        await sim.ConnectAsync(a, hub);
-        await sim.ConnectAsync(b, hub);
-        var atB = new TaskCompletionSource<Actors.PxpConnection>();
-        b.Exchange.Connected += c =>
-        {
-            if (c.Transport == "webrtc") atB.TrySetResult(c);
-        };
+        var pair = await UpgradedPair.StartAsync(sim, Timeout);
 
-        var connection = await a.Exchange.GetNewPeerAsync();
-        Assert.Equal("webrtc", connection.Transport);
-        Assert.Equal(b.NodeId, connection.Peer!.NodeId);
-        await using var toB = connection.OpenStream();
-        await using var fromA = (await atB.Task.WaitAsync(Timeout)).OpenStream();
+        Assert.Equal("webrtc", pair.AtA.Transport);
+        Assert.Equal(pair.B.NodeId, pair.AtA.Peer!.NodeId);
+        await using var toB = pair.AtA.OpenStream();
+        await using var fromA = pair.AtB.OpenStream();
         await toB.WriteAsync("over the simulated channel"u8.ToArray());
         var buffer = new byte[26];
         await fromA.ReadExactlyAsync(buffer).AsTask().WaitAsync(Timeout);

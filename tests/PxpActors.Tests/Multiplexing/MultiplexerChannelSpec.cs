@@ -4,7 +4,6 @@ using Xunit.Abstractions;
 using static PxpActors.Tests.Multiplexing.PeerFrames;
 using PxpActors.Buffers;
 using PxpActors.Multiplexing;
-
 using PxpActors.Tests.Streams;
 
 namespace PxpActors.Tests.Multiplexing;

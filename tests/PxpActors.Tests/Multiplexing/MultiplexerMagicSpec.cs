@@ -6,7 +6,6 @@ using PxpActors.Protocol.Rpc;
 using PxpActors.Protocol.Rpc.Messages;
 using Xunit.Abstractions;
 using static PxpActors.Tests.Multiplexing.PeerFrames;
-
 using PxpActors.Tests.Streams;
 
 namespace PxpActors.Tests.Multiplexing;

@@ -3,7 +3,6 @@ using Akka.Streams.Dsl;
 using PxpActors.TestSupport.Streams;
 using Xunit.Abstractions;
 using PxpActors.Multiplexing;
-
 using PxpActors.Tests.Streams;
 
 namespace PxpActors.Tests.Multiplexing;

@@ -3,7 +3,6 @@ using PxpActors.Protocol.Framing;
 using Xunit.Abstractions;
 using static PxpActors.Tests.Multiplexing.PeerFrames;
 using PxpActors.Multiplexing;
-
 using PxpActors.Tests.Streams;
 
 namespace PxpActors.Tests.Multiplexing;

@@ -3,7 +3,6 @@ using Akka.IO;
 using Akka.Streams.Dsl;
 using Xunit.Abstractions;
 using PxpActors.Relays;
-
 using PxpActors.Tests.Streams;
 
 namespace PxpActors.Tests.Relays;
