@@ -6,7 +6,8 @@ namespace PxpActors.Actors.Internal;
 /// <summary>
 /// getNewPeer's steps, run outside the exchange actor (they touch no actor state, only the refs they are given): ask a
 /// random peer for candidates, let the exchange choose one, relay to it through that peer, and upgrade the relay to
-/// WebRTC when the candidate speaks PXP. A failed attempt is retried through another random peer while time is left.
+/// WebRTC when the candidate speaks PXP. A failed attempt is retried through another random peer, one not asked yet while
+/// there is one, while time is left.
 /// </summary>
 internal static class NewPeerSearch
 {
@@ -37,14 +38,20 @@ internal static class NewPeerSearch
         var started = time.GetTimestamp();
         TimeSpan Remaining() => settings.GetNewPeerTimeout - time.GetElapsedTime(started);
         Exception? last = null;
+        var untried = new List<(IActorRef Actor, PeerInfo Info)>(peers);
         for (var attempt = 0; attempt < MaxAttempts && Remaining() > TimeSpan.Zero; attempt++)
         {
+            // Each peer is asked once before any is asked again: a peer whose candidates were all unusable would most
+            // likely offer the same ones again.
+            if (untried.Count == 0) untried.AddRange(peers);
+            var asked = untried[Random.Shared.Next(untried.Count)];
+            untried.Remove(asked);
             // Attempts refused because others were upgrading with the same nodes go again a little later, at random, so
             // the contenders do not meet again at once.
             if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), time).ConfigureAwait(false);
             try
             {
-                return await AttemptAsync(exchange, peers[Random.Shared.Next(peers.Count)], settings, Remaining, time).ConfigureAwait(false);
+                return await AttemptAsync(exchange, asked, settings, Remaining, time).ConfigureAwait(false);
             }
             catch (Exception e) when (e is PxpRequestException or AskTimeoutException or TimeoutException
                                           or WebRtc.PeerConnections.PeerConnectionException or Protocol.PxpProtocolException)
