@@ -37,6 +37,12 @@ public sealed record PeerExchangeOptions
     /// <summary>Keep at least this many peers by calling getNewPeer while below it (default 0: off).</summary>
     public int? TargetPeers { get; init; }
 
+    /// <summary>
+    /// Refuse other nodes' getNewPeer while this node has this many peers (default 0: no limit; when set, at least
+    /// <see cref="TargetPeers"/>). Connections the application makes or accepts are never refused by it.
+    /// </summary>
+    public int? MaxPeers { get; init; }
+
     /// <summary>STUN servers for the WebRTC upgrade, as stun:HOST:PORT URLs (the reference's rtcConfig; default none).</summary>
     public IReadOnlyList<string>? IceServers { get; init; }
 
@@ -91,7 +97,11 @@ public sealed record PeerExchangeOptions
                 MaxFramePayload = MaxFramePayload ?? settings.Multiplexer.MaxFramePayload,
             },
             GetNewPeerTimeout = GetNewPeerTimeout ?? settings.GetNewPeerTimeout,
-            Upkeep = settings.Upkeep with { TargetPeers = TargetPeers ?? settings.Upkeep.TargetPeers },
+            Upkeep = (settings.Upkeep with
+            {
+                TargetPeers = TargetPeers ?? settings.Upkeep.TargetPeers,
+                MaxPeers = MaxPeers ?? settings.Upkeep.MaxPeers,
+            }).Validated(),
             Upgrade = settings.Upgrade with
             {
                 IceServers = IceServers ?? settings.Upgrade.IceServers,

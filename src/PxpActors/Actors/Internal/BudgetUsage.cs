@@ -1,4 +1,8 @@
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Implementation;
 using PxpActors.Resources;
+using PxpActors.Sessions;
 
 namespace PxpActors.Actors.Internal;
 
@@ -9,4 +13,15 @@ internal static class BudgetUsage
     public static PxpExchange.ResourceUsage Of(ExchangeBudget budget, NodeResources resources, int upgrades) =>
         new(budget.Connections, budget.ConnectionCap, budget.PendingHandshakes, budget.RelayedSessions, budget.Relays, resources.Substreams,
             resources.BufferedBytes, resources.Sockets.Open, budget.AllRefusals(resources), upgrades);
+
+    /// <summary>Replies to <paramref name="asker"/> with the exchange's stats once the materializer has counted its streams.</summary>
+    public static void ReplyStats(IActorRef asker, SessionTable sessions, int candidates, ExchangeBudget budget, NodeResources resources,
+        int upgrades, IMaterializer materializer, TimeSpan timeout)
+    {
+        var stats = new PxpExchange.Stats(sessions.Count, sessions.Ready.Count, candidates, 0, Of(budget, resources, upgrades));
+        // Session streams are not the exchange's children but the materializer's: ask it how many run.
+        ((ActorMaterializer)materializer).Supervisor
+            .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, timeout)
+            .PipeTo(asker, success: children => stats with { Streams = children.Refs.Count });
+    }
 }

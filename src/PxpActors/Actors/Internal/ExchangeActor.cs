@@ -47,6 +47,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private readonly ExchangeListeners _listeners;
     // Relayed sessions and the session that carries each (it counts them against its peer's limit).
     private readonly Dictionary<IActorRef, IActorRef> _carriers = new();
+    private readonly PeerLimit _peerLimit;
     // Askers of Disconnect, answered when the session has ended.
     private readonly Dictionary<IActorRef, List<IActorRef>> _disconnecting = new();
     private readonly ExchangeSubscribers _subscribers = new();
@@ -85,6 +86,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _upgrades = new ExchangeUpgrades(settings, nodeId, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
             webRtcOptions, _log);
         _listeners = new ExchangeListeners(settings, _resources, Self, _log);
+        _peerLimit = new PeerLimit(settings.Upkeep);
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
         Receive<PxpExchange.AddPeer>(add =>
@@ -120,7 +122,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         Receive<Terminated>(OnTerminated);
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(_sessions.ReadyPeers().Select(p => p.Info).ToList())));
-        Receive<PxpExchange.GetStats>(_ => OnGetStats());
+        Receive<PxpExchange.GetStats>(_ => BudgetUsage.ReplyStats(Sender, _sessions, _candidates.Count, _budget, _resources,
+            _upgrades.InProgress, _materializer, _settings.RequestTimeout));
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(OnRelay);
         Receive<PxpExchange.Disconnect>(OnDisconnect);
@@ -192,15 +195,17 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnAddRelayedPeer(AddRelayedPeer add)
     {
         var binding = SubstreamCarrierBinding.CarryingSession(add.Relay);
-        var session = _settings.AllowIncoming
+        var session = _settings.AllowIncoming && _peerLimit.Admits(_log)
             ? StartSession(binding, transport: null, "relay", incoming: true, relayed: true, requester: null, endPoint: null)
             : null;
         if (session is null)
         {
             binding.Discard();
             Sender.Tell(CarriedSessionEnded.Instance);
+            return;
         }
-        else _carriers[session] = Sender;
+        _carriers[session] = Sender;
+        _peerLimit.Recount(_sessions, _carriers.Count);
     }
 
     private IActorRef? StartUpgradeSession(CarrierBinding binding, string transportName, bool incoming, IActorRef? requester, bool nested,
@@ -233,6 +238,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var props = new Props(SessionProps.Deploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
+        if (_peerLimit.Full) peer.Tell(PeerLimitChanged.Reached);
         Context.Watch(peer);
         _sessions.Started(peer);
         _budget.Admit(peer, relayed, incoming, address);
@@ -273,6 +279,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (wasHandshaking) PxpMetrics.Handshakes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         _budget.Remove(actor);
         if (_carriers.Remove(actor, out var carrier)) carrier.Tell(CarriedSessionEnded.Instance);
+        _peerLimit.Recount(_sessions, _carriers.Count);
         _candidates.RemovePeer(actor);
         if (info is not null)
         {
@@ -307,6 +314,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void PeersChanged()
     {
         _onPeersChanged?.Invoke(_sessions.Ready);
+        _peerLimit.Recount(_sessions, _carriers.Count);
         if (_upkeep is not null && !_closing) _upkeep.Tell(new PeerCountChanged(_sessions.Ready.Count(p => !p.Relayed)));
     }
 
@@ -314,16 +322,6 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     {
         if (_sessions.Find(peerId) is { } peer) peer.Forward(message);
         else Sender.Tell(new Status.Failure(new PxpRequestException($"No connected peer \"{peerId}\"")));
-    }
-
-    private void OnGetStats()
-    {
-        var stats = new PxpExchange.Stats(_sessions.Count, _sessions.Ready.Count, _candidates.Count, 0,
-            BudgetUsage.Of(_budget, _resources, _upgrades.InProgress));
-        // Session streams are not our children but the materializer's: ask it how many run.
-        ((ActorMaterializer)_materializer).Supervisor
-            .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, _settings.RequestTimeout)
-            .PipeTo(Sender, success: children => stats with { Streams = children.Refs.Count });
     }
 
     // ---- getNewPeer and relay for the application ----

@@ -44,6 +44,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
     private bool _rpcStreamLive;
     // Relayed sessions our peer carries to us (its "incoming" requests), opening or running.
     private int _carriedSessions;
+    private bool _exchangeFull; // at pxp.max-peers: our peer's "incoming" requests (others' getNewPeer) are refused
     // The relays this session's peer has through us as the hub, made on the first (most sessions never ask for one).
     private SessionHub? _hub;
     private bool _stopping;
@@ -78,9 +79,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
             ? _graphs.Run(binding, _materializer)
             : _graphs.Run(_origin.Transport!, _materializer);
         var self = Self;
-        _mux.Completion.ContinueWith(
-            t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())),
-            TaskContinuationOptions.ExecuteSynchronously);
+        _mux.Completion.ContinueWith(t => self.Tell(new TransportEnded(t.Exception?.GetBaseException())), TaskContinuationOptions.ExecuteSynchronously);
         // If this open fails the session is already over, and the completion below says why.
         // Usable at once: the open reaches the stage before the hello written on it.
         _requests = new SessionRequests(_settings, _rpc, _mux, Self, _exchange, this);
@@ -142,6 +141,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
                 Context.Stop(Self);
                 break;
             case CloseSession: _mux.Close(); break;
+            case PeerLimitChanged changed: _exchangeFull = changed.Full; break;
             case RequestCandidates or RequestRelay or OpenIncomingRelay or SendUpgradeSignal:
                 Sender.Tell(NotReady());
                 break;
@@ -299,16 +299,17 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
 
     private void OnIncoming(Incoming incoming)
     {
-        if (!_settings.AllowIncoming)
+        // The refusal, and the limit it counts against in the node's stats (none for a node that takes no incoming at all).
+        var (refusal, limit) = !_settings.AllowIncoming ? ("This node does not accept incoming connections", null)
+            : _exchangeFull ? (PeerLimit.Refusing(_settings.Upkeep.MaxPeers), "max-peers")
+            : _carriedSessions >= _settings.Limits.MaxIncomingRelaysPerPeer
+                ? ($"Refused: this peer carries its limit of {_settings.Limits.MaxIncomingRelaysPerPeer} relayed sessions to us (pxp.limits)",
+                    "incoming-relays-per-peer")
+                : ((string?)null, (string?)null);
+        if (refusal is not null)
         {
-            Reply(incoming.Nonce, Replies.Error("This node does not accept incoming connections"));
-            return;
-        }
-        if (_carriedSessions >= _settings.Limits.MaxIncomingRelaysPerPeer)
-        {
-            _exchange.Tell(new LimitReached("incoming-relays-per-peer"));
-            Reply(incoming.Nonce, Replies.Error(
-                $"Refused: this peer carries its limit of {_settings.Limits.MaxIncomingRelaysPerPeer} relayed sessions to us (pxp.limits)"));
+            if (limit is not null) _exchange.Tell(new LimitReached(limit));
+            Reply(incoming.Nonce, Replies.Error(refusal));
             return;
         }
         _carriedSessions++; // until the exchange says the session it becomes has ended
