@@ -77,6 +77,7 @@ public sealed partial class StreamCarrierStage : GraphStage<FlowShape<ByteString
         private readonly SharedFrameWriter? _sender;
         private readonly List<ArraySegment<byte>> _sendSegments = [];
         private readonly CancellationTokenSource _stop = new();
+        private bool _finalized;
         // One source for every write's deadline, reset after each write: no allocation per frame.
         private CancellationTokenSource? _writeDeadline; // other streams only: a socket's sends are timed by waiting on them
         // One async callback for reads and writes that had to wait: each costs a few hundred bytes per session.
@@ -127,6 +128,9 @@ public sealed partial class StreamCarrierStage : GraphStage<FlowShape<ByteString
 
         public override void PostStop()
         {
+            // Seen to run twice as simulated links shut down (the second threw on the disposed token source): once is enough.
+            if (_finalized) return;
+            _finalized = true;
             _binding.Lender?.EndLoan();
             _sender?.Close("The PXP session is closed");
             _stop.Cancel();

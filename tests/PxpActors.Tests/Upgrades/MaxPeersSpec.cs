@@ -23,7 +23,7 @@ public sealed class MaxPeersSpec
 
         var error = await Assert.ThrowsAsync<PxpRequestException>(() => a.Exchange.GetNewPeerAsync());
 
-        Assert.Contains("Refused: this node has its maximum of 1 peers (pxp.max-peers)", error.Message);
+        Assert.Contains("pxp.max-peers", error.Message);
         await b.WaitForStatsAsync(s => s.Resources.Refusals.GetValueOrDefault("max-peers") >= 1 && s.Sessions == 1,
             "B: the refusal counted, the hub its only session");
         await hub.WaitForStatsAsync(s => s.ReadyPeers == 2 && s.Resources.Relays == 0, "the hub: A and B, no relay left");
@@ -41,19 +41,39 @@ public sealed class MaxPeersSpec
         var toB = await a.Exchange.GetNewPeerAsync(); // B's second peer: B is full now
         Assert.Equal(b.Exchange.NodeId, toB.Peer!.NodeId);
         await b.WaitForStatsAsync(s => s.ReadyPeers == 2 && s.Sessions == 2, "B: the hub and A");
-        // C comes after A's getNewPeer, which would otherwise have chosen C half the time.
-        await using var c = await TestNode.StartAsync(options: new PeerExchangeOptions { GetNewPeerTimeout = TimeSpan.FromSeconds(3) });
+        // C comes after A's getNewPeer, and takes no incoming either: B is the one candidate for C, then for D.
+        await using var c = await TestNode.StartAsync(options: new PeerExchangeOptions
+        {
+            GetNewPeerTimeout = TimeSpan.FromSeconds(3), AllowIncoming = false,
+        });
         await c.Exchange.AddPeerAsync(hub.Address);
         await hub.WaitForStatsAsync(s => s.ReadyPeers == 3, "A, B and C at the hub");
 
         var refused = await Assert.ThrowsAsync<PxpRequestException>(() => c.Exchange.GetNewPeerAsync());
         Assert.Contains("pxp.max-peers", refused.Message);
+        await AssertNotAskedAgainAsync(c, b);
 
         await a.Exchange.DisconnectAsync(toB.Peer!);
         await b.WaitForStatsAsync(s => s.ReadyPeers == 1 && s.Sessions == 1, "B: the hub only");
-        var toBAgain = await c.Exchange.GetNewPeerAsync();
+        // A node new to B (C would leave B alone for a while after its refusal).
+        await using var d = await TestNode.StartAsync();
+        await d.Exchange.AddPeerAsync(hub.Address);
+        await hub.WaitForStatsAsync(s => s.ReadyPeers == 4, "A, B, C and D at the hub");
+        var toBAgain = await d.Exchange.GetNewPeerAsync();
 
         Assert.Equal(b.Exchange.NodeId, toBAgain.Peer!.NodeId);
+    }
+
+    /// <summary>A node that refused as full is not chosen again at once: the next getNewPeer fails without asking it.</summary>
+    private static async Task AssertNotAskedAgainAsync(TestNode asker, TestNode full)
+    {
+        var refusals = (await full.StatsAsync()).Resources.Refusals.GetValueOrDefault("max-peers");
+        Assert.True(refusals >= 1, $"{refusals} max-peers refusals");
+
+        var again = await Assert.ThrowsAsync<PxpRequestException>(() => asker.Exchange.GetNewPeerAsync());
+
+        Assert.Contains("refused us lately for having their maximum of peers", again.Message);
+        Assert.Equal(refusals, (await full.StatsAsync()).Resources.Refusals.GetValueOrDefault("max-peers"));
     }
 
     [Fact]

@@ -31,7 +31,11 @@ public sealed record SwarmRun(
     {
         var before = HeapBytes();
         using var messages = new SwarmMessageCounter();
-        await using var sim = new Simulation.Simulation(new SimulationOptions { TargetPeers = targetDegree, Seed = nodes });
+        await using var sim = new Simulation.Simulation(new SimulationOptions
+        {
+            TargetPeers = targetDegree, Seed = nodes,
+            Node = new PeerExchangeOptions { MaxPeers = int.TryParse(Environment.GetEnvironmentVariable("PXP_BENCH_SWARM_MAX_PEERS"), out var m) ? m : 0 },
+        });
         var all = sim.AddNodes(nodes);
         var random = new Random(nodes);
         var edges = Enumerable.Range(1, nodes - 1).Select(i => (From: i, To: random.Next(i))).ToList();

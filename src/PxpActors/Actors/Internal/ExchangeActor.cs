@@ -83,7 +83,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _resources = resources ?? new NodeResources(settings.Limits);
         _budget = new ExchangeBudget(settings.Limits, _resources.Sockets.Cap); // one cap, read from the file limit once
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
-        _upgrades = new ExchangeUpgrades(settings, nodeId, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
+        _upgrades = new ExchangeUpgrades(settings, nodeId, _time, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
             webRtcOptions, _log);
         _listeners = new ExchangeListeners(settings, _resources, Self, _log);
         _peerLimit = new PeerLimit(settings.Upkeep);

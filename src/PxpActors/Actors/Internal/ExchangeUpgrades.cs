@@ -12,7 +12,7 @@ namespace PxpActors.Actors.Internal;
 /// upgrades, the session over the upgraded connection that replaces it, and the node ids getNewPeer is connecting to (so
 /// two upgrades with one node never run at once). State of the ExchangeActor alone, which hands it these messages.
 /// </summary>
-internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId, SessionTable sessions,
+internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId, TimeProvider time, SessionTable sessions,
     IReadOnlyDictionary<IActorRef, IActorRef> carriers, ExchangeBudget budget, IWebRtcPeerConnectionFactory webRtc,
     PeerConnectionOptions webRtcOptions, ILoggingAdapter log)
 {
@@ -25,6 +25,10 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
     private readonly HashSet<IActorRef> _upgraded = [];
     // Node ids a getNewPeer of ours is connecting to: not chosen again until that attempt ends.
     private readonly Dictionary<string, int> _connectingTo = new(StringComparer.Ordinal);
+    // Node ids that refused our getNewPeer for having their maximum of peers, and when that was: not chosen again for
+    // FullNodeRest, since a full node rarely loses a peer soon, and asking it again only costs a relay.
+    private readonly Dictionary<string, long> _full = new(StringComparer.Ordinal);
+    private static readonly TimeSpan FullNodeRest = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts a session over <paramref name="binding"/>; returns its actor, or null when the exchange refused it.</summary>
     public delegate IActorRef? SessionStarter(Carriers.CarrierBinding binding, string transportName, bool incoming, IActorRef? requester,
@@ -99,6 +103,8 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
         }
         var connected = sessions.ConnectedNodes();
         connected.UnionWith(UpgradingNodes());
+        var full = FullNodes().ToHashSet(StringComparer.Ordinal);
+        connected.UnionWith(full);
         // A candidate that is not a PXP peer is a plain relayed stream (the reference's function candidates); a PXP one must
         // accept incoming (the reference crashes on one that does not) and be neither us nor a node we have or are getting.
         var usable = choose.Candidates
@@ -107,9 +113,11 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
             .ToList();
         if (usable.Count == 0)
         {
+            var fullOnes = choose.Candidates.Count(c => c.ConnectInfo?.NodeId is { } node && full.Contains(node));
             asker.Tell(new Status.Failure(new PxpRequestException(
                 $"None of the {choose.Candidates.Count} candidates the peer offered can be used: each is this node, a node it is " +
-                "connected or connecting to, or does not accept incoming connections")));
+                "connected or connecting to, or does not accept incoming connections" +
+                (fullOnes == 0 ? "" : $" ({fullOnes} refused us lately for having their maximum of peers, pxp.max-peers)"))));
             return;
         }
         Protocol.Rpc.Candidate chosen;
@@ -126,8 +134,18 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
         asker.Tell(new CandidateChosen(chosen));
     }
 
+    /// <summary>The nodes that refused us as full within the last <see cref="FullNodeRest"/> (older entries are dropped).</summary>
+    private IEnumerable<string> FullNodes()
+    {
+        if (_full.Count == 0) return [];
+        foreach (var (node, since) in _full)
+            if (time.GetElapsedTime(since) >= FullNodeRest) _full.Remove(node);
+        return _full.Keys;
+    }
+
     public void OnCandidateReleased(CandidateReleased released)
     {
+        if (released.Full && released.NodeId is { } full) _full[full] = time.GetTimestamp();
         if (released.NodeId is { } node && _connectingTo.TryGetValue(node, out var count))
         {
             if (count <= 1) _connectingTo.Remove(node);

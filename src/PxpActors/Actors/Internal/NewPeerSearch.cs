@@ -6,12 +6,14 @@ namespace PxpActors.Actors.Internal;
 /// <summary>
 /// getNewPeer's steps, run outside the exchange actor (they touch no actor state, only the refs they are given): ask a
 /// random peer for candidates, let the exchange choose one, relay to it through that peer, and upgrade the relay to
-/// WebRTC when the candidate speaks PXP. A failed attempt is retried through another random peer, one not asked yet while
-/// there is one, while time is left.
+/// WebRTC when the candidate speaks PXP. A candidate that refuses for being full is followed by another of the same list
+/// (a few at most); a failed attempt is retried through another random peer, one not asked yet while there is one, while
+/// time is left.
 /// </summary>
 internal static class NewPeerSearch
 {
     private const int MaxAttempts = 5;
+    private const int MaxPicksPerList = 3;
 
     /// <summary>As <see cref="RunAsync"/>, counted and timed in the getNewPeer metrics (a real duration: on the real clock).</summary>
     public static async Task<PxpExchange.Connected> RunMeasuredAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
@@ -79,23 +81,42 @@ internal static class NewPeerSearch
         {
             throw new PxpRequestException($"Peer {ExchangeActor.Name(asked.Info)} did not answer getpeers within {wait.TotalSeconds:0.#} s", e);
         }
-        var chosen = await exchange.Ask<CandidateChosen>(new ChooseCandidate(list.Candidates), settings.RequestTimeout).ConfigureAwait(false);
-        var candidate = chosen.Candidate;
-        try
+        // A candidate full of peers (pxp.max-peers) refuses at once: another of the same list is likelier to take us than
+        // a new list from another peer, so a few go before this attempt gives up.
+        var candidates = list.Candidates;
+        for (var pick = 1; ; pick++)
         {
-            var relay = await OpenRelayAsync(peer, candidate, settings, remaining(), time).ConfigureAwait(false);
-            if (candidate.ConnectInfo?.Pxp != true)
-                return new PxpExchange.Connected(new PxpConnection(null, false, "relay", relay.Stream));
-            // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
-            // open, the new session's handshake and connect are bounded by their own timeouts, so this ask never gives up first.
-            var bound = remaining() + settings.HandshakeTimeout + settings.RequestTimeout + TimeSpan.FromSeconds(5);
-            return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining()), bound)
-                .ConfigureAwait(false);
+            var chosen = await exchange.Ask<CandidateChosen>(new ChooseCandidate(candidates), settings.RequestTimeout).ConfigureAwait(false);
+            var candidate = chosen.Candidate;
+            var full = false;
+            try
+            {
+                return await ConnectAsync(exchange, peer, candidate, settings, remaining, time).ConfigureAwait(false);
+            }
+            catch (PxpRequestException e) when (PeerLimit.IsRefusal(e))
+            {
+                full = true;
+                candidates = candidates.Where(c => !ReferenceEquals(c, candidate)).ToList();
+                if (pick == MaxPicksPerList || candidates.Count == 0 || remaining() <= TimeSpan.Zero) throw;
+            }
+            finally
+            {
+                exchange.Tell(new CandidateReleased(candidate.ConnectInfo?.NodeId, full));
+            }
         }
-        finally
-        {
-            exchange.Tell(new CandidateReleased(candidate.ConnectInfo?.NodeId));
-        }
+    }
+
+    private static async Task<PxpExchange.Connected> ConnectAsync(IActorRef exchange, IActorRef peer, Candidate candidate,
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time)
+    {
+        var relay = await OpenRelayAsync(peer, candidate, settings, remaining(), time).ConfigureAwait(false);
+        if (candidate.ConnectInfo?.Pxp != true)
+            return new PxpExchange.Connected(new PxpConnection(null, false, "relay", relay.Stream));
+        // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
+        // open, the new session's handshake and connect are bounded by their own timeouts, so this ask never gives up first.
+        var bound = remaining() + settings.HandshakeTimeout + settings.RequestTimeout + TimeSpan.FromSeconds(5);
+        return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining()), bound)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The relay, or a timeout when time runs out first; a relay that opens after that is closed, never left open.</summary>

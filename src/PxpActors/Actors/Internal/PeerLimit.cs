@@ -22,7 +22,12 @@ internal sealed class PeerLimit(UpkeepSettings settings)
     public string Refusal => Refusing(settings.MaxPeers);
 
     /// <summary>The refusal of an "incoming" request while the node has its maximum of <paramref name="maxPeers"/> peers.</summary>
-    public static string Refusing(int maxPeers) => $"Refused: this node has its maximum of {maxPeers} peers (pxp.max-peers)";
+    public static string Refusing(int maxPeers) => $"Refused: this node has its maximum of {maxPeers} peers ({Key})";
+
+    /// <summary>Whether an error a relay request came back with is a candidate's refusal for being full (the wire has only text).</summary>
+    public static bool IsRefusal(Exception error) => error.Message.Contains(Key, StringComparison.Ordinal);
+
+    private const string Key = "pxp.max-peers";
 
     /// <summary>
     /// Whether a relayed session carried to us may start; not while full (its session accepted the "incoming" before it

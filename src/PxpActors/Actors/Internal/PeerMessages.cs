@@ -116,8 +116,11 @@ internal sealed record ChooseCandidate(IReadOnlyList<Candidate> Candidates);
 /// <summary>The candidate getNewPeer relays to (its node id, if any, reserved until <see cref="CandidateReleased"/>).</summary>
 internal sealed record CandidateChosen(Candidate Candidate);
 
-/// <summary>A getNewPeer attempt is over: the node id it reserved is free again.</summary>
-internal sealed record CandidateReleased(string? NodeId);
+/// <summary>
+/// A getNewPeer attempt is over: the node id it reserved is free again. <paramref name="Full"/>: the node refused for
+/// having its maximum of peers (pxp.max-peers), so it is not chosen again for a while.
+/// </summary>
+internal sealed record CandidateReleased(string? NodeId, bool Full = false);
 
 /// <summary>
 /// getNewPeer has a relay to a PXP candidate: run a nested session over it and upgrade it to WebRTC as the initiator.
