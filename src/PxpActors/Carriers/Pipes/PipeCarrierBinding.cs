@@ -28,7 +28,7 @@ internal sealed class PipeCarrierBinding : CarrierBinding
     /// <summary>None: the stage's chunks are the pipe's segments (see <see cref="Chunks"/>).</summary>
     internal override ChunkLender? Lender => null;
 
-    internal override ReceivedChunks Chunks => _chunks;
+    internal override PipeSegmentChunks Chunks => _chunks;
 
     internal override void Discard() => Pipe.Abort();
 }

@@ -107,6 +107,7 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
             _sender.Close("The PXP session is closed");
             if (_holding) _reader.AdvanceTo(_held.End);
             _holding = false;
+            _binding.Chunks.Pushing(ReadOnlyMemory<byte>.Empty);
             _reader.CancelPendingRead();
             _pipe.Close();
             if (!_writesDone)
@@ -144,7 +145,8 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
             if (_holding)
             {
                 _holding = false;
-                _reader.AdvanceTo(_held.End); // pulled again: every segment pushed is done with
+                _binding.Chunks.Pushing(ReadOnlyMemory<byte>.Empty);
+                _reader.AdvanceTo(_held.End); // pulled again: every segment pushed is done with (but for slices held under its lease)
                 if (_inputEnded)
                 {
                     EndInput();
@@ -225,6 +227,7 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
             {
             }
             _pushedOfHeld += segment.Length;
+            _binding.Chunks.Pushing(segment);
             var chunk = MemoryMarshal.TryGetArray(segment, out var array)
                 ? ByteString.FromBytes(array.Array!, array.Offset, array.Count)
                 : ByteString.CopyFrom(segment.ToArray());

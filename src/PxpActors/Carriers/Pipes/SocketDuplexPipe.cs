@@ -39,7 +39,7 @@ internal sealed class SocketDuplexPipe : IDuplexPipe
         _writeTimeout = writeTimeout;
         // The reader (the carrier stage) is resumed inline: it only posts to its stage. The receive loop, held back by a
         // full pipe, is resumed on the pool, not on the stage's thread.
-        _received = new Pipe(new PipeOptions(MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.Inline,
+        _received = new Pipe(new PipeOptions(LeasedBlockPool.Instance, readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.ThreadPool, pauseWriterThreshold: PauseAt, resumeWriterThreshold: ResumeAt,
             minimumSegmentSize: MinimumSegment, useSynchronizationContext: false));
         // The send loop runs on the flusher's thread (a send straight from the writer's flush, as the direct route does).
