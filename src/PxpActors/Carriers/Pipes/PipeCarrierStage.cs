@@ -44,6 +44,11 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
 
     private sealed record Shutdown(Exception? Error);
 
+    private sealed record InputEnded
+    {
+        public static readonly InputEnded Instance = new();
+    }
+
     // The logic is its own port handler: handler lambdas would cost a few hundred bytes per session.
     private sealed class Logic : InAndOutGraphStageLogic
     {
@@ -94,8 +99,8 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
                 {
                     case Read read: OnRead(read); break;
                     case Written written: OnWritten(written.Error); break;
-                    case Shutdown { Error: null }: StopIfDone(); break;
-                    case Shutdown: CompleteStage(); break;
+                    case InputEnded or Shutdown { Error: null }: StopIfDone(); break;
+                    case Shutdown: EndStage(); break;
                 }
             });
             _pipe.Start();
@@ -197,7 +202,7 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
             _reading = false;
             if (read.Error is not null)
             {
-                if (read.Error is InvalidOperationException or OperationCanceledException) CompleteStage(); // the pipe was closed under us
+                if (read.Error is InvalidOperationException or OperationCanceledException) EndStage(); // the pipe was closed under us
                 else FailStage(new IOException($"Transport read failed: {read.Error.Message}", read.Error));
                 return;
             }
@@ -234,10 +239,15 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
             if (!IsClosed(_stage._out)) Push(_stage._out, chunk);
         }
 
+        /// <summary>
+        /// The input ended: the multiplexer hears it now, and the stage stops (if it may) only from its mailbox, once the
+        /// multiplexer has handled the end (a frame cut short, say): stopping at once would cancel what the multiplexer
+        /// sends before that, which it would take for the carrier failing.
+        /// </summary>
         private void EndInput()
         {
             Complete(_stage._out);
-            StopIfDone();
+            _onCompleted(InputEnded.Instance);
         }
 
         // ---- the way out ----
@@ -349,7 +359,7 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
                 _ = ReportShutdownAsync(shutdown);
                 return;
             }
-            if (shutdown.IsFaulted) CompleteStage();
+            if (shutdown.IsFaulted) EndStage();
             else StopIfDone();
         }
 
@@ -365,6 +375,16 @@ internal sealed class PipeCarrierStage : GraphStage<FlowShape<ByteString, ByteSt
                 error = e;
             }
             _onCompleted(new Shutdown(error));
+        }
+
+        /// <summary>
+        /// Stops with the input ended first: the multiplexer hears the end of what was read (a frame cut short, say)
+        /// before the cancellation of what it sends, which it would take for the carrier's failure.
+        /// </summary>
+        private void EndStage()
+        {
+            if (!IsClosed(_stage._out)) Complete(_stage._out);
+            CompleteStage();
         }
 
         private void StopIfDone()
