@@ -11,6 +11,7 @@ public sealed record BenchReport(
     int ProcessorCount,
     string Os,
     string Runtime,
+    string TcpCarrier,
     double ElapsedSeconds,
     IReadOnlyList<BenchResult> Results,
     IReadOnlyList<BenchFailure> Failures)
@@ -26,7 +27,10 @@ public sealed record BenchReport(
     public static BenchReport Create(DateTimeOffset startedAt, string profile, TimeSpan elapsed,
         IReadOnlyList<BenchResult> results, IReadOnlyList<BenchFailure> failures) =>
         new(startedAt, profile, Environment.ProcessorCount, RuntimeInformation.OSDescription,
-            RuntimeInformation.FrameworkDescription, Math.Round(elapsed.TotalSeconds, 1), results, failures);
+            RuntimeInformation.FrameworkDescription, TcpCarrierName, Math.Round(elapsed.TotalSeconds, 1), results, failures);
+
+    /// <summary>Which carrier the run's TCP sessions ran on (<c>PXP_TCP_CARRIER</c>, docs/ARCHITECTURE.md).</summary>
+    private static string TcpCarrierName => PxpActors.Transports.Tcp.TcpCarrierKind.UsePipes ? "pipe" : "stream";
 
     public async Task WriteJsonAsync(string path)
     {

@@ -24,7 +24,7 @@ public static class ResultTable
 
         var text = new StringBuilder();
         text.AppendLine($"PxpActors bench ({report.Profile}) {report.StartedAt:u}, {report.ProcessorCount} cores, " +
-            $"{report.Runtime}, {report.ElapsedSeconds:0.0} s");
+            $"{report.Runtime}, tcp carrier {report.TcpCarrier}, {report.ElapsedSeconds:0.0} s");
         AppendRow(text, Headers, widths);
         text.AppendLine(string.Join("-+-", widths.Select(w => new string('-', w))));
         foreach (var row in rows) AppendRow(text, row, widths);

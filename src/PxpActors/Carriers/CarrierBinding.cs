@@ -26,7 +26,7 @@ public abstract class CarrierBinding(string? transport) : Attributes.IAttribute
     /// The carrier's word on the chunks it pushes, for the multiplexer joined to it: lent (<see cref="Lender"/>) or, when
     /// null, immutable. The multiplexer keeps received bytes only through it.
     /// </summary>
-    internal ReceivedChunks? Chunks => Lender;
+    internal virtual ReceivedChunks? Chunks => Lender;
 
     /// <summary>The session was refused before it ran: release the transport (close the socket, end the substream).</summary>
     internal abstract void Discard();

@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Resources;
 using PxpActors.Carriers;
+using PxpActors.Carriers.Pipes;
 using PxpActors.Multiplexing;
 using PxpActors.Relays;
 
@@ -21,6 +22,7 @@ internal sealed class SessionGraphs
     private readonly NodeResources _resources;
     private readonly IRunnableGraph<IMultiplexer> _overStream;
     private readonly IRunnableGraph<IMultiplexer> _overSubstream;
+    private readonly Lazy<IRunnableGraph<IMultiplexer>> _overPipe;
 
     public SessionGraphs(MultiplexerSettings settings, NodeResources resources)
     {
@@ -28,6 +30,7 @@ internal sealed class SessionGraphs
         _resources = resources;
         _overStream = Blueprint(StreamCarrierStage.Unbound());
         _overSubstream = Blueprint(SubstreamCarrierStage.Unbound());
+        _overPipe = new(() => Blueprint(PipeCarrierStage.Unbound()));
     }
 
     /// <summary>Runs a session over the stream or substream <paramref name="binding"/> binds.</summary>
@@ -37,6 +40,7 @@ internal sealed class SessionGraphs
         {
             StreamCarrierBinding => _overStream,
             SubstreamCarrierBinding => _overSubstream,
+            PipeCarrierBinding => _overPipe.Value,
             _ => throw new ArgumentException($"No session blueprint for a {binding.GetType().Name}", nameof(binding)),
         };
         return blueprint.WithAttributes(new Attributes(binding)).Run(materializer);

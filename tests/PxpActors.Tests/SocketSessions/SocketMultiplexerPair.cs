@@ -4,13 +4,15 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Protocol.Framing;
 using PxpActors.Carriers;
+using PxpActors.Carriers.Pipes;
 using PxpActors.Multiplexing;
 
 namespace PxpActors.Tests.SocketSessions;
 
 /// <summary>
 /// Our multiplexer on a real loopback socket, joined to its transport as a session joins them (the transport's
-/// sender shared, read buffers lent), and a bare socket as the peer, read and written frame by frame by the test.
+/// sender shared, read buffers lent), and a bare socket as the peer, read and written frame by frame by the test. The
+/// transport is the stream carrier, or the Pipelines one (<see cref="StartOverPipeAsync"/>).
 /// </summary>
 internal sealed class SocketMultiplexerPair : IAsyncDisposable
 {
@@ -20,20 +22,50 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
     private readonly Queue<Frame> _decoded = new();
     private readonly byte[] _readBuffer = new byte[256 * 1024];
 
-    private SocketMultiplexerPair(IMultiplexer mux, StreamCarrierStage transport, Socket peer)
+    private readonly StreamCarrierStage? _transport;
+    private Task? _oursDisposed;
+
+    private SocketMultiplexerPair(IMultiplexer mux, StreamCarrierStage? transport, SharedFrameWriter sender, Socket peer)
     {
         Mux = mux;
-        Transport = transport;
+        _transport = transport;
+        Sender = sender;
         _peer = peer;
         _peerStream = new NetworkStream(peer, ownsSocket: true);
     }
 
     public IMultiplexer Mux { get; }
 
-    public StreamCarrierStage Transport { get; }
+    public StreamCarrierStage Transport => _transport ?? throw new InvalidOperationException("The pair runs on the pipe carrier");
+
+    /// <summary>The transport's shared frame writer (the multiplexer's direct route).</summary>
+    public SharedFrameWriter Sender { get; }
 
     public static async Task<SocketMultiplexerPair> StartAsync(IMaterializer materializer, MultiplexerSettings settings,
         TimeSpan? writeTimeout = null)
+    {
+        var (ours, peer) = await ConnectedSocketsAsync();
+        var transport = new StreamCarrierStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
+        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender, transport.Lender))
+            .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)
+            .Run(materializer);
+        return new SocketMultiplexerPair(mux, transport, transport.Sender!, peer);
+    }
+
+    /// <summary>As <see cref="StartAsync"/>, on the System.IO.Pipelines carrier (Carriers/Pipes).</summary>
+    public static async Task<SocketMultiplexerPair> StartOverPipeAsync(IMaterializer materializer, MultiplexerSettings settings,
+        TimeSpan? writeTimeout = null)
+    {
+        var (ours, peer) = await ConnectedSocketsAsync();
+        var stream = new DisposalNotingStream(ours);
+        var binding = new PipeCarrierBinding(stream, writeTimeout);
+        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, binding.Sender, binding.Chunks))
+            .JoinMaterialized(Flow.FromGraph(PipeCarrierStage.Over(binding)), Keep.Left)
+            .Run(materializer);
+        return new SocketMultiplexerPair(mux, transport: null, binding.Sender, peer) { _oursDisposed = stream.Disposed };
+    }
+
+    private static async Task<(Socket Ours, Socket Peer)> ConnectedSocketsAsync()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -41,13 +73,17 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
         var ours = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var accepting = listener.AcceptAsync();
         await ours.ConnectAsync(listener.LocalEndPoint!);
-        var peer = await accepting;
-        var transport = new StreamCarrierStage(new NetworkStream(ours, ownsSocket: true), writeTimeout, lendReadBuffers: true);
-        var mux = Flow.FromGraph(new MultiplexerStage(settings, exchangeMagic: false, transport.Sender, transport.Lender))
-            .JoinMaterialized(Flow.FromGraph(transport), Keep.Left)
-            .Run(materializer);
-        return new SocketMultiplexerPair(mux, transport, peer);
+        return (ours, await accepting);
     }
+
+    /// <summary>Completes once our end's socket stream is disposed (pipe pairs only).</summary>
+    public Task OursDisposed => _oursDisposed ?? throw new InvalidOperationException("Only a pipe pair notes its disposal");
+
+    /// <summary>Bytes as they are, frames or not.</summary>
+    public Task SendRawAsync(byte[] bytes) => _peerStream.WriteAsync(bytes).AsTask();
+
+    /// <summary>The peer half-closes: our end reads the end of the stream.</summary>
+    public void ClosePeerWrites() => _peer.Shutdown(SocketShutdown.Send);
 
     public Task SendAsync(params Frame[] frames) => _peerStream.WriteAsync(frames.SelectMany(f => f.ToArray()).ToArray()).AsTask();
 
@@ -96,5 +132,19 @@ internal sealed class SocketMultiplexerPair : IAsyncDisposable
     {
         _peerStream.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Our end's socket stream, noting when the carrier disposes it.</summary>
+    private sealed class DisposalNotingStream(Socket socket) : NetworkStream(socket, ownsSocket: true)
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Disposed => _disposed.Task;
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            _disposed.TrySetResult();
+        }
     }
 }

@@ -171,7 +171,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnAddStreamPeer(PxpExchange.AddStreamPeer add)
     {
         // The multiplexer is given the stage's sender and lender, and so copies or leases what it keeps: the stage may lend its read buffers.
-        var binding = new StreamCarrierBinding(add.Stream, _settings.WriteTimeout, lendReadBuffers: true, transport: add.TransportName);
+        var binding = StreamCarriers.For(add.Stream, _settings.WriteTimeout, add.TransportName);
         StartSession(binding, transport: null, add.TransportName, add.Incoming, relayed: false, Asker(), UriTransports.RemoteEndPoint(add.Stream));
     }
 
