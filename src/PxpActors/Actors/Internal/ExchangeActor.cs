@@ -83,7 +83,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _budget = new ExchangeBudget(settings.Limits, _resources.Sockets.Cap); // one cap, read from the file limit once
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
         _upgrades = new ExchangeUpgrades(settings, nodeId, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
-            webRtcOptions, _log);
+            webRtcOptions, _time, _log);
         _listeners = new ExchangeListeners(settings, _resources, Self, _log);
 
         // Told without a sender, a session's connection has no asker to own it: it goes to the subscribers.
@@ -110,7 +110,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         });
         Receive<CandidatesWanted>(wanted => _candidates.Offer(wanted, Sender, _sessions));
         Receive<ResolveCandidate>(resolve => _candidates.Resolve(resolve, Sender, _sessions, _budget));
-        Receive<CandidateOffers.ExpireTick>(_ => _candidates.Expire());
+        Receive<CandidateOffers.ExpireTick>(_ =>
+        {
+            _candidates.Expire();
+            _upgrades.ExpireStandby();
+        });
         Receive<UpgradeReceived>(upgrade => _upgrades.OnUpgradeReceived(upgrade, Sender, _closing, Context, Publish));
         Receive<ChooseCandidate>(choose => _upgrades.OnChooseCandidate(choose, Sender, _candidateSelector));
         Receive<CandidateReleased>(_upgrades.OnCandidateReleased);
@@ -161,7 +165,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
     }
 
-    protected override void PostStop() => _listeners.DisposeAll();
+    protected override void PostStop()
+    {
+        _listeners.DisposeAll();
+        _upgrades.Close();
+    }
 
     // ---- sessions ----
 
@@ -319,7 +327,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnGetStats()
     {
         var stats = new PxpExchange.Stats(_sessions.Count, _sessions.Ready.Count, _candidates.Count, 0,
-            BudgetUsage.Of(_budget, _resources, _upgrades.InProgress));
+            BudgetUsage.Of(_budget, _resources, _upgrades.InProgress, _upgrades.Standby));
         // Session streams are not our children but the materializer's: ask it how many run.
         ((ActorMaterializer)_materializer).Supervisor
             .Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, _settings.RequestTimeout)
@@ -352,7 +360,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
                 _closing ? "The exchange is closed" : "Not connected to any peers")));
             return;
         }
-        NewPeerSearch.RunMeasuredAsync(Self, peers, _settings, _time).PipeTo(Sender);
+        NewPeerSearch.RunMeasuredAsync(Self, peers, _settings, _time, _upgrades.PrepareOffer).PipeTo(Sender);
     }
 
     private static TagList SessionTags(PeerInfo peer) =>
@@ -375,6 +383,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnClose()
     {
         _closing = true;
+        _upgrades.Close();
         if (_upkeep is not null) Context.Stop(_upkeep);
         _closeRequesters.Add(Sender);
         _listeners.StopAll();

@@ -15,13 +15,13 @@ internal static class NewPeerSearch
 
     /// <summary>As <see cref="RunAsync"/>, counted and timed in the getNewPeer metrics (a real duration: on the real clock).</summary>
     public static async Task<PxpExchange.Connected> RunMeasuredAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
-        ExchangeSettings settings, TimeProvider time)
+        ExchangeSettings settings, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = "failed";
         try
         {
-            var connected = await RunAsync(exchange, peers, settings, time).ConfigureAwait(false);
+            var connected = await RunAsync(exchange, peers, settings, time, prepareOffer).ConfigureAwait(false);
             outcome = "ok";
             return connected;
         }
@@ -32,8 +32,9 @@ internal static class NewPeerSearch
         }
     }
 
+    // prepareOffer starts our peer connection and its offer ahead of the relay (null when it cannot be made).
     public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
-        ExchangeSettings settings, TimeProvider time)
+        ExchangeSettings settings, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
     {
         var started = time.GetTimestamp();
         TimeSpan Remaining() => settings.GetNewPeerTimeout - time.GetElapsedTime(started);
@@ -51,7 +52,7 @@ internal static class NewPeerSearch
             if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), time).ConfigureAwait(false);
             try
             {
-                return await AttemptAsync(exchange, asked, settings, Remaining, time).ConfigureAwait(false);
+                return await AttemptAsync(exchange, asked, settings, Remaining, time, prepareOffer).ConfigureAwait(false);
             }
             catch (Exception e) when (e is PxpRequestException or AskTimeoutException or TimeoutException
                                           or WebRtc.PeerConnections.PeerConnectionException or Protocol.PxpProtocolException)
@@ -66,7 +67,23 @@ internal static class NewPeerSearch
     }
 
     private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
-        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time)
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
+    {
+        // Our side of the upgrade (sockets, threads, DTLS, the offer) starts now, alongside getpeers and the relay, rather
+        // than after them. The upgrade claims it; when this attempt ends without that, it is released here.
+        var offer = prepareOffer(remaining());
+        try
+        {
+            return await AttemptAsync(exchange, asked, settings, remaining, time, offer).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = offer?.ReleaseUnlessClaimedAsync();
+        }
+    }
+
+    private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time, PreparedPeerConnection? offer)
     {
         var peer = asked.Actor;
         var wait = Cap(settings.RequestTimeout, remaining());
@@ -89,7 +106,7 @@ internal static class NewPeerSearch
             // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
             // open, the new session's handshake and connect are bounded by their own timeouts, so this ask never gives up first.
             var bound = remaining() + settings.HandshakeTimeout + settings.RequestTimeout + TimeSpan.FromSeconds(5);
-            return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining()), bound)
+            return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining(), offer), bound)
                 .ConfigureAwait(false);
         }
         finally

@@ -142,6 +142,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
                 Context.Stop(Self);
                 break;
             case CloseSession: _mux.Close(); break;
+            // Our hello went out in PreStart: the offer may follow it before the peer's hello arrives, as the reference's
+            // initiator sends it (the peer reads our hello first, so it is ready for the upgrade when the offer comes).
+            case SendUpgradeSignal signal when _origin.Upgrading: OnSendUpgradeSignal(signal); break;
             case RequestCandidates or RequestRelay or OpenIncomingRelay or SendUpgradeSignal:
                 Sender.Tell(NotReady());
                 break;

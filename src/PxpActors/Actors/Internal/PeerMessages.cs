@@ -124,16 +124,10 @@ internal sealed record CandidateReleased(string? NodeId);
 /// Reply: <see cref="PxpExchange.Connected"/> once the new connection's application stream is open. <paramref name="TimeLeft"/>
 /// bounds the upgrade.
 /// </summary>
-internal sealed record UpgradeRelay(SubstreamChannel Relay, Candidate Candidate, TimeSpan TimeLeft);
+internal sealed record UpgradeRelay(SubstreamChannel Relay, Candidate Candidate, TimeSpan TimeLeft, PreparedPeerConnection? Prepared);
 
 /// <summary>One signal the peer sent on the relayed session being upgraded.</summary>
 internal sealed record RemoteSignal(System.Text.Json.JsonElement Signal);
-
-/// <summary>The relayed session being upgraded finished its handshake: signals can go out on it.</summary>
-internal sealed record RelayedSessionReady
-{
-    public static RelayedSessionReady Instance { get; } = new();
-}
 
 /// <summary>
 /// The data channel is open: <paramref name="Transport"/> (which owns the peer connection) becomes a new session, after
