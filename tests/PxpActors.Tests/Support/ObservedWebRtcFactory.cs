@@ -31,6 +31,15 @@ public sealed class ObservedWebRtcFactory(bool muted = false) : IWebRtcPeerConne
     /// <summary>Waits until every connection made so far has released everything.</summary>
     public Task AllClosedAsync(TimeSpan timeout) => Task.WhenAll(Made.Select(c => c.Closed)).WaitAsync(timeout);
 
+    /// <summary>
+    /// Waits until every connection made so far but the last has released everything: the last is the standby a node that
+    /// answered an offer keeps started for the next one (released when its exchange closes).
+    /// </summary>
+    public Task AllClosedButStandbyAsync(TimeSpan timeout) => Task.WhenAll(Made.SkipLast(1).Select(c => c.Closed)).WaitAsync(timeout);
+
+    /// <summary>Made so far and not closed.</summary>
+    public int Open => Made.Count(c => !c.Closed.IsCompleted);
+
     private sealed class Muted(IWebRtcPeerConnection inner) : IWebRtcPeerConnection
     {
         public bool Initiator => inner.Initiator;
