@@ -213,12 +213,14 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private IActorRef? StartUpgradeSession(CarrierBinding binding, string transportName, bool incoming, IActorRef? requester, bool nested,
         bool upgrading) =>
-        StartSession(binding, transport: null, transportName, incoming, relayed: false, requester, endPoint: null, nested, upgrading);
+        // The session over the upgraded connection (not the relayed one being upgraded) sends connect right behind its hello.
+        StartSession(binding, transport: null, transportName, incoming, relayed: false, requester, endPoint: null, nested, upgrading,
+            eagerConnect: !upgrading);
 
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
     private IActorRef? StartSession(CarrierBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
         string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false,
-        bool upgrading = false)
+        bool upgrading = false, bool eagerConnect = false)
     {
         var address = endPoint?.Address;
         if (_closing)
@@ -237,7 +239,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString(),
-            upgrading);
+            upgrading, eagerConnect);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var props = new Props(SessionProps.Deploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");

@@ -90,6 +90,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
         rpc.ForwardTo(Self);
         _rpc.Send(new Hello(_rpc.NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
+        if (_origin.EagerConnect && !_origin.Incoming) StartConnect(); // its reply comes after the peer's hello
     }
 
     protected override void PostStop()
@@ -233,7 +234,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
             hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
-        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading) StartConnect();
+        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading && !_origin.EagerConnect) StartConnect();
     }
 
     // ---- connect: the application stream ----

@@ -16,6 +16,8 @@ namespace PxpActors.Actors.Internal;
 /// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
 /// <paramref name="RemoteAddress"/>: the peer's transport address (ip:port), to name it in logs and its <see cref="PeerInfo"/>.
 /// <paramref name="Upgrading"/>: a nested session getNewPeer opened to upgrade to WebRTC; it never opens an application stream.
+/// <paramref name="EagerConnect"/>: an outgoing session sends connect right behind its hello instead of after the peer's (the
+/// session over an upgraded connection: the peer reads our hello first, so it is ready for the connect when it comes).
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
@@ -27,7 +29,8 @@ internal sealed record SessionOrigin(
     IActorRef? ConnectRequester,
     bool Nested = false,
     string? RemoteAddress = null,
-    bool Upgrading = false);
+    bool Upgrading = false,
+    bool EagerConnect = false);
 
 // ---- PeerActor → ExchangeActor ----
 
