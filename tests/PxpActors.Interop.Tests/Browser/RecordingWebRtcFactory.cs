@@ -14,6 +14,9 @@ internal sealed class RecordingWebRtcFactory : IWebRtcPeerConnectionFactory
     /// <summary>Completes once the first peer connection was made (an upgrade has begun here).</summary>
     public Task FirstMade => _first.Task;
 
+    /// <summary>Our stack's connections, which gain from being started ahead: a node answering offers keeps a standby.</summary>
+    public bool PreparesAhead => true;
+
     public IWebRtcPeerConnection Create(PeerConnectionOptions options)
     {
         var connection = PeerConnectionFactory.Instance.Create(options);

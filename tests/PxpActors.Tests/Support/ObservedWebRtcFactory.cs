@@ -19,6 +19,9 @@ public sealed class ObservedWebRtcFactory(bool muted = false) : IWebRtcPeerConne
     /// <summary>Completes once the first connection was made.</summary>
     public Task FirstMade => _first.Task;
 
+    /// <summary>Our stack's connections, which gain from being started ahead: a node answering offers keeps a standby.</summary>
+    public bool PreparesAhead => true;
+
     public IWebRtcPeerConnection Create(PeerConnectionOptions options)
     {
         var connection = PeerConnectionFactory.Instance.Create(options);

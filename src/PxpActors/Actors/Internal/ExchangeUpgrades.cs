@@ -104,7 +104,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
 
     private void RefillStandby()
     {
-        if (!_keepStandby || _standby is not null) return;
+        if (!_keepStandby || _standby is not null || !webRtc.PreparesAhead) return;
         try
         {
             // Its ICE bound counts from now, so it covers the time it may wait as well as the upgrade.
