@@ -59,7 +59,7 @@ internal sealed class PreparedPeerConnection
         lock (_gate) _forward = static _ => { };
     }
 
-    /// <summary>Closes it unless an actor claimed it (that actor closes it then).</summary>
+    /// <summary>Closes it unless an actor claimed it (that actor closes it then, with <see cref="CloseAsync"/>).</summary>
     public Task ReleaseUnlessClaimedAsync()
     {
         lock (_gate)
@@ -68,7 +68,17 @@ internal sealed class PreparedPeerConnection
             _released = true;
             _held.Clear();
         }
-        return Connection.CloseAsync();
+        return CloseAsync();
+    }
+
+    /// <summary>
+    /// Closes the connection once its start has finished, so the start never runs on a closed connection (our stack refuses
+    /// that, but another implementation might register the connection again).
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        await Ready.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false); // its failure was reported
+        await Connection.CloseAsync().ConfigureAwait(false);
     }
 
     private void OnLocalSignal(Signal signal)

@@ -87,7 +87,7 @@ internal sealed class SignalingRelayActor : UntypedActor, IWithTimers
     {
         _prepared?.Detach();
         // Not handed over: nothing else will ever close it.
-        if (!_handedOver) _ = _connection?.DisposeAsync().AsTask();
+        if (!_handedOver) _ = _prepared?.CloseAsync();
     }
 
     protected override void OnReceive(object message)
