@@ -278,11 +278,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
     public void OnSessionReady(IActorRef session)
     {
         // The upgraded connection carries a session now: the relayed one it replaces ends, with end frames only.
-        if (_replacing.Remove(session, out var relayed))
-        {
-            relayed.Tell(CloseSession.Instance);
-            RefillStandby();
-        }
+        if (_replacing.Remove(session, out var relayed)) relayed.Tell(CloseSession.Instance);
     }
 
     /// <summary>An actor the exchange watched stopped; true when it was a SignalingRelayActor (nothing else to do for it).</summary>
@@ -297,7 +293,8 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
             return true;
         }
         _upgrades.Remove(actor);
-        _upgraded.Remove(actor);
+        // The relayed session of an upgrade that succeeded has ended: the new connection is up, past its critical path.
+        if (_upgraded.Remove(actor)) RefillStandby();
         if (_replacing.Remove(actor, out var replaced)) replaced.Tell(CloseSession.Instance);
         return false;
     }
