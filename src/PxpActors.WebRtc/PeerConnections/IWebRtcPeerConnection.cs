@@ -35,6 +35,12 @@ public interface IWebRtcPeerConnection : IAsyncDisposable
     /// <summary>A channel closed, from either side or with the connection.</summary>
     event Action<IWebRtcDataChannel>? DataChannelClosed;
 
+    /// <summary>
+    /// Starts what the connection needs before any description (sockets, candidates, threads), so that an offer or answer
+    /// made later costs only itself. Optional: an implementation with nothing to prepare ahead does nothing.
+    /// </summary>
+    Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Makes our offer and sets it as the local description; it is also raised on <see cref="LocalSignal"/>.</summary>
     Task<SessionDescriptionSignal> CreateOfferAsync(CancellationToken cancellationToken = default);
 

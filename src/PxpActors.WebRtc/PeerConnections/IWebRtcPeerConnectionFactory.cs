@@ -8,4 +8,10 @@ public interface IWebRtcPeerConnectionFactory
 {
     /// <summary>A new peer connection configured by <paramref name="options"/>.</summary>
     IWebRtcPeerConnection Create(PeerConnectionOptions options);
+
+    /// <summary>
+    /// Whether its connections gain from being started ahead (<see cref="IWebRtcPeerConnection.PrepareAsync"/> binds sockets,
+    /// starts threads): a node that answers offers then keeps one started for the next. False by default (nothing to prepare).
+    /// </summary>
+    bool PreparesAhead => false;
 }

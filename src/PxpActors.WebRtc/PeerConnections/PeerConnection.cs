@@ -123,6 +123,9 @@ public sealed class PeerConnection : IWebRtcPeerConnection
     /// <summary>&lt;inheritdoc/&gt;</summary>
     public event Action<IWebRtcDataChannel>? DataChannelClosed;
 
+    /// <summary>Binds the ICE sockets (host candidates known) and makes DTLS ready (its thread, key pair and nonce).</summary>
+    public Task PrepareAsync(CancellationToken cancellationToken = default) => EnsureStartedAsync(cancellationToken);
+
     /// <summary>&lt;inheritdoc/&gt;</summary>
     public async Task<SessionDescriptionSignal> CreateOfferAsync(CancellationToken cancellationToken = default)
     {

@@ -8,4 +8,7 @@ public sealed class PeerConnectionFactory : IWebRtcPeerConnectionFactory
 
     /// <summary>A new <see cref="PeerConnection"/> of our own stack.</summary>
     public IWebRtcPeerConnection Create(PeerConnectionOptions options) => new PeerConnection(options);
+
+    /// <summary>True: a connection started ahead has its sockets bound and its DTLS thread and crypto ready.</summary>
+    public bool PreparesAhead => true;
 }

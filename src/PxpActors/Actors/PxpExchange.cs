@@ -139,6 +139,9 @@ public static class PxpExchange
     /// <param name="Sockets">Sockets open, counted by the node's transports.</param>
     /// <param name="Refusals">Claims refused since the node started, by limit (for example "connections", "relays").</param>
     /// <param name="Upgrades">WebRTC upgrades in progress (each a SignalingRelayActor and a peer connection).</param>
+    /// <param name="StandbyConnections">
+    /// WebRTC peer connections started ahead for the next offer this node answers (0 or 1: kept while offers keep coming).
+    /// </param>
     public sealed record ResourceUsage(
         int Connections,
         int ConnectionCap,
@@ -149,7 +152,8 @@ public static class PxpExchange
         long BufferedBytes,
         int Sockets,
         IReadOnlyDictionary<string, long> Refusals,
-        int Upgrades);
+        int Upgrades,
+        int StandbyConnections = 0);
 
     // ---- events (sent to subscribers) ----
 

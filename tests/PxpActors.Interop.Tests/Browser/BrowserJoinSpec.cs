@@ -168,13 +168,14 @@ public sealed class BrowserJoinSpec : IClassFixture<BrowserFixture>
             await a.DisposeAsync();
             _ = asking.ContinueWith(t => t.Exception, TaskScheduler.Default); // the page is gone: its promise never settles
 
-            await webRtc.AllClosedAsync(OurNode.Timeout);
-            await b.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.RelayedSessions == 0 && s.Resources.Upgrades == 0,
-                "B: only its hub session, no upgrade left");
+            await b.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.RelayedSessions == 0 && s.Resources.Upgrades == 0
+                && s.Resources.StandbyConnections == 1, "B: only its hub session, no upgrade left, a standby for the next offer");
+            await webRtc.AllClosedButStandbyAsync(OurNode.Timeout);
             await hub.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Relays == 0 && s.Resources.Connections == 1,
                 "the hub: only B, no relay");
             Assert.Equal("ws", Assert.Single(b.Exchange.Peers).Transport);
-            Assert.All(webRtc.Made, c => Assert.Equal(PeerConnectionState.Closed, c.State));
+            Assert.All(webRtc.Made.SkipLast(1), c => Assert.Equal(PeerConnectionState.Closed, c.State));
+            Assert.Equal(PeerConnectionState.New, webRtc.Made[^1].State); // the standby, released when B closes
         });
     }
 

@@ -19,6 +19,9 @@ public sealed class ObservedWebRtcFactory(bool muted = false) : IWebRtcPeerConne
     /// <summary>Completes once the first connection was made.</summary>
     public Task FirstMade => _first.Task;
 
+    /// <summary>Our stack's connections, which gain from being started ahead: a node answering offers keeps a standby.</summary>
+    public bool PreparesAhead => true;
+
     public IWebRtcPeerConnection Create(PeerConnectionOptions options)
     {
         var connection = PeerConnectionFactory.Instance.Create(options);
@@ -30,6 +33,15 @@ public sealed class ObservedWebRtcFactory(bool muted = false) : IWebRtcPeerConne
 
     /// <summary>Waits until every connection made so far has released everything.</summary>
     public Task AllClosedAsync(TimeSpan timeout) => Task.WhenAll(Made.Select(c => c.Closed)).WaitAsync(timeout);
+
+    /// <summary>
+    /// Waits until every connection made so far but the last has released everything: the last is the standby a node that
+    /// answered an offer keeps started for the next one (released when its exchange closes).
+    /// </summary>
+    public Task AllClosedButStandbyAsync(TimeSpan timeout) => Task.WhenAll(Made.SkipLast(1).Select(c => c.Closed)).WaitAsync(timeout);
+
+    /// <summary>Made so far and not closed.</summary>
+    public int Open => Made.Count(c => !c.Closed.IsCompleted);
 
     private sealed class Muted(IWebRtcPeerConnection inner) : IWebRtcPeerConnection
     {

@@ -56,12 +56,37 @@ public sealed class GetNewPeerSpec
             await a.Exchange.DisconnectAsync(connection.Peer!);
 
             await a.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "A: the hub only");
-            await b.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0, "B: the hub only");
+            // B answered an offer: it keeps one connection started for the next (round 2 answers with round 1's standby).
+            await b.WaitForStatsAsync(s => s.Sessions == 1 && s.Resources.Upgrades == 0 && s.Resources.StandbyConnections == 1,
+                "B: the hub only, and a standby");
             Assert.Equal(round, askerWebRtc.Made.Count);
-            Assert.Equal(round, candidateWebRtc.Made.Count);
+            Assert.Equal(round + 1, candidateWebRtc.Made.Count);
             await askerWebRtc.AllClosedAsync(TestNode.Timeout);
-            await candidateWebRtc.AllClosedAsync(TestNode.Timeout);
+            await candidateWebRtc.AllClosedButStandbyAsync(TestNode.Timeout);
+            Assert.Equal(1, candidateWebRtc.Open);
         }
+    }
+
+    [Fact]
+    public async Task A_candidates_standby_connection_must_be_released_when_its_exchange_closes()
+    {
+        var candidateWebRtc = new ObservedWebRtcFactory();
+        await using var hub = await TestNode.StartAsync();
+        await using var a = await TestNode.StartAsync();
+        var b = await TestNode.StartAsync(options: new PeerExchangeOptions { WebRtc = candidateWebRtc });
+        await using (b)
+        {
+            await a.Exchange.AddPeerAsync(hub.Address);
+            await b.Exchange.AddPeerAsync(hub.Address);
+            await hub.WaitForStatsAsync(s => s.ReadyPeers == 2, "A and B at the hub");
+            Assert.Equal(0, (await b.StatsAsync()).Resources.StandbyConnections); // none until B answers an offer
+
+            await a.Exchange.GetNewPeerAsync();
+            await b.WaitForStatsAsync(s => s.Sessions == 2 && s.Resources.StandbyConnections == 1, "B: A over WebRTC, and a standby");
+            Assert.Equal(2, candidateWebRtc.Open); // the connection to A and the standby
+        }
+
+        await candidateWebRtc.AllClosedAsync(TestNode.Timeout);
     }
 
     private static async Task<string> ReadTextAsync(Stream stream, int length)

@@ -50,8 +50,9 @@ public sealed class UpgradeFailureSpec
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4 + 5), $"getNewPeer took {clock.Elapsed} with a 4 s timeout");
         await AssertNothingLeftAsync(hub, a, b);
         await askerWebRtc.AllClosedAsync(Released);
-        await silentWebRtc.AllClosedAsync(Released);
-        Assert.NotEmpty(silentWebRtc.Made);
+        await b.WaitForStatsAsync(s => s.Resources.StandbyConnections == 1, "B: a standby for the next offer");
+        await silentWebRtc.AllClosedButStandbyAsync(Released);
+        Assert.Equal(1, silentWebRtc.Open);
     }
 
     [Fact]

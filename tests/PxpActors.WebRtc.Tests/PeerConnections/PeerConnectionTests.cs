@@ -212,6 +212,40 @@ public sealed class PeerConnectionTests
     }
 
     [Fact]
+    public async Task PeerConnection_prepared_ahead_must_answer_a_later_offer_or_release_everything_when_closed_unused()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ct = cts.Token;
+        var network = new TrackingNetwork(UdpNetwork.Instance);
+        var clock = new TrackingTimeProvider(TimeProvider.System);
+        var standby = new PeerConnection(Options(initiator: false, network, clock));
+        var unused = new PeerConnection(Options(initiator: false, network, clock));
+        await Task.WhenAll(standby.PrepareAsync(ct), unused.PrepareAsync(ct));
+        var boundAhead = network.BoundCount;
+        Assert.True(boundAhead >= 2, "each prepared connection bound its sockets before any offer");
+
+        var offerer = new PeerConnection(Options(initiator: true, network, clock));
+        await using (var toStandby = new SignalWire(offerer, standby))
+        await using (var toOfferer = new SignalWire(standby, offerer))
+        {
+            await offerer.CreateOfferAsync(ct);
+            await Task.WhenAll(offerer.Connected, standby.Connected).WaitAsync(Patience, ct);
+            var ours = await offerer.CreateDataChannelAsync("data", cancellationToken: ct);
+            var theirs = await standby.AcceptDataChannelAsync(ct);
+            await AssertCrossesAsync(ours, theirs, 1024, ct);
+        }
+        await unused.CloseAsync();
+        await offerer.CloseAsync();
+        await standby.Closed.WaitAsync(Patience, ct);
+
+        Assert.True(unused.IsReleased, "its sockets, timer and prepared DTLS thread are gone");
+        Assert.True(standby.IsReleased);
+        Assert.True(offerer.IsReleased);
+        Assert.Equal(0, network.OpenCount);
+        Assert.Equal(0, clock.ActiveTimers);
+    }
+
+    [Fact]
     public async Task PeerConnection_that_finds_no_path_must_fail_with_the_ICE_error_and_release_everything()
     {
         var network = new TrackingNetwork(UdpNetwork.Instance);

@@ -83,8 +83,8 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         _resources = resources ?? new NodeResources(settings.Limits);
         _budget = new ExchangeBudget(settings.Limits, _resources.Sockets.Cap); // one cap, read from the file limit once
         _graphs = new SessionGraphs(settings.Multiplexer, _resources);
-        _upgrades = new ExchangeUpgrades(settings, nodeId, _time, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
-            webRtcOptions, _log);
+        _upgrades = new ExchangeUpgrades(settings, nodeId, _sessions, _carriers, _budget, plugins.WebRtc ?? PeerConnectionFactory.Instance,
+            webRtcOptions, _time, _log);
         _listeners = new ExchangeListeners(settings, _resources, Self, _log);
         _peerLimit = new PeerLimit(settings.Upkeep);
 
@@ -112,7 +112,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         });
         Receive<CandidatesWanted>(wanted => _candidates.Offer(wanted, Sender, _sessions));
         Receive<ResolveCandidate>(resolve => _candidates.Resolve(resolve, Sender, _sessions, _budget));
-        Receive<CandidateOffers.ExpireTick>(_ => _candidates.Expire());
+        Receive<CandidateOffers.ExpireTick>(_ =>
+        {
+            _candidates.Expire();
+            _upgrades.ExpireStandby();
+        });
         Receive<UpgradeReceived>(upgrade => _upgrades.OnUpgradeReceived(upgrade, Sender, _closing, Context, Publish));
         Receive<ChooseCandidate>(choose => _upgrades.OnChooseCandidate(choose, Sender, _candidateSelector));
         Receive<CandidateReleased>(_upgrades.OnCandidateReleased);
@@ -123,7 +127,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
         Receive<PxpExchange.ListPeers>(_ => Sender.Tell(new PxpExchange.PeerList(_sessions.ReadyPeers().Select(p => p.Info).ToList())));
         Receive<PxpExchange.GetStats>(_ => BudgetUsage.ReplyStats(Sender, _sessions, _candidates.Count, _budget, _resources,
-            _upgrades.InProgress, _materializer, _settings.RequestTimeout));
+            _upgrades.InProgress, _upgrades.Standby, _materializer, _settings.RequestTimeout));
         Receive<PxpExchange.GetPeers>(get => ForwardToPeer(get.PeerId, new RequestCandidates()));
         Receive<PxpExchange.Relay>(OnRelay);
         Receive<PxpExchange.Disconnect>(OnDisconnect);
@@ -164,7 +168,11 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
     }
 
-    protected override void PostStop() => _listeners.DisposeAll();
+    protected override void PostStop()
+    {
+        _listeners.DisposeAll();
+        _upgrades.Close();
+    }
 
     // ---- sessions ----
 
@@ -210,12 +218,14 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
 
     private IActorRef? StartUpgradeSession(CarrierBinding binding, string transportName, bool incoming, IActorRef? requester, bool nested,
         bool upgrading) =>
-        StartSession(binding, transport: null, transportName, incoming, relayed: false, requester, endPoint: null, nested, upgrading);
+        // The session over the upgraded connection (not the relayed one being upgraded) sends connect right behind its hello.
+        StartSession(binding, transport: null, transportName, incoming, relayed: false, requester, endPoint: null, nested, upgrading,
+            eagerConnect: !upgrading);
 
     /// <summary>Starts a session, or refuses it (closed, or at a limit); returns its actor, or null when refused.</summary>
     private IActorRef? StartSession(CarrierBinding? binding, Akka.Streams.Dsl.Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>? transport,
         string transportName, bool incoming, bool relayed, IActorRef? requester, IPEndPoint? endPoint, bool nested = false,
-        bool upgrading = false)
+        bool upgrading = false, bool eagerConnect = false)
     {
         var address = endPoint?.Address;
         if (_closing)
@@ -234,7 +244,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         }
         var id = $"{transportName}-{++_nextPeerNumber}";
         var origin = new SessionOrigin(id, binding, transport, transportName, incoming, relayed, requester, nested, endPoint?.ToString(),
-            upgrading);
+            upgrading, eagerConnect);
         // Props with arguments, not an expression: compiling an expression per session costs more than the actor.
         var props = new Props(SessionProps.Deploy, typeof(PeerActor), _settings, origin, Self, _materializer, _graphs, _announced, _time);
         var peer = Context.ActorOf(props, $"peer-{_nextPeerNumber}");
@@ -350,7 +360,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
                 _closing ? "The exchange is closed" : "Not connected to any peers")));
             return;
         }
-        NewPeerSearch.RunMeasuredAsync(Self, peers, _settings, _time).PipeTo(Sender);
+        NewPeerSearch.RunMeasuredAsync(Self, peers, _settings, _time, _upgrades.PrepareOffer).PipeTo(Sender);
     }
 
     private static TagList SessionTags(PeerInfo peer) =>
@@ -373,6 +383,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
     private void OnClose()
     {
         _closing = true;
+        _upgrades.Close();
         if (_upkeep is not null) Context.Stop(_upkeep);
         _closeRequesters.Add(Sender);
         _listeners.StopAll();

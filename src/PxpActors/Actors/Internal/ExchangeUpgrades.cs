@@ -12,10 +12,14 @@ namespace PxpActors.Actors.Internal;
 /// upgrades, the session over the upgraded connection that replaces it, and the node ids getNewPeer is connecting to (so
 /// two upgrades with one node never run at once). State of the ExchangeActor alone, which hands it these messages.
 /// </summary>
-internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId, TimeProvider time, SessionTable sessions,
+internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId, SessionTable sessions,
     IReadOnlyDictionary<IActorRef, IActorRef> carriers, ExchangeBudget budget, IWebRtcPeerConnectionFactory webRtc,
-    PeerConnectionOptions webRtcOptions, ILoggingAdapter log)
+    PeerConnectionOptions webRtcOptions, TimeProvider time, ILoggingAdapter log)
 {
+    // How long a responder's standby connection is kept unused: a node that answered an upgrade this recently likely gets
+    // another soon. Its server-reflexive candidates (NAT bindings) must still be fresh when used, hence short.
+    internal static readonly TimeSpan StandbyLifetime = TimeSpan.FromSeconds(30);
+
     // Relayed sessions being upgraded, and the SignalingRelayActor of each (and back).
     private readonly Dictionary<IActorRef, IActorRef> _upgrades = new();
     private readonly Dictionary<IActorRef, IActorRef> _upgradedSessions = new();
@@ -29,6 +33,12 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
     // FullNodeRest, since a full node rarely loses a peer soon, and asking it again only costs a relay.
     private readonly Dictionary<string, long> _full = new(StringComparer.Ordinal);
     private static readonly TimeSpan FullNodeRest = TimeSpan.FromSeconds(30);
+    // The responder's connection started ahead for the next offer (made once this node answered one), and when.
+    private PreparedPeerConnection? _standby;
+    private long _standbyMadeAt;
+    // Set by an offer we answer, cleared when the standby expires unused or the exchange closes.
+    private bool _keepStandby;
+    private bool _closed;
 
     /// <summary>Starts a session over <paramref name="binding"/>; returns its actor, or null when the exchange refused it.</summary>
     public delegate IActorRef? SessionStarter(Carriers.CarrierBinding binding, string transportName, bool incoming, IActorRef? requester,
@@ -36,6 +46,9 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
 
     /// <summary>Upgrades in progress (each a SignalingRelayActor and a peer connection).</summary>
     public int InProgress => _upgradedSessions.Count;
+
+    /// <summary>Peer connections started ahead for the next offer (0 or 1).</summary>
+    public int Standby => _standby is null ? 0 : 1;
 
     /// <summary>
     /// A signal on a relayed session: for its upgrade in progress, or the first of a peer's upgrade, which we answer as the
@@ -58,8 +71,78 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
             session.Tell(CloseSession.Instance);
             return;
         }
-        signaling = StartSignaling(initiator: false, session, sessionReady: true, settings.Upgrade.Timeout, requester: null, context);
+        signaling = StartSignaling(initiator: false, session, settings.Upgrade.Timeout, requester: null, context, TakeStandby());
         signaling.Tell(new RemoteSignal(upgrade.Signal));
+        // Refilled once this upgrade is over, not now: starting one now would compete with this upgrade for the CPU.
+        _keepStandby = !_closed;
+    }
+
+    /// <summary>
+    /// getNewPeer's offer, started ahead while it asks for candidates and opens the relay; null when the connection could not be
+    /// made (the upgrade then makes its own and reports why). Safe off the actor: it reads only the factory and options.
+    /// </summary>
+    public PreparedPeerConnection? PrepareOffer(TimeSpan timeLeft)
+    {
+        try
+        {
+            // ICE's own bound counts from now: the whole of getNewPeer's time (the upgrade's timer is the tighter bound).
+            return PreparedPeerConnection.Start(webRtc, webRtcOptions with { Initiator = true, IceConnectTimeout = timeLeft });
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    private PreparedPeerConnection? TakeStandby()
+    {
+        var standby = _standby;
+        _standby = null;
+        if (standby is not null && time.GetElapsedTime(_standbyMadeAt) > StandbyLifetime)
+        {
+            _ = standby.ReleaseUnlessClaimedAsync();
+            return null;
+        }
+        return standby;
+    }
+
+    private void RefillStandby()
+    {
+        if (!_keepStandby || _standby is not null || !webRtc.PreparesAhead) return;
+        try
+        {
+            // Its ICE bound counts from now, so it covers the time it may wait as well as the upgrade.
+            _standby = PreparedPeerConnection.Start(webRtc,
+                webRtcOptions with { Initiator = false, IceConnectTimeout = settings.Upgrade.Timeout + StandbyLifetime });
+            _standbyMadeAt = time.GetTimestamp();
+        }
+        catch (Exception e)
+        {
+            log.Info("PXP could not start a standby WebRTC connection: {0}", e.Message);
+        }
+    }
+
+    /// <summary>Releases the standby once it has waited its lifetime unused (on the exchange's periodic tick).</summary>
+    public void ExpireStandby()
+    {
+        if (_standby is null || time.GetElapsedTime(_standbyMadeAt) <= StandbyLifetime) return;
+        _keepStandby = false; // until the next offer we answer
+        ReleaseStandby();
+    }
+
+    /// <summary>The exchange is closing: the standby is released and never made again.</summary>
+    public void Close()
+    {
+        _closed = true;
+        _keepStandby = false;
+        ReleaseStandby();
+    }
+
+    private void ReleaseStandby()
+    {
+        var standby = _standby;
+        _standby = null;
+        _ = standby?.ReleaseUnlessClaimedAsync();
     }
 
     private string? Refuse(PeerInfo peer, IActorRef session, bool closing)
@@ -156,6 +239,7 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
     /// <summary>getNewPeer relays to a PXP candidate: a nested session over the relay, upgraded by us as the initiator.</summary>
     public void OnUpgradeRelay(UpgradeRelay upgrade, IActorRef asker, IActorContext context, SessionStarter startSession)
     {
+        // A refusal leaves upgrade.Prepared unclaimed: getNewPeer releases it.
         if (_upgradedSessions.Count >= settings.Limits.MaxPendingUpgrades)
         {
             budget.CountRefusal("upgrades");
@@ -172,14 +256,14 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
             return;
         }
         var timeout = upgrade.TimeLeft < settings.Upgrade.Timeout ? upgrade.TimeLeft : settings.Upgrade.Timeout;
-        StartSignaling(initiator: true, session, sessionReady: false, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1), asker,
-            context);
+        StartSignaling(initiator: true, session, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1), asker,
+            context, upgrade.Prepared);
     }
 
-    private IActorRef StartSignaling(bool initiator, IActorRef session, bool sessionReady, TimeSpan timeout, IActorRef? requester,
-        IActorContext context)
+    private IActorRef StartSignaling(bool initiator, IActorRef session, TimeSpan timeout, IActorRef? requester,
+        IActorContext context, PreparedPeerConnection? prepared)
     {
-        var signaling = context.ActorOf(SignalingRelayActor.Props(initiator, session, sessionReady, webRtc, webRtcOptions, timeout, requester));
+        var signaling = context.ActorOf(SignalingRelayActor.Props(initiator, session, webRtc, webRtcOptions, timeout, requester, prepared));
         context.Watch(signaling);
         _upgrades[session] = signaling;
         _upgradedSessions[signaling] = session;
@@ -205,12 +289,12 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
         _upgrades.Remove(relayed);
         publish(new PxpExchange.PeerFailed(sessions.InfoOf(relayed), failed.Error));
         relayed.Tell(CloseSession.Instance);
+        RefillStandby();
     }
 
-    /// <summary>A session finished its handshake: a relayed one being upgraded may signal now; one over an upgraded connection replaces its relayed one.</summary>
+    /// <summary>A session finished its handshake: one over an upgraded connection replaces its relayed one.</summary>
     public void OnSessionReady(IActorRef session)
     {
-        if (_upgrades.TryGetValue(session, out var signaling)) signaling.Tell(RelayedSessionReady.Instance);
         // The upgraded connection carries a session now: the relayed one it replaces ends, with end frames only.
         if (_replacing.Remove(session, out var relayed)) relayed.Tell(CloseSession.Instance);
     }
@@ -223,10 +307,12 @@ internal sealed class ExchangeUpgrades(ExchangeSettings settings, string nodeId,
             // Its upgrade stopped with neither outcome (the actor failed): the relayed session has nothing left to do.
             _upgrades.Remove(upgraded);
             upgraded.Tell(CloseSession.Instance);
+            RefillStandby();
             return true;
         }
         _upgrades.Remove(actor);
-        _upgraded.Remove(actor);
+        // The relayed session of an upgrade that succeeded has ended: the new connection is up, past its critical path.
+        if (_upgraded.Remove(actor)) RefillStandby();
         if (_replacing.Remove(actor, out var replaced)) replaced.Tell(CloseSession.Instance);
         return false;
     }

@@ -17,13 +17,13 @@ internal static class NewPeerSearch
 
     /// <summary>As <see cref="RunAsync"/>, counted and timed in the getNewPeer metrics (a real duration: on the real clock).</summary>
     public static async Task<PxpExchange.Connected> RunMeasuredAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
-        ExchangeSettings settings, TimeProvider time)
+        ExchangeSettings settings, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = "failed";
         try
         {
-            var connected = await RunAsync(exchange, peers, settings, time).ConfigureAwait(false);
+            var connected = await RunAsync(exchange, peers, settings, time, prepareOffer).ConfigureAwait(false);
             outcome = "ok";
             return connected;
         }
@@ -34,8 +34,9 @@ internal static class NewPeerSearch
         }
     }
 
+    // prepareOffer starts our peer connection and its offer ahead of the relay (null when it cannot be made).
     public static async Task<PxpExchange.Connected> RunAsync(IActorRef exchange, IReadOnlyList<(IActorRef Actor, PeerInfo Info)> peers,
-        ExchangeSettings settings, TimeProvider time)
+        ExchangeSettings settings, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
     {
         var started = time.GetTimestamp();
         TimeSpan Remaining() => settings.GetNewPeerTimeout - time.GetElapsedTime(started);
@@ -53,7 +54,7 @@ internal static class NewPeerSearch
             if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), time).ConfigureAwait(false);
             try
             {
-                return await AttemptAsync(exchange, asked, settings, Remaining, time).ConfigureAwait(false);
+                return await AttemptAsync(exchange, asked, settings, Remaining, time, prepareOffer).ConfigureAwait(false);
             }
             catch (Exception e) when (e is PxpRequestException or AskTimeoutException or TimeoutException
                                           or WebRtc.PeerConnections.PeerConnectionException or Protocol.PxpProtocolException)
@@ -68,7 +69,23 @@ internal static class NewPeerSearch
     }
 
     private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
-        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time)
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time, Func<TimeSpan, PreparedPeerConnection?> prepareOffer)
+    {
+        // Our side of the upgrade (sockets, threads, DTLS, the offer) starts now, alongside getpeers and the relay, rather
+        // than after them. The upgrade claims it; when this attempt ends without that, it is released here.
+        var offer = prepareOffer(remaining());
+        try
+        {
+            return await AttemptAsync(exchange, asked, settings, remaining, time, offer).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = offer?.ReleaseUnlessClaimedAsync();
+        }
+    }
+
+    private static async Task<PxpExchange.Connected> AttemptAsync(IActorRef exchange, (IActorRef Actor, PeerInfo Info) asked,
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time, PreparedPeerConnection? offer)
     {
         var peer = asked.Actor;
         var wait = Cap(settings.RequestTimeout, remaining());
@@ -91,7 +108,7 @@ internal static class NewPeerSearch
             var full = false;
             try
             {
-                return await ConnectAsync(exchange, peer, candidate, settings, remaining, time).ConfigureAwait(false);
+                return await ConnectAsync(exchange, peer, candidate, settings, remaining, time, offer).ConfigureAwait(false);
             }
             catch (PxpRequestException e) when (PeerLimit.IsRefusal(e))
             {
@@ -107,7 +124,7 @@ internal static class NewPeerSearch
     }
 
     private static async Task<PxpExchange.Connected> ConnectAsync(IActorRef exchange, IActorRef peer, Candidate candidate,
-        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time)
+        ExchangeSettings settings, Func<TimeSpan> remaining, TimeProvider time, PreparedPeerConnection? offer)
     {
         var relay = await OpenRelayAsync(peer, candidate, settings, remaining(), time).ConfigureAwait(false);
         if (candidate.ConnectInfo?.Pxp != true)
@@ -115,7 +132,7 @@ internal static class NewPeerSearch
         // The upgrade is bounded by what is left of the timeout (the exchange's side enforces it); once its channel is
         // open, the new session's handshake and connect are bounded by their own timeouts, so this ask never gives up first.
         var bound = remaining() + settings.HandshakeTimeout + settings.RequestTimeout + TimeSpan.FromSeconds(5);
-        return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining()), bound)
+        return await exchange.Ask<PxpExchange.Connected>(new UpgradeRelay(relay.Stream, candidate, remaining(), offer), bound)
             .ConfigureAwait(false);
     }
 

@@ -89,6 +89,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
         rpc.ForwardTo(Self);
         _rpc.Send(new Hello(_rpc.NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
         Timers.StartSingleTimer(HandshakeTimer, new HandshakeTimedOut(), _settings.HandshakeTimeout);
+        if (_origin.EagerConnect && !_origin.Incoming) StartConnect(); // its reply comes after the peer's hello
     }
 
     protected override void PostStop()
@@ -142,6 +143,9 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
                 break;
             case CloseSession: _mux.Close(); break;
             case PeerLimitChanged changed: _exchangeFull = changed.Full; break;
+            // Our hello went out in PreStart: the offer may follow it before the peer's hello arrives, as the reference's
+            // initiator sends it (the peer reads our hello first, so it is ready for the upgrade when the offer comes).
+            case SendUpgradeSignal signal when _origin.Upgrading: OnSendUpgradeSignal(signal); break;
             case RequestCandidates or RequestRelay or OpenIncomingRelay or SendUpgradeSignal:
                 Sender.Tell(NotReady());
                 break;
@@ -230,7 +234,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
             hello.ConnectInfo, hello.Networks) { RemoteAddress = _origin.RemoteAddress };
         Become(Ready);
         _exchange.Tell(new PeerReady(_info));
-        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading) StartConnect();
+        if (!_origin.Incoming && !_origin.Relayed && !_origin.Upgrading && !_origin.EagerConnect) StartConnect();
     }
 
     // ---- connect: the application stream ----

@@ -16,6 +16,8 @@ namespace PxpActors.Actors.Internal;
 /// <paramref name="Relayed"/>: relayed to us (a hub's incoming); <paramref name="Nested"/>: one we opened over a relay connection.
 /// <paramref name="RemoteAddress"/>: the peer's transport address (ip:port), to name it in logs and its <see cref="PeerInfo"/>.
 /// <paramref name="Upgrading"/>: a nested session getNewPeer opened to upgrade to WebRTC; it never opens an application stream.
+/// <paramref name="EagerConnect"/>: an outgoing session sends connect right behind its hello instead of after the peer's (the
+/// session over an upgraded connection: the peer reads our hello first, so it is ready for the connect when it comes).
 /// </remarks>
 internal sealed record SessionOrigin(
     string PeerId,
@@ -27,7 +29,8 @@ internal sealed record SessionOrigin(
     IActorRef? ConnectRequester,
     bool Nested = false,
     string? RemoteAddress = null,
-    bool Upgrading = false);
+    bool Upgrading = false,
+    bool EagerConnect = false);
 
 // ---- PeerActor → ExchangeActor ----
 
@@ -127,16 +130,10 @@ internal sealed record CandidateReleased(string? NodeId, bool Full = false);
 /// Reply: <see cref="PxpExchange.Connected"/> once the new connection's application stream is open. <paramref name="TimeLeft"/>
 /// bounds the upgrade.
 /// </summary>
-internal sealed record UpgradeRelay(SubstreamChannel Relay, Candidate Candidate, TimeSpan TimeLeft);
+internal sealed record UpgradeRelay(SubstreamChannel Relay, Candidate Candidate, TimeSpan TimeLeft, PreparedPeerConnection? Prepared);
 
 /// <summary>One signal the peer sent on the relayed session being upgraded.</summary>
 internal sealed record RemoteSignal(System.Text.Json.JsonElement Signal);
-
-/// <summary>The relayed session being upgraded finished its handshake: signals can go out on it.</summary>
-internal sealed record RelayedSessionReady
-{
-    public static RelayedSessionReady Instance { get; } = new();
-}
 
 /// <summary>
 /// The data channel is open: <paramref name="Transport"/> (which owns the peer connection) becomes a new session, after

@@ -29,21 +29,19 @@ internal sealed class SignalingRelayActor : UntypedActor, IWithTimers
     private readonly PeerConnectionOptions _options;
     private readonly TimeSpan _timeout;
     private readonly IActorRef? _requester;
-    private readonly List<Signal> _unsent = [];
+    private PreparedPeerConnection? _prepared;
     private IWebRtcPeerConnection? _connection;
-    private Action<Signal>? _onLocalSignal;
     private Task _signalling = Task.CompletedTask;
-    private bool _sessionReady;
     private int _remoteSignals;
     private bool _done;
     private bool _handedOver;
 
-    public SignalingRelayActor(bool initiator, IActorRef session, bool sessionReady, IWebRtcPeerConnectionFactory factory,
-        PeerConnectionOptions options, TimeSpan timeout, IActorRef? requester)
+    public SignalingRelayActor(bool initiator, IActorRef session, IWebRtcPeerConnectionFactory factory,
+        PeerConnectionOptions options, TimeSpan timeout, IActorRef? requester, PreparedPeerConnection? prepared)
     {
+        _prepared = prepared;
         _initiator = initiator;
         _session = session;
-        _sessionReady = sessionReady;
         _factory = factory;
         _options = options with { Initiator = initiator, IceConnectTimeout = timeout };
         _timeout = timeout;
@@ -52,55 +50,54 @@ internal sealed class SignalingRelayActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(bool initiator, IActorRef session, bool sessionReady, IWebRtcPeerConnectionFactory factory,
-        PeerConnectionOptions options, TimeSpan timeout, IActorRef? requester) =>
-        Akka.Actor.Props.Create(() => new SignalingRelayActor(initiator, session, sessionReady, factory, options, timeout, requester));
+    // prepared: a connection started ahead in this role (getNewPeer's offer, a responder's standby), or null to make one.
+    public static Props Props(bool initiator, IActorRef session, IWebRtcPeerConnectionFactory factory,
+        PeerConnectionOptions options, TimeSpan timeout, IActorRef? requester, PreparedPeerConnection? prepared) =>
+        Akka.Actor.Props.Create(() => new SignalingRelayActor(initiator, session, factory, options, timeout, requester, prepared));
 
     protected override void PreStart()
     {
         Context.Watch(_session);
         Timers.StartSingleTimer(TimeoutTimer, UpgradeTimedOut.Instance, _timeout);
-        try
-        {
-            _connection = _factory.Create(_options);
-        }
-        catch (Exception e)
-        {
-            Fail(new PeerConnectionException($"The WebRTC peer connection could not be created: {e.Message}", e));
-            return;
-        }
         var self = Self;
-        _onLocalSignal = signal => self.Tell(new LocalSignalRaised(signal));
-        _connection.LocalSignal += _onLocalSignal;
+        Action<Signal> forward = signal => self.Tell(new LocalSignalRaised(signal));
+        if (_prepared is null || !_prepared.TryClaim(forward))
+        {
+            try
+            {
+                _prepared = PreparedPeerConnection.Start(_factory, _options);
+            }
+            catch (Exception e)
+            {
+                _prepared = null;
+                Fail(new PeerConnectionException($"The WebRTC peer connection could not be created: {e.Message}", e));
+                return;
+            }
+            _prepared.TryClaim(forward);
+        }
+        _connection = _prepared.Connection;
         var channel = _initiator ? OpenChannelAsync(_connection) : _connection.AcceptDataChannelAsync();
         channel.PipeTo(self, success: c => new ChannelOpened(c), failure: e => new Failed(e));
-        // The offer is made while the relayed session's handshake runs: it goes out as soon as that ends.
-        if (_initiator) _connection.CreateOfferAsync().PipeTo(self, success: _ => Offered.Instance, failure: e => new Failed(e));
+        // The offer goes out on the relayed session as soon as it is made (a prepared one is made already), right behind our
+        // hello: the peer's hello may still be on its way.
+        _prepared.Ready.PipeTo(self, success: () => Prepared.Instance, failure: e => new Failed(e));
     }
 
     protected override void PostStop()
     {
-        if (_onLocalSignal is not null) _connection!.LocalSignal -= _onLocalSignal;
+        _prepared?.Detach();
         // Not handed over: nothing else will ever close it.
-        if (!_handedOver) _ = _connection?.DisposeAsync().AsTask();
+        if (!_handedOver) _ = _prepared?.CloseAsync();
     }
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case LocalSignalRaised raised:
-                if (_sessionReady) Send(raised.Signal);
-                else _unsent.Add(raised.Signal);
-                break;
-            case RelayedSessionReady:
-                _sessionReady = true;
-                foreach (var signal in _unsent) Send(signal);
-                _unsent.Clear();
-                break;
+            case LocalSignalRaised raised: Send(raised.Signal); break;
             case RemoteSignal remote: OnRemoteSignal(remote); break;
             case ChannelOpened opened: OnChannelOpened(opened.Channel); break;
-            case Offered: break;
+            case Prepared: break;
             case Failed failed: Fail(Describe(failed.Error)); break;
             case UpgradeTimedOut:
                 Fail(new PxpRequestException($"The WebRTC upgrade did not finish within {_timeout.TotalSeconds:0.###} s"));
@@ -190,9 +187,9 @@ internal sealed class SignalingRelayActor : UntypedActor, IWithTimers
 
     private sealed record Failed(Exception Error);
 
-    private sealed record Offered
+    private sealed record Prepared
     {
-        public static Offered Instance { get; } = new();
+        public static Prepared Instance { get; } = new();
     }
 
     private sealed record UpgradeTimedOut
