@@ -71,8 +71,8 @@ public static class NodeHost
     /// <summary>A node's peers whose handshake finished.</summary>
     public sealed record PeerList(string Name, IReadOnlyList<PeerSummary> Peers) : IRemoteSimulationMessage;
 
-    /// <summary>One peer of a node: its node id, the transport its session runs over, and whether it connected to us.</summary>
-    public sealed record PeerSummary(string? NodeId, string Transport, bool Incoming);
+    /// <summary>One peer of a node: its node id, the transport its session runs over, whether it connected to us, and whether the session is relayed.</summary>
+    public sealed record PeerSummary(string? NodeId, string Transport, bool Incoming, bool Relayed = false);
 
     /// <summary>Asks for the direct peers (over a link or WebRTC, not relayed) of every node; answered with <see cref="Degrees"/>.</summary>
     public sealed record GetDegrees : IRemoteSimulationMessage;

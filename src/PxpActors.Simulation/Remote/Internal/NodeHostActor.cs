@@ -49,7 +49,7 @@ internal sealed class NodeHostActor : ReceiveActor
             else Sender.Tell(new NodeHost.Failed($"Node {send.Name} opened no connection to {send.PeerNodeId}"));
         }));
         Receive<NodeHost.ListPeers>(list => WithNode(list.Name, node => Sender.Tell(new NodeHost.PeerList(list.Name,
-            [.. node.Exchange.Peers.Select(p => new NodeHost.PeerSummary(p.NodeId, p.Transport, p.Incoming))]))));
+            [.. node.Exchange.Peers.Select(p => new NodeHost.PeerSummary(p.NodeId, p.Transport, p.Incoming, p.Relayed))]))));
         Receive<NodeHost.GetDegrees>(_ => Sender.Tell(new NodeHost.Degrees(
             [.. _nodes.Values.Select(n => n.Exchange.Peers.Count(p => !p.Relayed))])));
         Receive<NodeHost.CloseNodes>(_ =>
