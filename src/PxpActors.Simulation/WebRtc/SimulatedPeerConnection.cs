@@ -76,11 +76,12 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
                 _remoteOffer = remote;
             }
             _id = remote.Id;
-            SetState(PeerConnectionState.Connecting);
+            StartConnecting();
             return Task.CompletedTask;
         }
         if (!Initiator || remote.Id != _id) throw new PeerConnectionException("An answer to an offer this connection did not make");
-        SetState(PeerConnectionState.Connecting);
+        // The other system's link may have come before the answer did: a connection that is up stays up.
+        StartConnecting();
         if (_network.FindAnswer(remote.Id) is { } responder) _ = _network.ConnectAsync(this, responder);
         // Answered in another system, whose side dials the link: the connection comes up when it arrives.
         else if (_network.CrossSystem is null) throw new PeerConnectionException($"No simulated connection answered {remote.Id}");
@@ -213,6 +214,14 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
         _network.ChannelClosed(channel);
         lock (_gate) _channels.Remove(channel);
         DataChannelClosed?.Invoke(channel);
+    }
+
+    private void StartConnecting()
+    {
+        lock (_gate)
+        {
+            if (State == PeerConnectionState.New) SetState(PeerConnectionState.Connecting);
+        }
     }
 
     private SessionDescriptionSignal Raise(SessionDescriptionSignal signal)
