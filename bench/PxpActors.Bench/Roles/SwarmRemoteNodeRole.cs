@@ -18,8 +18,7 @@ public static class SwarmRemoteNodeRole
     {
         if (args.Count != 0) throw new ArgumentException("swarm-remote-node takes no arguments");
         using var messages = new SwarmMessageCounter();
-        var system = RemoteSimulationConfig.CreateSystem("swarm-remote-child", failureDetection: SwarmRemoteRun.FailureDetection);
-        NodeHost.Start(system, SwarmRemoteRun.NetworkId, simulatedWebRtc: true);
+        var system = SwarmRemoteRun.StartSystem("swarm-remote-child");
         RoleConsole.Reply(new { address = RemoteSimulationConfig.AddressOf(system).ToString() });
 
         await RoleConsole.ServeAsync((command, _) =>

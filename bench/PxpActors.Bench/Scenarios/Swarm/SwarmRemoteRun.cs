@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Configuration;
 using PxpActors.Bench.Processes;
 using PxpActors.Bench.Roles;
 using PxpActors.Simulation.Observation;
@@ -22,6 +23,23 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
     /// </summary>
     public static readonly TimeSpan FailureDetection = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Link timeouts for a starved machine: an endpoint behind thousands of nodes' traffic may take more than the default 5 s
+    /// to accept an offer, and a node more than 25 s to run its side (Akka's stream-ref subscription timeout is raised to match).
+    /// </summary>
+    public static readonly CrossSystemLinkSettings LinkSettings = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(100), 32 * 1024);
+
+    /// <summary>Both processes' systems: stream refs wait for the other side as long as <see cref="LinkSettings"/> let a side wait.</summary>
+    public static readonly Config SystemConfig = ConfigurationFactory.ParseString("akka.stream.materializer.stream-ref.subscription-timeout = 120s");
+
+    /// <summary>Both processes' ActorSystem, with their NodeHost.</summary>
+    public static ActorSystem StartSystem(string name)
+    {
+        var system = RemoteSimulationConfig.CreateSystem(name, extra: SystemConfig, failureDetection: FailureDetection);
+        system.ActorOf(NodeHost.Props(NetworkId, LinkSettings, simulatedWebRtc: true), NodeHost.DefaultName);
+        return system;
+    }
+
     public string Summary() =>
         $"{Swarm.Summary()}; this process: {Parent}; child: {Child}";
 
@@ -38,13 +56,13 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
         var total = nodesPerProcess * 2;
         var heapBefore = HeapBytes();
         using var messages = new SwarmMessageCounter();
-        var system = RemoteSimulationConfig.CreateSystem("swarm-remote", failureDetection: FailureDetection);
+        var system = StartSystem("swarm-remote");
         await using var child = ChildProcess.Start(SwarmRemoteNodeRole.Name, ChildProcess.Self("--role", SwarmRemoteNodeRole.Name));
         try
         {
             var childAddress = Address.Parse((string)(await child.ReadReplyAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false))["address"]!);
             var childBefore = await MeasureChildAsync(child).ConfigureAwait(false);
-            var here = new NodeHostClient(NodeHost.Start(system, NetworkId, simulatedWebRtc: true), TimeSpan.FromSeconds(120));
+            var here = await NodeHostClient.ResolveAsync(system, RemoteSimulationConfig.AddressOf(system), timeout: TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             var there = await NodeHostClient.ResolveAsync(system, childAddress, timeout: TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             var hosts = new[] { here, there };
             var endpoints = new[] { await here.EndpointAsync().ConfigureAwait(false), await there.EndpointAsync().ConfigureAwait(false) };
