@@ -72,7 +72,7 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
             var nodeIds = new string[total];
             await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (k, _) =>
                 nodeIds[k] = await hosts[k % 2].CreateNodeAsync(NameOf(k), targetDegree).ConfigureAwait(false)).ConfigureAwait(false);
-            Console.Error.WriteLine($"    {total:N0} nodes created, bootstrapping");
+            Console.Error.WriteLine($"    {total:N0} nodes created ({DateTime.UtcNow:HH:mm:ss} UTC), bootstrapping");
 
             var random = new Random(total);
             var edges = Enumerable.Range(1, total - 1).Select(k => (From: k, To: random.Next(k))).ToList();
@@ -100,14 +100,17 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
                     }
                 }
             }).ConfigureAwait(false);
-            Console.Error.WriteLine($"    bootstrap links up after {clock.Elapsed.TotalSeconds:0} s");
+            Console.Error.WriteLine($"    bootstrap links up after {clock.Elapsed.TotalSeconds:0} s ({DateTime.UtcNow:HH:mm:ss} UTC)");
 
             var deadline = clock.Elapsed + convergeTimeout;
+            var rejoins = new Rejoins(hosts, endpoints, NameOf, new Random(total + 1));
             DegreeSample last;
             while (true)
             {
-                last = await SampleOnceAsync(hosts, targetDegree, clock).ConfigureAwait(false);
+                var degrees = await DegreesAsync(hosts).ConfigureAwait(false);
+                last = Sample(degrees, targetDegree, clock);
                 if (last.MinDegree >= targetDegree) break;
+                rejoins.Isolated(degrees);
                 if (clock.Elapsed > deadline)
                     throw new TimeoutException($"Not every node reached degree {targetDegree} within {convergeTimeout.TotalSeconds:0} s: " +
                                                $"{last.ShareAtTarget:P1} at it, minimum {last.MinDegree}, average {last.AverageDegree:0.0}");
@@ -135,6 +138,7 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
             lock (samples) samples.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
 
             var graph = await GraphAsync(hosts, nodeIds, NameOf).ConfigureAwait(false);
+            if (rejoins.Count > 0) Console.Error.WriteLine($"    {rejoins.Count} rejoin(s) of nodes left without peers");
             var parentCost = new SwarmProcessCost(nodesPerProcess, cpuSeconds, heap / 1024.0 / 1024, workingSet / 1024.0 / 1024);
             var childCost = new SwarmProcessCost(nodesPerProcess, childCpuSeconds, (childAfter.GcHeapBytes - childBefore.GcHeapBytes) / 1024.0 / 1024,
                 childAfter.WorkingSetBytes / 1024.0 / 1024);
@@ -174,7 +178,7 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
                     count = samples.Count;
                 }
                 if (count % Math.Max(1, (int)(TimeSpan.FromSeconds(30) / (interval * 2))) == 0)
-                    Console.Error.WriteLine($"    {sample.Seconds:0} s: {sample.ShareAtTarget:P1} at degree {targetDegree}, minimum {sample.MinDegree}, average {sample.AverageDegree:0.#}");
+                    Console.Error.WriteLine($"    {DateTime.UtcNow:HH:mm:ss} UTC, {sample.Seconds:0} s: {sample.ShareAtTarget:P1} at degree {targetDegree}, minimum {sample.MinDegree}, average {sample.AverageDegree:0.#}");
             }
         }
         catch (OperationCanceledException)
@@ -182,12 +186,21 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
         }
     }
 
-    private static async Task<DegreeSample> SampleOnceAsync(NodeHostClient[] hosts, int targetDegree, Stopwatch clock)
+    private static async Task<DegreeSample> SampleOnceAsync(NodeHostClient[] hosts, int targetDegree, Stopwatch clock) =>
+        Sample(await DegreesAsync(hosts).ConfigureAwait(false), targetDegree, clock);
+
+    /// <summary>Every node's degree, indexed as the nodes are numbered (node k is the (k / 2)-th of process k % 2).</summary>
+    private static async Task<int[]> DegreesAsync(NodeHostClient[] hosts)
     {
-        var degrees = (await Task.WhenAll(hosts.Select(h => h.DegreesAsync())).ConfigureAwait(false)).SelectMany(d => d).ToList();
-        return new DegreeSample(clock.Elapsed.TotalSeconds, degrees.Count == 0 ? 0 : degrees.Min(), degrees.Count == 0 ? 0 : degrees.Average(),
-            degrees.Count == 0 ? 0 : (double)degrees.Count(d => d >= targetDegree) / degrees.Count);
+        var byHost = await Task.WhenAll(hosts.Select(h => h.DegreesAsync())).ConfigureAwait(false);
+        var degrees = new int[byHost[0].Count + byHost[1].Count];
+        for (var k = 0; k < degrees.Length; k++) degrees[k] = byHost[k % 2][k / 2];
+        return degrees;
     }
+
+    private static DegreeSample Sample(IReadOnlyList<int> degrees, int targetDegree, Stopwatch clock) =>
+        new(clock.Elapsed.TotalSeconds, degrees.Count == 0 ? 0 : degrees.Min(), degrees.Count == 0 ? 0 : degrees.Average(),
+            degrees.Count == 0 ? 0 : (double)degrees.Count(d => d >= targetDegree) / degrees.Count);
 
     /// <summary>The direct peers of every node of both processes, as one graph (node names; peers by node id).</summary>
     private static async Task<PeerGraph> GraphAsync(NodeHostClient[] hosts, string[] nodeIds, Func<int, string> nameOf)
