@@ -27,6 +27,7 @@ public sealed class CrossSystemWebRtc : IAsyncDisposable
     private readonly IActorRef _endpoint;
     private readonly IActorRef _acceptor;
     private readonly ExtendedActorSystem _system;
+    private readonly TimeSpan _dialTimeout;
     private volatile LinkConditions _conditions;
 
     private CrossSystemWebRtc(ActorSystem system, SimulatedWebRtc network, LinkConditions conditions, CrossSystemLinkSettings? settings, string name)
@@ -35,6 +36,8 @@ public sealed class CrossSystemWebRtc : IAsyncDisposable
         _network = network;
         _conditions = conditions;
         _endpoint = LinkEndpoint.Start(system, settings, name);
+        // The endpoint answers a dial once its offer is accepted or has expired: wait that long, and a little more.
+        _dialTimeout = (settings ?? CrossSystemLinkSettings.Default).OfferTimeout + TimeSpan.FromSeconds(5);
         _acceptor = system.ActorOf(Props.Create(() => new WebRtcLinkAcceptorActor(network)), $"{name}-acceptor");
         _endpoint.Tell(new LinkEndpoint.Subscribe(_acceptor), _acceptor);
         EndpointPath = AkkaSerialization.SerializedActorPath(_endpoint);
@@ -87,7 +90,7 @@ public sealed class CrossSystemWebRtc : IAsyncDisposable
     {
         var remote = _system.Provider.ResolveActorRef(endpointPath);
         Flow<ByteString, ByteString, NotUsed>? shaped = _conditions.IsPerfect ? null : LinkConditionsFlow.Create(() => _conditions, _network.Clock);
-        return CrossSystemLink.DialAsync(_endpoint, remote, tag.Format(), shaped, shaped);
+        return CrossSystemLink.DialAsync(_endpoint, remote, tag.Format(), shaped, shaped, _dialTimeout);
     }
 
     /// <summary>Ends a link nobody will use: the other side's flow fails with <paramref name="reason"/>.</summary>

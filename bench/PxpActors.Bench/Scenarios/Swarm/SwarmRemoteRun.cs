@@ -95,7 +95,7 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
                         await hosts[edge.From % 2].ConnectAsync(NameOf(edge.From), endpoints[edge.To % 2], NameOf(edge.To)).ConfigureAwait(false);
                         return;
                     }
-                    catch (Exception e) when (e is InvalidOperationException or AskTimeoutException && attempt < 5)
+                    catch (Exception e) when (e is InvalidOperationException or AskTimeoutException && attempt < 10)
                     {
                     }
                 }

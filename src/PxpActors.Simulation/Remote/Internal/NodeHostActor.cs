@@ -11,7 +11,10 @@ namespace PxpActors.Simulation.Remote.Internal;
 /// <summary>The actor behind <see cref="NodeHost"/>: its nodes, their link endpoint, and the connections they opened.</summary>
 internal sealed class NodeHostActor : ReceiveActor
 {
+    // The endpoint answers a dial once its offer is accepted or has expired: wait that long, and a little more.
+    private static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(5);
     private readonly string _networkId;
+    private readonly CrossSystemLinkSettings _linkSettings;
     private readonly IActorRef _endpoint;
     private readonly Dictionary<string, HostedNode> _nodes = [];
     private readonly SimulatedWebRtc? _webRtc;
@@ -20,6 +23,7 @@ internal sealed class NodeHostActor : ReceiveActor
     public NodeHostActor(string networkId, CrossSystemLinkSettings linkSettings, bool simulatedWebRtc)
     {
         _networkId = networkId;
+        _linkSettings = linkSettings;
         _endpoint = Context.ActorOf(LinkEndpoint.Props(linkSettings), "links");
         if (simulatedWebRtc)
         {
@@ -144,7 +148,7 @@ internal sealed class NodeHostActor : ReceiveActor
     }
 
     private Task<PxpConnection> ConnectAsync(HostedNode node, NodeHost.ConnectNode connect) =>
-        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode)
+        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode, timeout: _linkSettings.OfferTimeout + AnswerMargin)
             .ContinueWith(t => node.Exchange.ConnectAsync(t.Result, "remote"), TaskScheduler.Default).Unwrap();
 
     private static void Echo(PeerExchange exchange, PxpConnection connection) =>
