@@ -70,8 +70,12 @@ public sealed record SwarmRemoteRun(SwarmRun Swarm, int NodesPerProcess, SwarmPr
             // Node k lives in process k % 2 as its (k / 2)-th node.
             string NameOf(int k) => $"{(k % 2 == 0 ? "p" : "c")}{k / 2}";
             var nodeIds = new string[total];
+            var created = 0;
             await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (k, _) =>
-                nodeIds[k] = await hosts[k % 2].CreateNodeAsync(NameOf(k), targetDegree).ConfigureAwait(false)).ConfigureAwait(false);
+            {
+                nodeIds[k] = await hosts[k % 2].CreateNodeAsync(NameOf(k), targetDegree).ConfigureAwait(false);
+                if (Interlocked.Increment(ref created) % 2_000 == 0) Console.Error.WriteLine($"    {created:N0} nodes created ({DateTime.UtcNow:HH:mm:ss} UTC)");
+            }).ConfigureAwait(false);
             Console.Error.WriteLine($"    {total:N0} nodes created ({DateTime.UtcNow:HH:mm:ss} UTC), bootstrapping");
 
             var random = new Random(total);
