@@ -25,6 +25,7 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
     private string? _id;
     private int _state; // PeerConnectionState
     private ushort _nextChannelId;
+
     public SimulatedPeerConnection(SimulatedWebRtc network, string node, bool initiator)
     {
         _network = network;
@@ -116,7 +117,6 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
             }
             _channels.Add(local);
         }
-        if (carrier is MemoryChannelCarrier) _network.Track(local, Node, carrier.RemoteNode); // a link's carrier tracks its own ends
         DataChannelOpened?.Invoke(local);
         return local;
     }

@@ -115,8 +115,8 @@ public sealed class SimulatedWebRtc
             failure = "The simulated WebRTC connection failed (failure rate)";
         if (failure is null)
         {
-            initiator.SetConnected(new MemoryChannelCarrier(initiator, responder));
-            responder.SetConnected(new MemoryChannelCarrier(responder, initiator));
+            initiator.SetConnected(new MemoryChannelCarrier(this, initiator, responder));
+            responder.SetConnected(new MemoryChannelCarrier(this, responder, initiator));
         }
         else
         {

@@ -66,7 +66,8 @@ internal sealed class NodeHostActor : ReceiveActor
                 .ContinueWith(_ => new NodeHost.NodesClosed(closing.Count), TaskScheduler.Default)
                 .PipeTo(requester);
         });
-        Receive<NodeHost.GetCensus>(_ => CensusAsync(_nodes.Count, ((ExtendedActorSystem)Context.System).Guardian).PipeTo(Sender, failure: Failure));
+        Receive<NodeHost.GetCensus>(_ =>
+            CensusAsync(_nodes.Count, ((ExtendedActorSystem)Context.System).Guardian).PipeTo(Sender, failure: Failure));
         Receive<LinkEndpoint.IncomingLink>(OnIncomingLink);
         Receive<LinkEndpoint.Subscribed>(_ => { });
         Receive<NodeHost.Shutdown>(_ =>
@@ -148,7 +149,8 @@ internal sealed class NodeHostActor : ReceiveActor
     }
 
     private Task<PxpConnection> ConnectAsync(HostedNode node, NodeHost.ConnectNode connect) =>
-        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode, timeout: _linkSettings.OfferTimeout + AnswerMargin)
+        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode,
+                timeout: _linkSettings.OfferTimeout + AnswerMargin)
             .ContinueWith(t => node.Exchange.ConnectAsync(t.Result, "remote"), TaskScheduler.Default).Unwrap();
 
     private static void Echo(PeerExchange exchange, PxpConnection connection) =>
