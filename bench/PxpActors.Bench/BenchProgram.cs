@@ -26,9 +26,12 @@ public static class BenchProgram
             return 2;
         }
 
-        return options.Role is null
-            ? await RunSuiteAsync(options).ConfigureAwait(false)
-            : await MemoryHubRole.RunAsync(options.RoleArgs).ConfigureAwait(false);
+        return options.Role switch
+        {
+            null => await RunSuiteAsync(options).ConfigureAwait(false),
+            SwarmRemoteNodeRole.Name => await SwarmRemoteNodeRole.RunAsync(options.RoleArgs).ConfigureAwait(false),
+            _ => await MemoryHubRole.RunAsync(options.RoleArgs).ConfigureAwait(false),
+        };
     }
 
     private static async Task<int> RunSuiteAsync(BenchOptions options)
@@ -51,6 +54,7 @@ public static class BenchProgram
             (SwarmBenchmark.Name, SwarmBenchmark.RunAsync),
             (BrowserBenchmark.Name, BrowserBenchmark.RunAsync),
             (SwarmBenchmark.LargeName, SwarmBenchmark.RunLargeAsync),
+            (SwarmRemoteBenchmark.Name, SwarmRemoteBenchmark.RunAsync),
         ];
         var outPath = options.OutPath ?? DefaultOutPath();
         SwarmBenchmark.ResultsDirectory = Path.GetDirectoryName(Path.GetFullPath(outPath))!;

@@ -18,8 +18,6 @@ namespace PxpActors.Simulation;
 public sealed class Simulation : IAsyncDisposable
 {
     private static readonly Config SystemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
-    // Under every node's own Config: an idle upgraded session holds a read buffer this big, and a swarm has thousands.
-    private static readonly Config NodeDefaults = ConfigurationFactory.ParseString("pxp.webrtc.read-buffer-size = 1 KiB");
     private readonly SimulationOptions _options;
     private readonly List<ActorSystem> _systems = [];
     private readonly List<IMaterializer> _materializers = [];
@@ -391,7 +389,7 @@ public sealed class Simulation : IAsyncDisposable
         var given = options ?? _options.Node ?? new PeerExchangeOptions();
         return given with
         {
-            Config = given.Config is { } own ? own.WithFallback(NodeDefaults) : NodeDefaults,
+            Config = given.Config is { } own ? own.WithFallback(global::PxpActors.Simulation.NodeDefaults.Config) : global::PxpActors.Simulation.NodeDefaults.Config,
             TargetPeers = targetPeers,
             WebRtc = WebRtc.FactoryFor(name),
             TimeProvider = Time,

@@ -9,7 +9,9 @@ namespace PxpActors.Simulation.Remote;
 /// every request is answered with its reply or <see cref="Failed"/>. It has a <see cref="LinkEndpoint"/> of its own
 /// (<see cref="GetEndpoint"/>): links dialed to it with a node's name as tag become that node's incoming sessions. Its nodes
 /// echo every byte received on connections they did not open; <see cref="SendText"/> writes on those they opened.
-/// Stopping the host closes its nodes.
+/// Stopping the host closes its nodes. Its nodes upgrade over the real WebRTC stack, or, started with
+/// <c>simulatedWebRtc</c>, over a <see cref="WebRtc.SimulatedWebRtc"/> of the host's that reaches other systems
+/// (<see cref="CrossSystemWebRtc"/>): thousands of upgrades then cost what simulated ones do.
 /// </summary>
 public static class NodeHost
 {
@@ -17,12 +19,15 @@ public static class NodeHost
     public const string DefaultName = "pxp-node-host";
 
     /// <summary>The props of a host whose nodes join <paramref name="networkId"/>.</summary>
-    public static Props Props(string networkId = "sim", CrossSystemLinkSettings? linkSettings = null) =>
-        Akka.Actor.Props.Create(() => new NodeHostActor(networkId, (linkSettings ?? CrossSystemLinkSettings.Default).Validated()));
+    /// <param name="networkId">The network every node joins.</param>
+    /// <param name="linkSettings">The settings of the host's link endpoints.</param>
+    /// <param name="simulatedWebRtc">Upgrade over a simulated WebRTC that reaches other systems, not the real stack.</param>
+    public static Props Props(string networkId = "sim", CrossSystemLinkSettings? linkSettings = null, bool simulatedWebRtc = false) =>
+        Akka.Actor.Props.Create(() => new NodeHostActor(networkId, (linkSettings ?? CrossSystemLinkSettings.Default).Validated(), simulatedWebRtc));
 
     /// <summary>Starts a host in <paramref name="system"/> under <c>/user/<paramref name="name"/></c>.</summary>
-    public static IActorRef Start(ActorSystem system, string networkId = "sim", string name = DefaultName) =>
-        system.ActorOf(Props(networkId), name);
+    public static IActorRef Start(ActorSystem system, string networkId = "sim", string name = DefaultName, bool simulatedWebRtc = false) =>
+        system.ActorOf(Props(networkId, simulatedWebRtc: simulatedWebRtc), name);
 
     /// <summary>Creates a node named <paramref name="Name"/> keeping <paramref name="TargetPeers"/> peers (0 = no upkeep); answered with <see cref="NodeCreated"/>.</summary>
     public sealed record CreateNode(string Name, int TargetPeers = 0) : IRemoteSimulationMessage;
@@ -66,8 +71,31 @@ public static class NodeHost
     /// <summary>A node's peers whose handshake finished.</summary>
     public sealed record PeerList(string Name, IReadOnlyList<PeerSummary> Peers) : IRemoteSimulationMessage;
 
-    /// <summary>One peer of a node: its node id, the transport its session runs over, and whether it connected to us.</summary>
-    public sealed record PeerSummary(string? NodeId, string Transport, bool Incoming);
+    /// <summary>One peer of a node: its node id, the transport its session runs over, whether it connected to us, and whether the session is relayed.</summary>
+    public sealed record PeerSummary(string? NodeId, string Transport, bool Incoming, bool Relayed = false);
+
+    /// <summary>Asks for the direct peers (over a link or WebRTC, not relayed) of every node; answered with <see cref="Degrees"/>.</summary>
+    public sealed record GetDegrees : IRemoteSimulationMessage;
+
+    /// <summary>Each node's number of direct peers, in the order the nodes were created.</summary>
+    public sealed record Degrees(IReadOnlyList<int> Direct) : IRemoteSimulationMessage;
+
+    /// <summary>Closes every node and forgets it, keeping the host; answered with <see cref="NodesClosed"/> once they are closed.</summary>
+    public sealed record CloseNodes : IRemoteSimulationMessage;
+
+    /// <summary>Every node is closed.</summary>
+    public sealed record NodesClosed(int Closed) : IRemoteSimulationMessage;
+
+    /// <summary>Asks what the host holds open; answered with <see cref="Census"/>.</summary>
+    public sealed record GetCensus : IRemoteSimulationMessage;
+
+    /// <summary>
+    /// What the host holds open, to compare with an earlier census: its nodes, the link sides of its node links' endpoint and
+    /// of its simulated WebRTC's endpoint, the simulated WebRTC connections and channels, and the actors under its system's
+    /// user guardian (the guardian included).
+    /// </summary>
+    public sealed record Census(int Nodes, int LinkSides, int WebRtcLinkSides, int WebRtcConnections, int WebRtcChannels, int Actors)
+        : IRemoteSimulationMessage;
 
     /// <summary>Closes every node and stops the host; answered with <see cref="ShutDown"/> once the nodes are closed.</summary>
     public sealed record Shutdown : IRemoteSimulationMessage;

@@ -36,6 +36,20 @@ public sealed class NodeHostClient
         (await AskAsync<NodeHost.NodeConnected>(new NodeHost.ConnectNode(name, await remoteHost.EndpointAsync().ConfigureAwait(false), remoteNode))
             .ConfigureAwait(false)).PeerNodeId;
 
+    /// <summary>Connects node <paramref name="name"/> to <paramref name="remoteNode"/> of the host whose link endpoint is <paramref name="remoteEndpoint"/>.</summary>
+    public async Task<string> ConnectAsync(string name, IActorRef remoteEndpoint, string remoteNode) =>
+        (await AskAsync<NodeHost.NodeConnected>(new NodeHost.ConnectNode(name, remoteEndpoint, remoteNode)).ConfigureAwait(false)).PeerNodeId;
+
+    /// <summary>Each node's number of direct peers, in the order created.</summary>
+    public async Task<IReadOnlyList<int>> DegreesAsync() =>
+        (await AskAsync<NodeHost.Degrees>(new NodeHost.GetDegrees()).ConfigureAwait(false)).Direct;
+
+    /// <summary>Closes every node of the host, which stays up; returns how many.</summary>
+    public async Task<int> CloseNodesAsync() => (await AskAsync<NodeHost.NodesClosed>(new NodeHost.CloseNodes()).ConfigureAwait(false)).Closed;
+
+    /// <summary>What the host holds open.</summary>
+    public Task<NodeHost.Census> CensusAsync() => AskAsync<NodeHost.Census>(new NodeHost.GetCensus());
+
     /// <summary>Runs getNewPeer on node <paramref name="name"/>.</summary>
     public Task<NodeHost.NewPeer> GetNewPeerAsync(string name) => AskAsync<NodeHost.NewPeer>(new NodeHost.GetNewPeer(name));
 

@@ -49,6 +49,11 @@ public static class RemoteSimulationConfig
                 # Do not keep a dead address gated longer than the failure detector needs.
                 retry-gate-closed-for = 1s
               }
+              # Every stream ref that receives re-sends its demand at this interval for as long as it lives, in case the
+              # message was lost (1 s by default). Over one ordered TCP association a demand is not lost without the
+              # association failing, which fails the link anyway; at 1 s thousands of idle links would each send a remote
+              # message a second in each direction.
+              stream.materializer.stream-ref.demand-redelivery-interval = 60s
             }
             """)
             .WithFallback(ActorMaterializer.DefaultConfig());

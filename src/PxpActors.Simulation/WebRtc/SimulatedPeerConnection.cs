@@ -7,19 +7,21 @@ namespace PxpActors.Simulation.WebRtc;
 
 /// <summary>
 /// A peer connection of <see cref="SimulatedWebRtc"/>: its offer and answer are real simple-peer signals whose SDP names the
-/// simulated connection, so they travel the relayed session as the real ones do; once both are set the pair comes up in
-/// memory. No candidates are trickled (remote ones are accepted and ignored).
+/// simulated connection (<see cref="SimulatedDescription"/>), so they travel the relayed session as the real ones do. Once
+/// both are set the pair comes up: in memory when both sides are in this process' network, over a cross-system link when
+/// the offer came from another ActorSystem (<see cref="SimulatedWebRtc.CrossSystem"/>). No candidates are trickled (remote
+/// ones are accepted and ignored).
 /// </summary>
 internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
 {
-    private const string IdAttribute = "a=pxp-simulated:";
     private readonly SimulatedWebRtc _network;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<IWebRtcDataChannel> _accepts = Channel.CreateUnbounded<IWebRtcDataChannel>();
     private readonly List<SimulatedDataChannel> _channels = [];
     private readonly object _gate = new();
-    private SimulatedPeerConnection? _remote;
+    private IChannelCarrier? _carrier;
+    private SimulatedDescription? _remoteOffer;
     private string? _id;
     private int _state; // PeerConnectionState
     private ushort _nextChannelId;
@@ -49,31 +51,41 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
         if (!Initiator) throw new PeerConnectionException("Only the initiator makes the offer");
         _id = Guid.NewGuid().ToString("N");
         _network.Offered(_id, this);
-        return Task.FromResult(Raise(new SessionDescriptionSignal(SessionDescriptionType.Offer, Sdp(_id))));
+        var offer = new SimulatedDescription(_id, Node, _network.CrossSystem?.EndpointPath);
+        return Task.FromResult(Raise(new SessionDescriptionSignal(SessionDescriptionType.Offer, offer.ToSdp())));
     }
 
     public Task<SessionDescriptionSignal> CreateAnswerAsync(CancellationToken cancellationToken = default)
     {
         if (Initiator || _id is null) throw new PeerConnectionException("An answer needs the remote offer first");
-        _network.Answered(_id, this);
-        return Task.FromResult(Raise(new SessionDescriptionSignal(SessionDescriptionType.Answer, Sdp(_id))));
+        // An offer from another system: this side dials the link the connection runs over.
+        if (_remoteOffer is { } offer) _ = _network.ConnectAcrossAsync(this, offer);
+        else _network.Answered(_id, this);
+        return Task.FromResult(Raise(new SessionDescriptionSignal(SessionDescriptionType.Answer, new SimulatedDescription(_id, Node, null).ToSdp())));
     }
 
     public Task SetRemoteDescriptionAsync(SessionDescriptionSignal description, CancellationToken cancellationToken = default)
     {
-        var id = ParseId(description.Sdp);
+        var remote = SimulatedDescription.Parse(description.Sdp);
         if (description.Type == SessionDescriptionType.Offer)
         {
             if (Initiator) throw new PeerConnectionException("The initiator was sent an offer");
-            if (_network.FindOffer(id) is null) throw new PeerConnectionException($"No simulated connection offered as {id}");
-            _id = id;
-            SetState(PeerConnectionState.Connecting);
+            if (_network.FindOffer(remote.Id) is null)
+            {
+                if (remote.Endpoint is null || _network.CrossSystem is null)
+                    throw new PeerConnectionException($"No simulated connection offered as {remote.Id}");
+                _remoteOffer = remote;
+            }
+            _id = remote.Id;
+            StartConnecting();
             return Task.CompletedTask;
         }
-        if (!Initiator || id != _id) throw new PeerConnectionException("An answer to an offer this connection did not make");
-        var responder = _network.FindAnswer(id) ?? throw new PeerConnectionException($"No simulated connection answered {id}");
-        SetState(PeerConnectionState.Connecting);
-        _ = _network.ConnectAsync(this, responder);
+        if (!Initiator || remote.Id != _id) throw new PeerConnectionException("An answer to an offer this connection did not make");
+        // The other system's link may have come before the answer did: a connection that is up stays up.
+        StartConnecting();
+        if (_network.FindAnswer(remote.Id) is { } responder) _ = _network.ConnectAsync(this, responder);
+        // Answered in another system, whose side dials the link: the connection comes up when it arrives.
+        else if (_network.CrossSystem is null) throw new PeerConnectionException($"No simulated connection answered {remote.Id}");
         return Task.CompletedTask;
     }
 
@@ -86,16 +98,24 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
         CancellationToken cancellationToken = default)
     {
         await Connected.WaitAsync(cancellationToken).ConfigureAwait(false);
-        SimulatedDataChannel local;
+        IChannelCarrier carrier;
+        ushort id;
         lock (_gate)
         {
             if (State != PeerConnectionState.Connected) throw new PeerConnectionException("The connection is closed");
-            var id = options?.Id ?? _nextChannelId;
+            carrier = _carrier!;
+            id = options?.Id ?? _nextChannelId;
             _nextChannelId += 2;
-            (local, var remote) = SimulatedDataChannel.Pair(id, label, OnChannelClosed, _remote!.OnChannelClosed);
+        }
+        var local = await carrier.OpenAsync(id, label).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (State != PeerConnectionState.Connected)
+            {
+                _ = local.CloseAsync();
+                throw new PeerConnectionException("The connection is closed");
+            }
             _channels.Add(local);
-            _network.Track(local, Node, _remote!.Node);
-            _remote.Deliver(remote);
         }
         DataChannelOpened?.Invoke(local);
         return local;
@@ -116,17 +136,20 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
     public Task CloseAsync()
     {
         List<SimulatedDataChannel> channels;
+        IChannelCarrier? carrier;
         lock (_gate)
         {
             if (State == PeerConnectionState.Closed) return Closed;
             SetState(PeerConnectionState.Closed);
             channels = [.. _channels];
             _channels.Clear();
+            carrier = _carrier;
         }
         _connected.TrySetException(new PeerConnectionException("The connection was closed before it connected"));
         _ = _connected.Task.Exception; // observed: nobody may be waiting
         _accepts.Writer.TryComplete(new PeerConnectionException("The connection is closed"));
         foreach (var channel in channels) _ = channel.CloseAsync();
+        carrier?.Close();
         _network.Closed(this, _id);
         _closed.TrySetResult();
         return Closed;
@@ -134,15 +157,28 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
 
     public ValueTask DisposeAsync() => new(CloseAsync());
 
-    internal void SetConnected(SimulatedPeerConnection remote)
+    /// <summary>Comes up, its channels carried by <paramref name="carrier"/>; false when it was closed or failed meanwhile.</summary>
+    internal bool SetConnected(IChannelCarrier carrier)
+    {
+        lock (_gate)
+        {
+            if (State is PeerConnectionState.Closed or PeerConnectionState.Failed) return false;
+            _carrier = carrier;
+            SetState(PeerConnectionState.Connected);
+        }
+        _connected.TrySetResult();
+        return true;
+    }
+
+    /// <summary>The other side went away (its connection closed, or the link failed): no channel opens any more.</summary>
+    internal void Lost(PeerConnectionException reason, bool failed)
     {
         lock (_gate)
         {
             if (State is PeerConnectionState.Closed or PeerConnectionState.Failed) return;
-            _remote = remote;
-            SetState(PeerConnectionState.Connected);
+            SetState(failed ? PeerConnectionState.Failed : PeerConnectionState.Disconnected);
         }
-        _connected.TrySetResult();
+        _accepts.Writer.TryComplete(reason);
     }
 
     internal void Fail(PeerConnectionException error)
@@ -157,7 +193,8 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
         _accepts.Writer.TryComplete(error);
     }
 
-    private void Deliver(SimulatedDataChannel channel)
+    /// <summary>A channel the other side opened.</summary>
+    internal void Deliver(SimulatedDataChannel channel)
     {
         lock (_gate)
         {
@@ -172,11 +209,19 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
         else DataChannelOpened?.Invoke(channel);
     }
 
-    private void OnChannelClosed(SimulatedDataChannel channel)
+    internal void OnChannelClosed(SimulatedDataChannel channel)
     {
         _network.ChannelClosed(channel);
         lock (_gate) _channels.Remove(channel);
         DataChannelClosed?.Invoke(channel);
+    }
+
+    private void StartConnecting()
+    {
+        lock (_gate)
+        {
+            if (State == PeerConnectionState.New) SetState(PeerConnectionState.Connecting);
+        }
     }
 
     private SessionDescriptionSignal Raise(SessionDescriptionSignal signal)
@@ -189,16 +234,5 @@ internal sealed class SimulatedPeerConnection : IWebRtcPeerConnection
     {
         Volatile.Write(ref _state, (int)state);
         StateChanged?.Invoke(state);
-    }
-
-    private static string Sdp(string id) => $"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n{IdAttribute}{id}\r\n";
-
-    private static string ParseId(string sdp)
-    {
-        var at = sdp.IndexOf(IdAttribute, StringComparison.Ordinal);
-        if (at < 0) throw new PeerConnectionException("Not a simulated WebRTC description");
-        var start = at + IdAttribute.Length;
-        var end = sdp.IndexOf('\r', start);
-        return sdp[start..(end < 0 ? sdp.Length : end)];
     }
 }

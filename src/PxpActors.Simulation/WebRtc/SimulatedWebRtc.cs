@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
+using Akka;
+using Akka.IO;
+using Akka.Streams.Dsl;
 using PxpActors.Simulation.Links;
+using PxpActors.Simulation.Remote;
 using PxpActors.WebRtc.PeerConnections;
 
 namespace PxpActors.Simulation.WebRtc;
@@ -9,7 +13,9 @@ namespace PxpActors.Simulation.WebRtc;
 /// over the relayed session) but connect in memory, with no UDP, ICE or DTLS, and data channels that are in-memory message
 /// pipes. Each node gets its own factory (<see cref="FactoryFor"/>), plugged in through <c>PeerExchangeOptions.WebRtc</c>.
 /// Connections can be made to fail or come up late (<see cref="Behavior"/>), refused between nodes (<see cref="CanConnect"/>,
-/// as a partition does) and cut (<see cref="Cut"/>).
+/// as a partition does) and cut (<see cref="Cut"/>). With <see cref="CrossSystemWebRtc"/> started for it, its connections also
+/// reach nodes in other ActorSystems (other processes too): offers carry this system's link endpoint, and a connection
+/// answered elsewhere runs its channels over a cross-system link; connections within this network stay in memory.
 /// </summary>
 public sealed class SimulatedWebRtc
 {
@@ -51,6 +57,9 @@ public sealed class SimulatedWebRtc
 
     /// <summary>The data channels open between nodes, as pairs of node names.</summary>
     public IReadOnlyList<(string A, string B)> Channels => [.. _channels.Values];
+
+    /// <summary>How this network reaches other ActorSystems, once <see cref="CrossSystemWebRtc.Start"/> was called for it; else null.</summary>
+    public CrossSystemWebRtc? CrossSystem { get; internal set; }
 
     /// <summary>The factory node <paramref name="node"/>'s exchange makes its peer connections with.</summary>
     public IWebRtcPeerConnectionFactory FactoryFor(string node) => new NodeFactory(this, node);
@@ -106,14 +115,73 @@ public sealed class SimulatedWebRtc
             failure = "The simulated WebRTC connection failed (failure rate)";
         if (failure is null)
         {
-            initiator.SetConnected(responder);
-            responder.SetConnected(initiator);
+            initiator.SetConnected(new MemoryChannelCarrier(this, initiator, responder));
+            responder.SetConnected(new MemoryChannelCarrier(this, responder, initiator));
         }
         else
         {
             initiator.Fail(new PeerConnectionException(failure));
             responder.Fail(new PeerConnectionException(failure));
         }
+    }
+
+    /// <summary>
+    /// Brings up a connection answering <paramref name="offer"/>, made in another system: after the behaviour's delay, dials a
+    /// link to the offering system's endpoint (which hands it to the offering connection), or tells that side why it failed.
+    /// </summary>
+    internal async Task ConnectAcrossAsync(SimulatedPeerConnection responder, SimulatedDescription offer)
+    {
+        var crossSystem = CrossSystem ?? throw new InvalidOperationException("The network reaches no other system");
+        var behavior = Behavior;
+        if (behavior.ConnectDelay > TimeSpan.Zero) await Task.Delay(behavior.ConnectDelay, Clock).ConfigureAwait(false);
+        string? failure = null;
+        if (CanConnect is { } can && !can(offer.Node, responder.Node))
+            failure = $"No path between {offer.Node} and {responder.Node} (partitioned)";
+        else if (behavior.FailureRate > 0 && Random.Shared.NextDouble() < behavior.FailureRate)
+            failure = "The simulated WebRTC connection failed (failure rate)";
+        Flow<ByteString, ByteString, NotUsed> link;
+        try
+        {
+            link = await crossSystem.DialAsync(offer.Endpoint!, new WebRtcLinkTag(offer.Id, responder.Node, failure)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            responder.Fail(new PeerConnectionException($"No link to {offer.Node}'s system: {e.GetBaseException().Message}", e));
+            return;
+        }
+        if (failure is not null)
+        {
+            crossSystem.Refuse(link, failure);
+            responder.Fail(new PeerConnectionException(failure));
+            return;
+        }
+        Attach(responder, offer.Node, link, crossSystem);
+    }
+
+    /// <summary>A link another system dialed for an offer of ours: the offering connection's channels run over it.</summary>
+    internal void AcceptLink(string tag, Flow<ByteString, ByteString, NotUsed> link)
+    {
+        var crossSystem = CrossSystem!;
+        var parsed = WebRtcLinkTag.Parse(tag);
+        if (FindOffer(parsed.OfferId) is not { } initiator)
+        {
+            crossSystem.Refuse(link, $"No simulated connection offered as {parsed.OfferId} (closed meanwhile)");
+            return;
+        }
+        if (parsed.Failure is { } failure)
+        {
+            crossSystem.Refuse(link, failure);
+            initiator.Fail(new PeerConnectionException(failure));
+            return;
+        }
+        Attach(initiator, parsed.AnsweringNode, link, crossSystem);
+    }
+
+    private void Attach(SimulatedPeerConnection connection, string remoteNode, Flow<ByteString, ByteString, NotUsed> link, CrossSystemWebRtc crossSystem)
+    {
+        var carrier = new LinkChannelCarrier(connection, this, remoteNode);
+        if (connection.SetConnected(carrier)) carrier.Run(link, crossSystem.Materializer);
+        else crossSystem.Refuse(link, "The simulated WebRTC connection closed before its link came");
     }
 
     private sealed class NodeFactory(SimulatedWebRtc network, string node) : IWebRtcPeerConnectionFactory

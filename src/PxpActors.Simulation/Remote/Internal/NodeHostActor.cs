@@ -4,20 +4,32 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using PxpActors.Actors;
+using PxpActors.Simulation.WebRtc;
 
 namespace PxpActors.Simulation.Remote.Internal;
 
 /// <summary>The actor behind <see cref="NodeHost"/>: its nodes, their link endpoint, and the connections they opened.</summary>
 internal sealed class NodeHostActor : ReceiveActor
 {
+    // The endpoint answers a dial once its offer is accepted or has expired: wait that long, and a little more.
+    private static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(5);
     private readonly string _networkId;
+    private readonly CrossSystemLinkSettings _linkSettings;
     private readonly IActorRef _endpoint;
     private readonly Dictionary<string, HostedNode> _nodes = [];
+    private readonly SimulatedWebRtc? _webRtc;
+    private readonly CrossSystemWebRtc? _crossSystem;
 
-    public NodeHostActor(string networkId, CrossSystemLinkSettings linkSettings)
+    public NodeHostActor(string networkId, CrossSystemLinkSettings linkSettings, bool simulatedWebRtc)
     {
         _networkId = networkId;
+        _linkSettings = linkSettings;
         _endpoint = Context.ActorOf(LinkEndpoint.Props(linkSettings), "links");
+        if (simulatedWebRtc)
+        {
+            _webRtc = new SimulatedWebRtc();
+            _crossSystem = CrossSystemWebRtc.Start(Context.System, _webRtc, settings: linkSettings, name: $"{Self.Path.Name}-webrtc");
+        }
 
         Receive<NodeHost.CreateNode>(OnCreate);
         Receive<NodeHost.GetEndpoint>(_ => Sender.Tell(new NodeHost.Endpoint(_endpoint)));
@@ -41,7 +53,21 @@ internal sealed class NodeHostActor : ReceiveActor
             else Sender.Tell(new NodeHost.Failed($"Node {send.Name} opened no connection to {send.PeerNodeId}"));
         }));
         Receive<NodeHost.ListPeers>(list => WithNode(list.Name, node => Sender.Tell(new NodeHost.PeerList(list.Name,
-            [.. node.Exchange.Peers.Select(p => new NodeHost.PeerSummary(p.NodeId, p.Transport, p.Incoming))]))));
+            [.. node.Exchange.Peers.Select(p => new NodeHost.PeerSummary(p.NodeId, p.Transport, p.Incoming, p.Relayed))]))));
+        Receive<NodeHost.GetDegrees>(_ => Sender.Tell(new NodeHost.Degrees(
+            [.. _nodes.Values.Select(n => n.Exchange.Peers.Count(p => !p.Relayed))])));
+        Receive<NodeHost.CloseNodes>(_ =>
+        {
+            var requester = Sender;
+            var closing = _nodes.Values.ToList();
+            DisposeOpened();
+            _nodes.Clear();
+            Task.WhenAll(closing.Select(n => n.Exchange.CloseAsync()))
+                .ContinueWith(_ => new NodeHost.NodesClosed(closing.Count), TaskScheduler.Default)
+                .PipeTo(requester);
+        });
+        Receive<NodeHost.GetCensus>(_ =>
+            CensusAsync(_nodes.Count, ((ExtendedActorSystem)Context.System).Guardian).PipeTo(Sender, failure: Failure));
         Receive<LinkEndpoint.IncomingLink>(OnIncomingLink);
         Receive<LinkEndpoint.Subscribed>(_ => { });
         Receive<NodeHost.Shutdown>(_ =>
@@ -67,7 +93,20 @@ internal sealed class NodeHostActor : ReceiveActor
     {
         DisposeOpened();
         foreach (var node in _nodes.Values) _ = node.Exchange.CloseAsync();
+        if (_crossSystem is not null) _ = _crossSystem.DisposeAsync().AsTask();
     }
+
+    // Runs off the actor's thread: reads nothing of its context.
+    private async Task<NodeHost.Census> CensusAsync(int nodes, IActorRef guardian)
+    {
+        var links = await _endpoint.Ask<LinkEndpoint.LinkCount>(LinkEndpoint.GetLinkCount.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var webRtcLinks = _crossSystem is null ? 0 : await _crossSystem.LinkCountAsync().ConfigureAwait(false);
+        return new NodeHost.Census(nodes, links.Open, webRtcLinks, _webRtc?.OpenConnections ?? 0, _webRtc?.OpenChannels ?? 0,
+            CountActors(guardian));
+    }
+
+    private static int CountActors(IActorRef actor) =>
+        actor is ActorRefWithCell cell ? 1 + cell.Children.Sum(CountActors) : 1;
 
     private void DisposeOpened()
     {
@@ -82,7 +121,10 @@ internal sealed class NodeHostActor : ReceiveActor
             Sender.Tell(new NodeHost.Failed($"A node named {create.Name} already exists"));
             return;
         }
-        var exchange = new PeerExchange(_networkId, new PeerExchangeOptions { TargetPeers = create.TargetPeers }, Context.System);
+        var options = _webRtc is null
+            ? new PeerExchangeOptions { TargetPeers = create.TargetPeers }
+            : new PeerExchangeOptions { TargetPeers = create.TargetPeers, Config = NodeDefaults.Config, WebRtc = _webRtc.FactoryFor(create.Name) };
+        var exchange = new PeerExchange(_networkId, options, Context.System);
         // Connections the node did not open (accepted, relayed to it, upgrades it answered) echo what they receive.
         exchange.Connected += connection => Echo(exchange, connection);
         _nodes[create.Name] = new HostedNode(exchange, []);
@@ -107,7 +149,8 @@ internal sealed class NodeHostActor : ReceiveActor
     }
 
     private Task<PxpConnection> ConnectAsync(HostedNode node, NodeHost.ConnectNode connect) =>
-        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode)
+        CrossSystemLink.DialAsync(_endpoint, connect.RemoteEndpoint, connect.RemoteNode,
+                timeout: _linkSettings.OfferTimeout + AnswerMargin)
             .ContinueWith(t => node.Exchange.ConnectAsync(t.Result, "remote"), TaskScheduler.Default).Unwrap();
 
     private static void Echo(PeerExchange exchange, PxpConnection connection) =>

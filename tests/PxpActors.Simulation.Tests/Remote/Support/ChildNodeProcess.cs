@@ -28,9 +28,11 @@ public sealed class ChildNodeProcess : IAsyncDisposable
 
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "PxpActors.Simulation.RemoteNode.dll");
 
-    /// <summary>Starts the node as a child of this process.</summary>
-    public static Task<ChildNodeProcess> StartAsync() =>
-        StartAsync("dotnet", [NodeDll, "--parent-pid", Environment.ProcessId.ToString()]);
+    /// <summary>Starts the node as a child of this process; its nodes upgrade over a simulated WebRTC if asked to.</summary>
+    public static Task<ChildNodeProcess> StartAsync(bool simulatedWebRtc = false) =>
+        StartAsync("dotnet", simulatedWebRtc
+            ? [NodeDll, "--parent-pid", Environment.ProcessId.ToString(), "--simulated-webrtc"]
+            : [NodeDll, "--parent-pid", Environment.ProcessId.ToString()]);
 
     /// <summary>Starts the node under a shell, its parent: killing the shell leaves the node without its parent.</summary>
     public static Task<ChildNodeProcess> StartUnderShellAsync() =>
