@@ -22,27 +22,34 @@ public static class SubstreamRelay
     /// <summary>Relays between the asker's half <paramref name="a"/> and the candidate's <paramref name="b"/>; completes when both directions are over.</summary>
     public static Task RunAsync(SubstreamChannel a, SubstreamChannel b)
     {
-        var fromA = HandOver(a);
-        var fromB = HandOver(b);
+        var fromA = HandOver(a, out var readingA);
+        var fromB = HandOver(b, out var readingB);
         // A failure in one direction ends the other too, even while it waits for its next chunk.
         void StopBoth()
         {
             fromA.Writer.TryComplete();
             fromB.Writer.TryComplete();
         }
-        return Task.WhenAll(PumpAsync(a, fromA.Reader, b, toCandidate: true, StopBoth), PumpAsync(b, fromB.Reader, a, toCandidate: false, StopBoth));
+        return Task.WhenAll(
+            PumpAsync(readingA, fromA.Reader, b.Writer, readingB, a.Writer, toCandidate: true, StopBoth),
+            PumpAsync(readingB, fromB.Reader, a.Writer, readingA, b.Writer, toCandidate: false, StopBoth));
     }
 
     /// <summary>What <paramref name="source"/> receives, as it arrives. Unbounded only in form: the source's bound applies.</summary>
-    private static Channel<object> HandOver(SubstreamChannel source)
+    private static Channel<object> HandOver(SubstreamChannel source, out SubstreamForwarding reading)
     {
         var handed = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-        source.ForwardTo(message => handed.Writer.TryWrite(message), leasedChunks: true);
+        reading = source.ForwardTo(message => handed.Writer.TryWrite(message), leasedChunks: true);
         return handed;
     }
 
-    private static async Task PumpAsync(SubstreamChannel from, ChannelReader<object> handed, SubstreamChannel to, bool toCandidate,
-        Action stopBoth)
+    /// <summary>
+    /// One direction: what <paramref name="from"/> hands over, written to <paramref name="to"/>. However it ends, both
+    /// substreams stop being read and end our writes (<paramref name="toReading"/> and <paramref name="fromWriter"/> are
+    /// the other direction's halves).
+    /// </summary>
+    private static async Task PumpAsync(SubstreamForwarding from, ChannelReader<object> handed, SubstreamWriter to,
+        SubstreamForwarding toReading, SubstreamWriter fromWriter, bool toCandidate, Action stopBoth)
     {
         var batch = new List<SubstreamReceived>();
         var segments = new List<ArraySegment<byte>>();
@@ -94,9 +101,9 @@ public static class SubstreamRelay
         }
         // Stop reading both, end both (with end frames only).
         from.StopReading();
-        to.StopReading();
+        toReading.StopReading();
         to.CompleteWrites();
-        from.CompleteWrites();
+        fromWriter.CompleteWrites();
         while (handed.TryRead(out var left))
         {
             if (left is SubstreamReceived received) received.ReleaseLease();

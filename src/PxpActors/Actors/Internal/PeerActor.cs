@@ -85,7 +85,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
         // Usable at once: the open reaches the stage before the hello written on it.
         _requests = new SessionRequests(_settings, _rpc, _mux, Self, _exchange, this);
         var rpc = _mux.OpenChannel("pxp", control: true);
-        _rpc.Open(rpc);
+        _rpc.Open(rpc.Writer);
         _rpcStreamLive = true;
         rpc.ForwardTo(Self);
         _rpc.Send(new Hello(_rpc.NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
@@ -172,7 +172,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
             Fail(e);
             return;
         }
-        received.Channel.Release(received.Data.Count);
+        received.From.Release(received.Data.Count);
     }
 
     private void OnRpcStreamFinished(SubstreamFinished finished)
