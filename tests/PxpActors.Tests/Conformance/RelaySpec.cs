@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Diagnostics;
 using System.Text;
 using Akka.Configuration;
 using Akka.IO;
@@ -160,26 +159,56 @@ public sealed class RelaySpec
     public async Task Hub_must_throttle_each_relay_direction()
     {
         const int rate = 20_000;
-        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        const int burst = rate / 10;
+        // The hub on virtual time: its relay rate holds in time that passes only as the test moves it.
+        var clock = SchedulerClock.Create("throttling-hub");
+        try
         {
-            RelayBytesPerSecond = rate,
-            CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))],
-        });
-        await using var a = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        var connection = await a.Exchange.GetNewPeerAsync();
-        await using var stream = connection.OpenStream();
+            await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+            {
+                RelayBytesPerSecond = rate,
+                TimeProvider = clock,
+                CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))],
+            }, system: clock.ActorSystem);
+            await using var a = await TestNode.StartAsync();
+            await a.Exchange.ConnectAsync(hub.Address);
+            var connection = await a.Exchange.GetNewPeerAsync();
+            await using var stream = connection.OpenStream();
 
-        var payload = new byte[3 * rate];
-        Random.Shared.NextBytes(payload);
-        var clock = Stopwatch.StartNew();
-        await stream.WriteAsync(payload);
-        var echoed = await stream.ReadExactlyAsync(payload.Length, TimeSpan.FromSeconds(30));
-        clock.Stop();
+            var payload = new byte[3 * rate];
+            Random.Shared.NextBytes(payload);
+            var echoed = new byte[payload.Length];
+            var received = 0;
+            var reading = Task.Run(async () =>
+            {
+                while (Volatile.Read(ref received) < echoed.Length)
+                {
+                    var read = await stream.ReadAsync(echoed.AsMemory(received));
+                    if (read == 0) break;
+                    Interlocked.Add(ref received, read);
+                }
+            });
+            await stream.WriteAsync(payload);
 
-        Assert.Equal(payload, echoed);
-        // 3 s of budget at the rate; the first tenth of a second is burst.
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2.5), $"relayed {payload.Length} bytes in {clock.Elapsed}");
+            await clock.AdvanceUntilAsync(() =>
+            {
+                // Read after the clock: by then no more than a burst and the rate's worth of the time passed can have come back.
+                var got = Volatile.Read(ref received);
+                var allowed = burst + rate * clock.Elapsed.TotalSeconds;
+                Assert.True(got <= allowed, $"{got} bytes echoed after {clock.Elapsed} of virtual time, at most {allowed} allowed");
+                return got == payload.Length;
+            }, step: TimeSpan.FromMilliseconds(50), TestNode.Timeout * 3);
+            await reading.WaitAsync(TestNode.Timeout);
+
+            Assert.Equal(payload, echoed);
+            // Toward the candidate alone, every byte past the first burst costs 1 / rate seconds.
+            var floor = TimeSpan.FromSeconds((double)(payload.Length - burst) / rate);
+            Assert.True(clock.Elapsed >= floor, $"relayed {payload.Length} bytes in {clock.Elapsed} of virtual time, at least {floor} expected");
+        }
+        finally
+        {
+            await clock.ActorSystem.Terminate();
+        }
     }
 
     [Fact]

@@ -29,12 +29,14 @@ internal sealed class HubRelayActor : UntypedActor
     private readonly CustomCandidate? _custom;
     private readonly ExchangeSettings _settings;
     private readonly IMaterializer _materializer;
+    private readonly TimeProvider _time;
     private Task<(RelayHalves? Halves, string? Error)>? _opening;
     private RelayHalves? _halves;
 
     public HubRelayActor(string nonce, SubstreamChannel source, IActorRef? target, CustomCandidate? custom, ExchangeSettings settings,
-        IMaterializer materializer)
+        IMaterializer materializer, TimeProvider time)
     {
+        _time = time;
         _nonce = nonce;
         _source = source;
         _target = target;
@@ -112,8 +114,7 @@ internal sealed class HubRelayActor : UntypedActor
             SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled. Akka's Throttle waits on the scheduler but reads its tokens on the wall clock: a
-        // stage of our own on the node's clock measured slower getNewPeer calls (their signals cross this relay), so not yet.
+        // Each direction throttled on the node's clock: tokens read on its TimeProvider, waits on the scheduler's timers.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(Throttled(toCandidate: true))
             .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
@@ -126,7 +127,7 @@ internal sealed class HubRelayActor : UntypedActor
 
     /// <summary>One direction at pxp.relay-rate; a rate of 0 (off) passes everything, to or from a custom candidate's stream.</summary>
     private Flow<ByteString, ByteString, NotUsed> Throttled(bool toCandidate) =>
-        RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate);
+        RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate, _time);
 
     private sealed record HalvesOpened(RelayHalves? Halves, string? Error);
 

@@ -63,7 +63,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private SessionHub Hub => _hub ??= new SessionHub(_settings, _exchange, _materializer, _rpc);
+    private SessionHub Hub => _hub ??= new SessionHub(_settings, _exchange, _materializer, _rpc, _time);
 
     /// <summary>A relay actor that fails ends its relay (its halves close as it stops); a restart would have nothing to pipe.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopRelayOnFailure;
