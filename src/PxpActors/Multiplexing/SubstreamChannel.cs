@@ -111,9 +111,6 @@ public sealed partial class SubstreamChannel
         }
     }
 
-    /// <summary>The running stage's own record of this channel; only the stage reads or writes it.</summary>
-    internal object? StageState { get; set; }
-
     /// <summary>For tests: chunks received and kept, waiting for a reader or a forward target.</summary>
     internal int KeptChunks
     {
