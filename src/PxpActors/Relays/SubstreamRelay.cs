@@ -12,7 +12,9 @@ namespace PxpActors.Relays;
 /// socket, in as few sends as its frames allow, when that substream sends directly) and releases it: a large chunk is
 /// never copied, a busy relay costs few system calls, and no buffer is held while the relay is idle. The source's own bound is the backpressure:
 /// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
-/// ends both directions. What each write carried is counted in <c>pxp.relay.bytes</c> (one count per batch).
+/// ends both directions. What each write carried is counted in <c>pxp.relay.bytes</c> (one count per batch). Held to a
+/// rate (<see cref="RelayPacing"/>), a batch goes out in pieces of at most a tenth of a second's worth, each once its
+/// tokens are there: what fits in the tokens there (a relayed session's handshake and signaling) goes at once.
 /// </summary>
 public static class SubstreamRelay
 {
@@ -20,7 +22,10 @@ public static class SubstreamRelay
     private const int MaxBatchBytes = 256 * 1024;
 
     /// <summary>Relays between the asker's half <paramref name="a"/> and the candidate's <paramref name="b"/>; completes when both directions are over.</summary>
-    public static Task RunAsync(SubstreamChannel a, SubstreamChannel b)
+    public static Task RunAsync(SubstreamChannel a, SubstreamChannel b) => RunAsync(a, b, pacing: null);
+
+    /// <summary>As <see cref="RunAsync(SubstreamChannel, SubstreamChannel)"/>, each direction held to <paramref name="pacing"/>'s rate (null: not held).</summary>
+    internal static Task RunAsync(SubstreamChannel a, SubstreamChannel b, RelayPacing? pacing)
     {
         var fromA = HandOver(a, out var readingA);
         var fromB = HandOver(b, out var readingB);
@@ -31,8 +36,8 @@ public static class SubstreamRelay
             fromB.Writer.TryComplete();
         }
         return Task.WhenAll(
-            PumpAsync(readingA, fromA.Reader, b.Writer, readingB, a.Writer, toCandidate: true, StopBoth),
-            PumpAsync(readingB, fromB.Reader, a.Writer, readingA, b.Writer, toCandidate: false, StopBoth));
+            PumpAsync(readingA, fromA.Reader, b.Writer, readingB, a.Writer, toCandidate: true, pacing, StopBoth),
+            PumpAsync(readingB, fromB.Reader, a.Writer, readingA, b.Writer, toCandidate: false, pacing, StopBoth));
     }
 
     /// <summary>What <paramref name="source"/> receives, as it arrives. Unbounded only in form: the source's bound applies.</summary>
@@ -49,8 +54,9 @@ public static class SubstreamRelay
     /// the other direction's halves).
     /// </summary>
     private static async Task PumpAsync(SubstreamForwarding from, ChannelReader<object> handed, SubstreamWriter to,
-        SubstreamForwarding toReading, SubstreamWriter fromWriter, bool toCandidate, Action stopBoth)
+        SubstreamForwarding toReading, SubstreamWriter fromWriter, bool toCandidate, RelayPacing? pacing, Action stopBoth)
     {
+        var tokens = pacing?.NewTokens();
         var batch = new List<SubstreamReceived>();
         var segments = new List<ArraySegment<byte>>();
         try
@@ -76,7 +82,8 @@ public static class SubstreamRelay
                 {
                     try
                     {
-                        await to.WriteAsync(segments).ConfigureAwait(false);
+                        if (tokens is null) await to.WriteAsync(segments).ConfigureAwait(false);
+                        else await WritePacedAsync(to, segments, bytes, tokens, pacing!).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -107,6 +114,31 @@ public static class SubstreamRelay
         while (handed.TryRead(out var left))
         {
             if (left is SubstreamReceived received) received.ReleaseLease();
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> of <paramref name="segments"/> a piece at a time, each once its tokens are there.</summary>
+    private static async Task WritePacedAsync(SubstreamWriter to, List<ArraySegment<byte>> segments, int bytes, RelayTokens tokens,
+        RelayPacing pacing)
+    {
+        var piece = new List<ArraySegment<byte>>(2);
+        var (index, offset) = (0, 0);
+        for (var sent = 0; sent < bytes;)
+        {
+            var size = Math.Min(tokens.Piece, bytes - sent);
+            for (var wait = tokens.TryTake(size); wait > TimeSpan.Zero; wait = tokens.TryTake(size))
+                await pacing.DelayAsync(wait).ConfigureAwait(false);
+            piece.Clear();
+            for (var left = size; left > 0;)
+            {
+                var segment = segments[index];
+                var take = Math.Min(left, segment.Count - offset);
+                if (take > 0) piece.Add(segment.Slice(offset, take));
+                (offset, left) = (offset + take, left - take);
+                if (offset == segment.Count) (index, offset) = (index + 1, 0);
+            }
+            await to.WriteAsync(piece).ConfigureAwait(false);
+            sent += size;
         }
     }
 }

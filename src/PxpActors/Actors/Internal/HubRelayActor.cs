@@ -108,16 +108,18 @@ internal sealed class HubRelayActor : UntypedActor
             halves.Close(materializer);
             self.Tell(PipeEnded.Instance);
         }
-        if (_settings.RelayBytesPerSecond <= 0 && halves.DestinationChannel is { } destination)
+        if (halves.DestinationChannel is { } destination)
         {
-            // Unthrottled between two of our sessions: channel to channel, no graph in between.
-            SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
+            // Between two of our sessions: channel to channel, no graph in between; at pxp.relay-rate on the node's clock.
+            var pacing = _settings.RelayBytesPerSecond <= 0 ? null : new RelayPacing(_settings.RelayBytesPerSecond, _time, Context.System.Scheduler);
+            SubstreamRelay.RunAsync(halves.Source, destination, pacing).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled on the node's clock: tokens read on its TimeProvider, waits on the scheduler's timers.
+        // To a custom candidate's stream, each direction throttled on the node's clock: tokens read on its TimeProvider, waits
+        // on the stage's timers.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(Throttled(toCandidate: true))
-            .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
+            .Via(halves.Destination!)
             .Via(Throttled(toCandidate: false))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
