@@ -13,8 +13,8 @@ namespace PxpActors.Relays;
 /// never copied, a busy relay costs few system calls, and no buffer is held while the relay is idle. The source's own bound is the backpressure:
 /// a chunk counts against it until it was written. Ending one direction ends it on the other side; a failure
 /// ends both directions. What each write carried is counted in <c>pxp.relay.bytes</c> (one count per batch). Held to a
-/// rate (<see cref="RelayPacing"/>), a batch goes out in pieces of at most a tenth of a second's worth, each once its
-/// tokens are there: what fits in the tokens there (a relayed session's handshake and signaling) goes at once.
+/// rate (<see cref="RelayPacing"/>), each chunk goes out on its own, in pieces of at most a tenth of a second's worth, each
+/// once its tokens are there: what fits in the tokens there (a relayed session's handshake and signaling) goes at once.
 /// </summary>
 public static class SubstreamRelay
 {
@@ -57,6 +57,8 @@ public static class SubstreamRelay
         SubstreamForwarding toReading, SubstreamWriter fromWriter, bool toCandidate, RelayPacing? pacing, Action stopBoth)
     {
         var tokens = pacing?.NewTokens();
+        // Paced, a batch is about a piece: what waits for tokens waits in the source, not held here.
+        var maxBatchBytes = tokens?.Piece ?? MaxBatchBytes;
         var batch = new List<SubstreamReceived>();
         var segments = new List<ArraySegment<byte>>();
         try
@@ -65,7 +67,7 @@ public static class SubstreamRelay
             {
                 SubstreamFinished? finished = null;
                 var bytes = 0;
-                while (bytes < MaxBatchBytes && handed.TryRead(out var message))
+                while (bytes < maxBatchBytes && handed.TryRead(out var message))
                 {
                     if (message is SubstreamFinished end)
                     {
@@ -83,7 +85,7 @@ public static class SubstreamRelay
                     try
                     {
                         if (tokens is null) await to.WriteAsync(segments).ConfigureAwait(false);
-                        else await WritePacedAsync(to, segments, bytes, tokens, pacing!).ConfigureAwait(false);
+                        else await WritePacedAsync(to, segments, tokens, pacing!).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -117,28 +119,25 @@ public static class SubstreamRelay
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/> of <paramref name="segments"/> a piece at a time, each once its tokens are there.</summary>
-    private static async Task WritePacedAsync(SubstreamWriter to, List<ArraySegment<byte>> segments, int bytes, RelayTokens tokens,
+    /// <summary>
+    /// Writes each chunk of <paramref name="segments"/> on its own, a piece of at most a tenth of a second's worth at a time,
+    /// each once its tokens are there: each piece one write, so one frame or more of its own, as the reference relays.
+    /// </summary>
+    private static async Task WritePacedAsync(SubstreamWriter to, List<ArraySegment<byte>> segments, RelayTokens tokens,
         RelayPacing pacing)
     {
-        var piece = new List<ArraySegment<byte>>(2);
-        var (index, offset) = (0, 0);
-        for (var sent = 0; sent < bytes;)
+        var piece = new ArraySegment<byte>[1];
+        foreach (var chunk in segments)
         {
-            var size = Math.Min(tokens.Piece, bytes - sent);
-            for (var wait = tokens.TryTake(size); wait > TimeSpan.Zero; wait = tokens.TryTake(size))
-                await pacing.DelayAsync(wait).ConfigureAwait(false);
-            piece.Clear();
-            for (var left = size; left > 0;)
+            for (var offset = 0; offset < chunk.Count;)
             {
-                var segment = segments[index];
-                var take = Math.Min(left, segment.Count - offset);
-                if (take > 0) piece.Add(segment.Slice(offset, take));
-                (offset, left) = (offset + take, left - take);
-                if (offset == segment.Count) (index, offset) = (index + 1, 0);
+                var size = Math.Min(tokens.Piece, chunk.Count - offset);
+                for (var wait = tokens.TryTake(size); wait > TimeSpan.Zero; wait = tokens.TryTake(size))
+                    await pacing.DelayAsync(wait).ConfigureAwait(false);
+                piece[0] = chunk.Slice(offset, size);
+                await to.WriteAsync(piece).ConfigureAwait(false);
+                offset += size;
             }
-            await to.WriteAsync(piece).ConfigureAwait(false);
-            sent += size;
         }
     }
 }
