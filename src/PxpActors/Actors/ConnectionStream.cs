@@ -8,7 +8,7 @@ namespace PxpActors.Actors;
 /// A substream as a <see cref="Stream"/>, talking to the running multiplexer directly: writes wait only
 /// while a substream buffer is unsent, reads take what the peer sent. Nothing blocks a thread.
 /// </summary>
-internal sealed class ConnectionStream(SubstreamChannel channel) : DuplexStream
+internal sealed class ConnectionStream(SubstreamByteReader reader, SubstreamWriter writer) : DuplexStream
 {
     private int _disposed;
 
@@ -16,7 +16,7 @@ internal sealed class ConnectionStream(SubstreamChannel channel) : DuplexStream
     {
         try
         {
-            return await channel.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MultiplexerClosedException or SubstreamResetException)
         {
@@ -30,7 +30,7 @@ internal sealed class ConnectionStream(SubstreamChannel channel) : DuplexStream
         if (buffer.IsEmpty) return;
         try
         {
-            await channel.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MultiplexerClosedException or SubstreamResetException or InvalidOperationException)
         {
@@ -43,8 +43,8 @@ internal sealed class ConnectionStream(SubstreamChannel channel) : DuplexStream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            channel.CompleteWrites();
-            channel.StopReading();
+            writer.CompleteWrites();
+            reader.StopReading();
         }
         base.Dispose(disposing);
     }

@@ -46,7 +46,7 @@ public sealed class PxpConnection
     public Stream OpenStream()
     {
         Claim();
-        return new ConnectionStream(_channel);
+        return new ConnectionStream(_channel.ReadBytes(), _channel.Writer);
     }
 
     /// <summary>The substream itself, for a session run over it (see <c>PeerExchange.ConnectAsync(PxpConnection)</c>).</summary>

@@ -122,7 +122,9 @@ public sealed partial class MultiplexerStage
 
         private void OnChannelCall(ChannelCall call)
         {
-            if (call.Channel.StageState is not SubstreamState state || !_table.IsCurrent(state))
+            // The stage's own record of the channel, found by its name: none once the channel is forgotten, or the name is
+            // another channel's by now.
+            if (!_table.TryGet(call.Channel.Name, out var state) || state.Channel != call.Channel)
             {
                 if (call.Kind == ChannelCallKind.Write) call.Channel.Sent(call.Data!.Count);
                 return;

@@ -30,7 +30,6 @@ public sealed partial class MultiplexerStage
             {
                 state.Channel = channel;
                 state.Control = request.Control;
-                channel.StageState = state;
                 channel.MarkOpened();
                 if (_table.Register(state) is { } held) Attach(state, held);
                 return;
@@ -193,7 +192,7 @@ public sealed partial class MultiplexerStage
 
         private void ForgetIfFinished(SubstreamState state)
         {
-            if (_table.ForgetIfFinished(state) && state.Channel is { } channel) channel.StageState = null;
+            _table.ForgetIfFinished(state);
         }
 
         private void CloseAfter(string name)

@@ -10,14 +10,10 @@ namespace PxpActors.Multiplexing;
 /// <content>Reading: what the peer sent, taken by the user or handed over by the stage.</content>
 public sealed partial class SubstreamChannel
 {
-    // ---- the user's side ----------------------------------------------------------------------
+    // ---- the reader's side (see SubstreamChunkReader, SubstreamByteReader) -------------------------
 
-    /// <summary>
-    /// The next chunk the peer sent, or null once the peer ended the substream. Throws
-    /// <see cref="SubstreamResetException"/> if the peer destroyed it, <see cref="MultiplexerClosedException"/>
-    /// if the session ended first. One reader at a time.
-    /// </summary>
-    public async ValueTask<ByteString?> ReadAsync(CancellationToken cancellationToken = default)
+    /// <summary>The next chunk kept for a <see cref="SubstreamChunkReader"/>, or null once the peer ended the substream.</summary>
+    internal async ValueTask<ByteString?> ReadChunkAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -25,8 +21,6 @@ public sealed partial class SubstreamChannel
             ByteString? taken = null;
             lock (_gate)
             {
-                if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
-                if (_receivedBytes is not null) throw new InvalidOperationException($"Substream \"{Name}\" is read into buffers");
                 if (_received is { Count: > 0 }) taken = _received.Dequeue();
                 else if (_readFailure is not null) throw _readFailure;
                 else if (_readsFinished) return null;
@@ -45,13 +39,8 @@ public sealed partial class SubstreamChannel
         }
     }
 
-    /// <summary>
-    /// Moves what the peer sent into <paramref name="buffer"/>: the byte count, 0 once the peer ended the substream;
-    /// throws as <see cref="ReadAsync(CancellationToken)"/> does. Once a channel is read this way, what arrives is
-    /// copied out of the transport's chunks into pooled blocks at once, so nothing received stays in chunks the
-    /// garbage collector would have to move. One reader at a time, and only one way of reading.
-    /// </summary>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>Moves what a <see cref="SubstreamByteReader"/> was kept into <paramref name="buffer"/>: the byte count, 0 at the end.</summary>
+    internal async ValueTask<int> ReadIntoAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (buffer.IsEmpty) return 0;
         while (true)
@@ -60,9 +49,7 @@ public sealed partial class SubstreamChannel
             var read = 0;
             lock (_gate)
             {
-                if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
                 if (_bufferWaiter is not null) throw new InvalidOperationException($"Substream \"{Name}\" has a read pending already");
-                ReadIntoBuffers();
                 if (_receivedBytes!.Count > 0) read = _receivedBytes.ReadInto(buffer.Span);
                 else if (_readFailure is not null) throw _readFailure;
                 else if (_readsFinished) return 0;
@@ -100,20 +87,14 @@ public sealed partial class SubstreamChannel
         }
     }
 
-    /// <summary>
-    /// Waits until bytes can be read into a buffer without waiting (true) or the peer's direction is over (false),
-    /// holding no buffer meanwhile: for a pump that rents its buffer only once there is something to move. Throws
-    /// as <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> does, which it switches the channel to.
-    /// </summary>
-    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    /// <summary>Waits until a <see cref="SubstreamByteReader"/> has bytes to read (true) or the peer's direction is over (false).</summary>
+    internal async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             Task wait;
             lock (_gate)
             {
-                if (_forwardTo is not null) throw new InvalidOperationException($"Substream \"{Name}\" is forwarded to an actor");
-                ReadIntoBuffers();
                 if (_receivedBytes!.Count > 0) return true;
                 if (_readFailure is not null) throw _readFailure;
                 if (_readsFinished) return false;
@@ -126,7 +107,6 @@ public sealed partial class SubstreamChannel
     /// <summary>From now on received bytes are copied into pooled blocks (under the lock).</summary>
     private void ReadIntoBuffers()
     {
-        if (_receivedBytes is not null) return;
         _receivedBytes = new PooledByteQueue();
         while (_received is { Count: > 0 }) _receivedBytes.Append(ByteStringSegments.AsMemory(_received.Dequeue()).Span);
         _received = null;
@@ -146,7 +126,8 @@ public sealed partial class SubstreamChannel
         waiters.BufferReader?.TrySetResult(delivered);
     }
 
-    private void Taken(int bytes)
+    /// <summary><paramref name="bytes"/> of what was kept or forwarded are taken: room for more.</summary>
+    internal void Taken(int bytes)
     {
         lock (_gate)
         {
@@ -197,7 +178,7 @@ public sealed partial class SubstreamChannel
         if (target is not null)
         {
             Send(target, chunk is not null && !_forwardsLeasedChunks
-                ? new SubstreamReceived(this, chunk)
+                ? new SubstreamReceived(_forwarding!, chunk)
                 : Forwarded(payload, chunks));
         }
         Wake(waiters, intoWaitingBuffer);
@@ -226,7 +207,7 @@ public sealed partial class SubstreamChannel
             target = _forwardTo;
             waiters = TakeReadWaiters();
         }
-        if (target is not null) Send(target, new SubstreamFinished(this, failure));
+        if (target is not null) Send(target, new SubstreamFinished(_forwarding!, failure));
         Wake(waiters);
     }
 

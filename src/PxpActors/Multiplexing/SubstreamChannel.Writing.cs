@@ -7,14 +7,14 @@ using PxpActors.Carriers;
 
 namespace PxpActors.Multiplexing;
 
-/// <content>Writing: through the stage, or straight onto the carrier once the stage allows it.</content>
+/// <content>Writing (see <see cref="SubstreamWriter"/>): through the stage, or straight onto the carrier once the stage allows it.</content>
 public sealed partial class SubstreamChannel
 {
     /// <summary>
     /// Sends <paramref name="data"/> (kept as is: do not change its array afterwards). Completes at once
     /// while less than the substream buffer is waiting to be framed, otherwise when enough has gone out.
     /// </summary>
-    public async ValueTask WriteAsync(ByteString data, CancellationToken cancellationToken = default)
+    internal async ValueTask WriteAsync(ByteString data, CancellationToken cancellationToken = default)
     {
         if (data.IsEmpty) return;
         Task? wait = null;
@@ -48,7 +48,7 @@ public sealed partial class SubstreamChannel
     /// Sends the bytes of <paramref name="data"/>, which the caller may reuse once this completes: straight from
     /// it onto the socket when the stage has allowed that, else through a copy handed to the stage.
     /// </summary>
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+    internal ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         data.IsEmpty
             ? ValueTask.CompletedTask
             : WriteAsync([MemoryMarshal.TryGetArray(data, out var array) ? array : new ArraySegment<byte>(data.ToArray())], cancellationToken);
@@ -135,7 +135,7 @@ public sealed partial class SubstreamChannel
     /// Sends <paramref name="data"/> without waiting for room: for a control substream, whose frames are
     /// queued at once (and bounded by the stage). False if nothing more can be sent on it.
     /// </summary>
-    public bool TrySend(ByteString data)
+    internal bool TrySend(ByteString data)
     {
         lock (_gate)
         {
@@ -147,7 +147,7 @@ public sealed partial class SubstreamChannel
     }
 
     /// <summary>Ends our direction once everything written is sent (the peer reads end of stream).</summary>
-    public void CompleteWrites()
+    internal void CompleteWrites()
     {
         lock (_gate)
         {

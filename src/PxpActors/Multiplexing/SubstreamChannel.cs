@@ -10,15 +10,17 @@ namespace PxpActors.Multiplexing;
 /// <summary>
 /// One named shared stream of a PXP session used directly, without materializing a graph for it: the
 /// running <see cref="MultiplexerStage"/> hands it what the peer sends and takes what we write through
-/// async callbacks. Thread-safe. Both directions are bounded by the substream buffer size: the stage stops
-/// handing over data (and so stops reading the transport) while that much is untaken, and
-/// <see cref="WriteAsync(Akka.IO.ByteString, CancellationToken)"/> waits while that much is written but not yet framed.
+/// async callbacks. Thread-safe. It is used through its roles: its <see cref="Writer"/>, and one way of reading,
+/// claimed once: chunks (<see cref="ReadChunks"/>), bytes into buffers (<see cref="ReadBytes"/>), or every chunk
+/// forwarded to an actor or a stage (<see cref="ForwardTo(IActorRef)"/>). Both directions are bounded by the substream
+/// buffer size: the stage stops handing over data (and so stops reading the transport) while that much is untaken, and
+/// a write waits while that much is written but not yet framed.
 /// </summary>
 /// <remarks>
 /// A graph per substream costs a stream actor and several kilobytes per session; a session's RPC and
-/// application streams are used this way instead (see <see cref="Substream"/> for the graph form). By role: reading
-/// (SubstreamChannel.Reading.cs), forwarding to an actor or a stage (SubstreamChannel.Forwarding.cs), writing
-/// (SubstreamChannel.Writing.cs); this file holds the state they share and what ends the channel.
+/// application streams are used this way instead (see <see cref="Substream"/> for the graph form). The roles'
+/// code: reading (SubstreamChannel.Reading.cs), forwarding to an actor or a stage (SubstreamChannel.Forwarding.cs),
+/// writing (SubstreamChannel.Writing.cs); this file holds the state they share, the claims, and what ends the channel.
 /// </remarks>
 public sealed partial class SubstreamChannel
 {
@@ -49,6 +51,8 @@ public sealed partial class SubstreamChannel
     private TaskCompletionSource? _openedWaiter;
     // Set by the stage once our frames may go straight onto the socket (see SendDirectly).
     private DirectRoute? _direct;
+    // 1 once a way of reading is claimed: there is one reader of what the peer sends.
+    private int _readerClaimed;
 
     internal SubstreamChannel(string name, ISubstreamChannelHost host, int window, SessionBuffer budget)
     {
@@ -56,13 +60,41 @@ public sealed partial class SubstreamChannel
         _host = host;
         _window = window;
         _budget = budget;
+        Writer = new SubstreamWriter(this);
     }
 
     /// <summary>The substream's name, as in its open frame ("pxp", "data:network", "relay:id").</summary>
     public string Name { get; }
 
+    /// <summary>Our direction: any number of writers may share it.</summary>
+    public SubstreamWriter Writer { get; }
+
+    /// <summary>Claims the reading of this substream chunk by chunk. A substream has one reader: throws if it was claimed already.</summary>
+    public SubstreamChunkReader ReadChunks()
+    {
+        ClaimReader();
+        return new SubstreamChunkReader(this);
+    }
+
+    /// <summary>
+    /// Claims the reading of this substream into the reader's buffers: from now on what arrives is copied out of the
+    /// carrier's chunks into pooled blocks. A substream has one reader: throws if it was claimed already.
+    /// </summary>
+    public SubstreamByteReader ReadBytes()
+    {
+        ClaimReader();
+        lock (_gate) ReadIntoBuffers();
+        return new SubstreamByteReader(this);
+    }
+
+    private void ClaimReader()
+    {
+        if (Interlocked.Exchange(ref _readerClaimed, 1) == 1)
+            throw new InvalidOperationException($"Substream \"{Name}\" has a reader already");
+    }
+
     /// <summary>False once our direction is ended, or closed by the peer (reset) or the session.</summary>
-    public bool IsWritable
+    internal bool IsWritable
     {
         get
         {
@@ -71,16 +103,13 @@ public sealed partial class SubstreamChannel
     }
 
     /// <summary>True once our data frames go straight onto the socket instead of through the stage.</summary>
-    public bool SendsDirectly
+    internal bool SendsDirectly
     {
         get
         {
             lock (_gate) return _direct is not null;
         }
     }
-
-    /// <summary>The running stage's own record of this channel; only the stage reads or writes it.</summary>
-    internal object? StageState { get; set; }
 
     /// <summary>For tests: chunks received and kept, waiting for a reader or a forward target.</summary>
     internal int KeptChunks
@@ -116,11 +145,11 @@ public sealed partial class SubstreamChannel
         lock (_gate) target = _readsFinished || _readFailure is not null ? null : _forwardTo;
         StopReading();
         // A reader handed every chunk (an actor, a stage, a relay pump) learns here that nothing more comes.
-        if (target is not null) Send(target, new SubstreamFinished(this, null));
+        if (target is not null) Send(target, new SubstreamFinished(_forwarding!, null));
     }
 
     /// <summary>We read no more: what the peer still sends on this substream is dropped.</summary>
-    public void StopReading()
+    internal void StopReading()
     {
         (TaskCompletionSource?, TaskCompletionSource<int>?) waiters;
         lock (_gate)

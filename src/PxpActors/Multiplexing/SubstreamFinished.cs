@@ -1,4 +1,4 @@
 namespace PxpActors.Multiplexing;
 
-/// <summary>The peer's direction of a forwarded <see cref="SubstreamChannel"/> is over: ended (no error), reset or session failure.</summary>
-public sealed record SubstreamFinished(SubstreamChannel Channel, Exception? Error);
+/// <summary>The peer's direction of a forwarded substream (<paramref name="From"/>) is over: ended (no error), reset or session failure.</summary>
+public sealed record SubstreamFinished(SubstreamForwarding From, Exception? Error);

@@ -3,8 +3,8 @@ using PxpActors.Buffers;
 
 namespace PxpActors.Multiplexing;
 
-/// <summary>A chunk the peer sent on a forwarded <see cref="SubstreamChannel"/>; call <see cref="SubstreamChannel.Release"/> when handled.</summary>
-public sealed record SubstreamReceived(SubstreamChannel Channel, ByteString Data)
+/// <summary>A chunk the peer sent on a forwarded substream; call <see cref="SubstreamForwarding.Release"/> on <paramref name="From"/> when handled.</summary>
+public sealed record SubstreamReceived(SubstreamForwarding From, ByteString Data)
 {
     /// <summary>
     /// For a target of leased chunks: the lease that keeps <see cref="Data"/>'s array, released once the chunk was used

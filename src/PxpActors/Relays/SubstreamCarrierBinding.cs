@@ -32,7 +32,7 @@ internal sealed class SubstreamCarrierBinding(SubstreamChannel channel, bool len
     public SubstreamChannel Channel { get; } = channel;
 
     /// <summary>The sender shared with a nested session's direct writers, when asked for.</summary>
-    internal override SubstreamFrameWriter? Sender { get; } = shareSender ? new SubstreamFrameWriter(channel, new TransportTraffic(transport)) : null;
+    internal override SubstreamFrameWriter? Sender { get; } = shareSender ? new SubstreamFrameWriter(channel.Writer, new TransportTraffic(transport)) : null;
 
     /// <summary>When chunks are lent: the lease of the chunk last pushed, for the stage downstream; else null.</summary>
     internal override ChunkLender? Lender { get; } = lendChunks ? new ChunkLender() : null;

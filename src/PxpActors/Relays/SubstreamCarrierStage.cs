@@ -50,6 +50,9 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
         private readonly SubstreamCarrierStage _stage;
         private readonly ChunkLender? _lender;
         private readonly SubstreamChannel _channel;
+        private readonly SubstreamWriter _writer;
+        // Our reading of the channel, claimed as the stage starts.
+        private SubstreamForwarding? _reading;
         private readonly SubstreamFrameWriter? _sender;
         private readonly Diagnostics.TransportTraffic _traffic;
         private readonly Queue<SubstreamReceived> _received = new();
@@ -65,6 +68,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
         {
             _stage = stage;
             _channel = binding.Channel;
+            _writer = _channel.Writer;
             _sender = binding.Sender;
             _lender = binding.Lender;
             _traffic = binding.Traffic;
@@ -75,7 +79,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
         public override void PreStart()
         {
             _onEvent = GetAsyncCallback<object>(OnEvent);
-            _channel.ForwardTo(_onEvent, leasedChunks: _lender is not null);
+            _reading = _channel.ForwardTo(_onEvent, leasedChunks: _lender is not null);
             Pull(_stage._in);
         }
 
@@ -84,8 +88,8 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
             _sender?.Close("The PXP session is closed");
             _lender?.EndLoan();
             while (_received.TryDequeue(out var chunk)) chunk.ReleaseLease();
-            _channel.StopReading();
-            _channel.CompleteWrites();
+            _reading?.StopReading();
+            _writer.CompleteWrites();
         }
 
         private void OnEvent(object e)
@@ -118,7 +122,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
         public override void OnDownstreamFinish(Exception cause)
         {
             while (_received.TryDequeue(out var chunk)) chunk.ReleaseLease();
-            _channel.StopReading();
+            _reading!.StopReading();
             if (IsClosed(_stage._in)) CompleteStage();
         }
 
@@ -132,7 +136,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
                 _lender?.Lend(chunk.Lease);
                 _traffic.Received(chunk.Data.Count); // a chunk the carrier hands over is this transport's read
                 Push(_stage._out, chunk.Data);
-                _channel.Release(chunk.Data.Count);
+                chunk.From.Release(chunk.Data.Count);
             }
             else if (_peerFinished)
             {
@@ -158,7 +162,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
             ValueTask write;
             try
             {
-                write = _channel.WriteAsync(element);
+                write = _writer.WriteAsync(element);
             }
             catch (Exception e)
             {
@@ -183,7 +187,7 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
             ValueTask write;
             try
             {
-                write = _channel.WriteAsync(element);
+                write = _writer.WriteAsync(element);
             }
             catch (Exception e)
             {
@@ -230,8 +234,8 @@ internal sealed class SubstreamCarrierStage : GraphStage<FlowShape<ByteString, B
         private void EndInput()
         {
             // Our end frame goes between two of the nested session's frames, never into one.
-            if (_sender is null) _channel.CompleteWrites();
-            else _ = _sender.CloseBetweenFramesAsync("The PXP session has ended its side of the connection", _channel.CompleteWrites);
+            if (_sender is null) _writer.CompleteWrites();
+            else _ = _sender.CloseBetweenFramesAsync("The PXP session has ended its side of the connection", _writer.CompleteWrites);
             if (IsClosed(_stage._out)) CompleteStage();
         }
     }

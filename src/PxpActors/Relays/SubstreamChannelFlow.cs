@@ -11,8 +11,8 @@ public static class SubstreamChannelFlow
 {
     /// <summary>What the peer sends, ending when the peer ends; cancelling stops reading.</summary>
     public static Source<ByteString, NotUsed> Incoming(SubstreamChannel channel) =>
-        Source.UnfoldResourceAsync<ByteString, SubstreamChannel>(
-            () => Task.FromResult(channel),
+        Source.UnfoldResourceAsync<ByteString, SubstreamChunkReader>(
+            () => Task.FromResult(channel.ReadChunks()),
             async c => await c.ReadAsync().ConfigureAwait(false) is { } chunk ? Option<ByteString>.Create(chunk) : Option<ByteString>.None,
             c =>
             {
@@ -22,10 +22,10 @@ public static class SubstreamChannelFlow
 
     /// <summary>Elements become our data; completing (or failing) ends our direction with an end frame.</summary>
     public static Sink<ByteString, NotUsed> Outgoing(SubstreamChannel channel) =>
-        Sink.ForEachAsync<ByteString>(1, chunk => channel.WriteAsync(chunk).AsTask())
+        Sink.ForEachAsync<ByteString>(1, chunk => channel.Writer.WriteAsync(chunk).AsTask())
             .MapMaterializedValue(done =>
             {
-                done.ContinueWith(_ => channel.CompleteWrites(), TaskContinuationOptions.ExecuteSynchronously);
+                done.ContinueWith(_ => channel.Writer.CompleteWrites(), TaskContinuationOptions.ExecuteSynchronously);
                 return NotUsed.Instance;
             })
             .Named($"pxpOut:{channel.Name}");

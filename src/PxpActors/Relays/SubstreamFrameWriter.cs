@@ -10,7 +10,7 @@ namespace PxpActors.Relays;
 /// directly. An application write on the nested session then reaches the socket from the writer's own buffer,
 /// wrapped in both sessions' headers, with no copy and no stage in between.
 /// </summary>
-internal sealed class SubstreamFrameWriter(SubstreamChannel carrier, TransportTraffic traffic) : SharedFrameWriter(traffic)
+internal sealed class SubstreamFrameWriter(SubstreamWriter carrier, TransportTraffic traffic) : SharedFrameWriter(traffic)
 {
     protected override ValueTask SendFramesAsync(List<ArraySegment<byte>> frames, CancellationToken cancellationToken) =>
         carrier.WriteAsync(frames, cancellationToken);

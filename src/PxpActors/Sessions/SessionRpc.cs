@@ -29,7 +29,7 @@ internal sealed class SessionRpc
     // The peer's requests we answer once their substream is open, by the peer's nonce: the two sides count nonces
     // independently, so the peer's "4" and ours can be outstanding at once.
     private readonly Dictionary<string, PendingRequest> _answering = new(StringComparer.Ordinal);
-    private SubstreamChannel? _channel;
+    private SubstreamWriter? _channel;
     private long _nextNonce;
 
     public SessionRpc(ExchangeSettings settings, TimeProvider time, ITimerScheduler timers)
@@ -40,13 +40,13 @@ internal sealed class SessionRpc
         _lines = new LineDecoder(settings.MaxRpcLine);
     }
 
-    /// <summary>The "pxp" substream, once opened.</summary>
-    public SubstreamChannel? Channel => _channel;
+    /// <summary>Our direction of the "pxp" substream, once opened.</summary>
+    public SubstreamWriter? Channel => _channel;
 
     /// <summary>No part of a line is waiting for its end.</summary>
     public bool IsAtLineBoundary => _lines.IsAtLineBoundary;
 
-    public void Open(SubstreamChannel channel) => _channel = channel;
+    public void Open(SubstreamWriter channel) => _channel = channel;
 
     /// <summary>Cuts a chunk into lines, each handled before the next; throws <see cref="PxpProtocolException"/> on a line too long.</summary>
     public void Read(ReadOnlySpan<byte> chunk, Action<ReadOnlyMemory<byte>> onLine) => _lines.Decode(chunk, onLine);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Diagnostics;
 using System.Text;
 using Akka.Configuration;
 using Akka.IO;
@@ -33,7 +32,7 @@ public sealed class RelaySpec
     }
 
     [Theory]
-    [InlineData(50_000)] // throttled: a graph between the two substreams
+    [InlineData(50_000)] // throttled: the substreams relayed channel to channel, paced
     [InlineData(0)]      // unthrottled: the substreams relayed channel to channel
     public async Task Relay_to_a_peer_candidate_must_carry_a_nested_pxp_session_between_two_nodes(int hubRelayRate)
     {
@@ -160,26 +159,114 @@ public sealed class RelaySpec
     public async Task Hub_must_throttle_each_relay_direction()
     {
         const int rate = 20_000;
-        await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+        const int burst = rate / 10;
+        // The hub on virtual time: its relay rate holds in time that passes only as the test moves it.
+        var clock = SchedulerClock.Create("throttling-hub");
+        try
         {
-            RelayBytesPerSecond = rate,
-            CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))],
-        });
-        await using var a = await TestNode.StartAsync();
-        await a.Exchange.ConnectAsync(hub.Address);
-        var connection = await a.Exchange.GetNewPeerAsync();
-        await using var stream = connection.OpenStream();
+            await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions
+            {
+                RelayBytesPerSecond = rate,
+                TimeProvider = clock,
+                CandidateSource = _ => [new CustomCandidate(() => Task.FromResult(Flow.Create<ByteString>()))],
+            }, system: clock.ActorSystem);
+            await using var a = await TestNode.StartAsync();
+            await a.Exchange.ConnectAsync(hub.Address);
+            var connection = await a.Exchange.GetNewPeerAsync();
+            await using var stream = connection.OpenStream();
 
-        var payload = new byte[3 * rate];
-        Random.Shared.NextBytes(payload);
-        var clock = Stopwatch.StartNew();
-        await stream.WriteAsync(payload);
-        var echoed = await stream.ReadExactlyAsync(payload.Length, TimeSpan.FromSeconds(30));
-        clock.Stop();
+            var payload = new byte[3 * rate];
+            Random.Shared.NextBytes(payload);
+            var echoed = new byte[payload.Length];
+            var received = 0;
+            var reading = Task.Run(async () =>
+            {
+                while (Volatile.Read(ref received) < echoed.Length)
+                {
+                    var read = await stream.ReadAsync(echoed.AsMemory(received));
+                    if (read == 0) break;
+                    Interlocked.Add(ref received, read);
+                }
+            });
+            await stream.WriteAsync(payload);
 
-        Assert.Equal(payload, echoed);
-        // 3 s of budget at the rate; the first tenth of a second is burst.
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2.5), $"relayed {payload.Length} bytes in {clock.Elapsed}");
+            await clock.AdvanceUntilAsync(() =>
+            {
+                // Read after the clock: by then no more than a burst and the rate's worth of the time passed can have come back.
+                var got = Volatile.Read(ref received);
+                var allowed = burst + rate * clock.Elapsed.TotalSeconds;
+                Assert.True(got <= allowed, $"{got} bytes echoed after {clock.Elapsed} of virtual time, at most {allowed} allowed");
+                return got == payload.Length;
+            }, step: TimeSpan.FromMilliseconds(50), TestNode.Timeout * 3);
+            await reading.WaitAsync(TestNode.Timeout);
+
+            Assert.Equal(payload, echoed);
+            // Toward the candidate alone, every byte past the first burst costs 1 / rate seconds.
+            var floor = TimeSpan.FromSeconds((double)(payload.Length - burst) / rate);
+            Assert.True(clock.Elapsed >= floor, $"relayed {payload.Length} bytes in {clock.Elapsed} of virtual time, at least {floor} expected");
+        }
+        finally
+        {
+            await clock.ActorSystem.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Hub_must_throttle_a_relay_between_two_of_its_peers()
+    {
+        const int rate = 20_000;
+        const int burst = rate / 10;
+        // The hub on virtual time; the two ends on real time, their nested session's handshake within the first burst.
+        var clock = SchedulerClock.Create("pacing-hub");
+        try
+        {
+            await using var hub = await TestNode.StartAsync("test", new PeerExchangeOptions { RelayBytesPerSecond = rate, TimeProvider = clock },
+                system: clock.ActorSystem);
+            await using var a = await TestNode.StartAsync();
+            await using var b = await TestNode.StartAsync();
+            await a.Exchange.ConnectAsync(hub.Address);
+            await b.Exchange.ConnectAsync(hub.Address);
+            var viaHub = a.Exchange.Peers[0];
+            var relay = await a.Exchange.RelayAsync(viaHub, Assert.Single(await a.Exchange.GetPeersAsync(viaHub)));
+            var nested = await a.Exchange.ConnectAsync(relay.Flow, "relay");
+            var atB = await b.NextConnectionAsync(c => c.Peer?.Relayed == true);
+            await using var streamA = nested.OpenStream();
+            await using var streamB = atB.OpenStream();
+
+            var payload = new byte[3 * rate];
+            Random.Shared.NextBytes(payload);
+            var arrived = new byte[payload.Length];
+            var received = 0;
+            var reading = Task.Run(async () =>
+            {
+                while (Volatile.Read(ref received) < arrived.Length)
+                {
+                    var read = await streamB.ReadAsync(arrived.AsMemory(received));
+                    if (read == 0) break;
+                    Interlocked.Add(ref received, read);
+                }
+            });
+            var start = clock.Elapsed;
+            await streamA.WriteAsync(payload);
+
+            await clock.AdvanceUntilAsync(() =>
+            {
+                // The nested session's frames add a few bytes per write: the payload alone stays within the rate.
+                var got = Volatile.Read(ref received);
+                var allowed = burst + rate * (clock.Elapsed - start).TotalSeconds;
+                Assert.True(got <= allowed, $"{got} bytes arrived after {clock.Elapsed - start} of virtual time, at most {allowed} allowed");
+                return got == payload.Length;
+            }, step: TimeSpan.FromMilliseconds(50), TestNode.Timeout * 3);
+            await reading.WaitAsync(TestNode.Timeout);
+
+            Assert.Equal(payload, arrived);
+            var floor = TimeSpan.FromSeconds((double)(payload.Length - burst) / rate);
+            Assert.True(clock.Elapsed - start >= floor, $"relayed {payload.Length} bytes in {clock.Elapsed - start} of virtual time, at least {floor} expected");
+        }
+        finally
+        {
+            await clock.ActorSystem.Terminate();
+        }
     }
 
     [Fact]

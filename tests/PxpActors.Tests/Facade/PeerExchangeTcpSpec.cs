@@ -46,7 +46,7 @@ public sealed class PeerExchangeTcpSpec : IAsyncLifetime
         var accepted = new TaskCompletionSource<PxpConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.Connected += c => accepted.TrySetResult(c);
         var address = await _server.ListenAsync(new Uri("tcp://127.0.0.1:0"));
-        var outgoing = (await _client.ConnectAsync(address)).ClaimChannel();
+        var outgoing = (await _client.ConnectAsync(address)).ClaimChannel().Writer;
         await using var serverStream = (await accepted.Task.WaitAsync(TimeSpan.FromSeconds(3))).OpenStream();
 
         // The session's graph, run from its blueprint, shares the socket's sender with the multiplexer: once the stage has

@@ -20,14 +20,14 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
         return channel;
     }
 
-    private static async Task<string?> ReadText(SubstreamChannel channel) =>
-        (await channel.ReadAsync().AsTask().WaitAsync(Timeout))?.ToString();
+    private static async Task<string?> ReadText(SubstreamChunkReader reader) =>
+        (await reader.ReadAsync().AsTask().WaitAsync(Timeout))?.ToString();
 
     [Fact]
     public Task Channel_must_read_what_the_peer_sends_then_null_at_its_end() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer);
-        var data = await OpenChannel(session, "data:x");
+        var data = (await OpenChannel(session, "data:x")).ReadChunks();
 
         session.Send(Open(0, "data:x"), Data(0, "ab"), Data(0, "cd"), End(0));
 
@@ -42,7 +42,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     public Task Channel_must_send_writes_as_data_frames_and_end_with_an_end_frame() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer);
-        var data = await OpenChannel(session, "data:x");
+        var data = (await OpenChannel(session, "data:x")).Writer;
 
         await data.WriteAsync(ByteString.FromString("hi")).AsTask().WaitAsync(Timeout);
         data.CompleteWrites();
@@ -57,7 +57,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     public Task Channel_must_stop_reading_the_transport_while_its_reader_is_a_buffer_behind() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(SubstreamBufferBytes: 10));
-        var slow = await OpenChannel(session, "relay:slow");
+        var slow = (await OpenChannel(session, "relay:slow")).ReadChunks();
         var eight = new string('8', 8);
 
         session.Send(Open(0, "relay:slow"), Data(0, eight)); // 8 untaken: within the bound
@@ -78,7 +78,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     {
         var session = new MultiplexerSession(this, Materializer,
             new MultiplexerSettings(SubstreamBufferBytes: 10, MaxSendFramePayload: 4));
-        var data = await OpenChannel(session, "data:x");
+        var data = (await OpenChannel(session, "data:x")).Writer;
 
         var write = data.WriteAsync(ByteString.FromString("0123456789AB")).AsTask(); // 12 unsent > 10
         await Task.Yield();
@@ -97,7 +97,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(SubstreamBufferBytes: 10));
         var pxp = await OpenChannel(session, "pxp", control: true);
-        pxp.ForwardTo(TestActor);
+        var forwarding = pxp.ForwardTo(TestActor);
 
         session.Send(Open(0, "pxp"), Data(0, "one-two-three"));
         session.Send(Data(0, "four")); // not read from the transport: 13 bytes unreleased are over the bound
@@ -105,12 +105,13 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
         Assert.Equal("one-two-three", first.Data.ToString());
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
-        pxp.Release(first.Data.Count);
+        Assert.Same(forwarding, first.From);
+        forwarding.Release(first.Data.Count);
         Assert.Equal("four", ExpectMsg<SubstreamReceived>().Data.ToString());
         session.Send(End(0));
         var finished = ExpectMsg<SubstreamFinished>();
         Assert.Null(finished.Error);
-        Assert.Same(pxp, finished.Channel);
+        Assert.Same(forwarding, finished.From);
         await session.EndFromPeerAsync();
     });
 
@@ -123,7 +124,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
         await AwaitConditionAsync(() => Task.FromResult(relay.KeptChunks == 1)); // "early bytes" wait in the channel
 
         var handed = new System.Collections.Concurrent.BlockingCollection<object>();
-        relay.ForwardTo(handed.Add, leasedChunks: true);
+        var forwarding = relay.ForwardTo(handed.Add, leasedChunks: true);
         session.Send(Data(0, "late"));
 
         foreach (var expected in new[] { "early bytes", "late" })
@@ -135,7 +136,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
             var lease = Assert.IsType<ChunkLease>(received.Lease);
             received.ReleaseLease();
             Assert.True(lease.IsReturned);
-            relay.Release(received.Data.Count);
+            forwarding.Release(received.Data.Count);
         }
         await session.EndFromPeerAsync();
     });
@@ -145,16 +146,17 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     {
         var session = new MultiplexerSession(this, Materializer);
         var relay = await OpenChannel(session, "relay:1");
-        await relay.WriteAsync(ByteString.FromString("x"));
+        var reader = relay.ReadChunks();
+        await relay.Writer.WriteAsync(ByteString.FromString("x"));
         session.ExpectFrame(0, FrameType.Open, "relay:1");
         session.ExpectFrame(0, FrameType.DataFromCreator, "x");
 
         session.Send(Open(0, "relay:1"), Reset(0, "gone"), ResetOurs(0, "gone too"));
 
-        var reset = await Assert.ThrowsAsync<SubstreamResetException>(() => relay.ReadAsync().AsTask().WaitAsync(Timeout));
+        var reset = await Assert.ThrowsAsync<SubstreamResetException>(() => reader.ReadAsync().AsTask().WaitAsync(Timeout));
         Assert.Contains("gone", reset.Message);
         await AwaitAssertAsync(async () =>
-            await Assert.ThrowsAsync<SubstreamResetException>(() => relay.WriteAsync(ByteString.FromString("y")).AsTask()));
+            await Assert.ThrowsAsync<SubstreamResetException>(() => relay.Writer.WriteAsync(ByteString.FromString("y")).AsTask()));
         await session.EndFromPeerAsync();
     });
 
@@ -162,8 +164,8 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     public Task Control_channel_frames_must_go_out_ahead_of_data_queued_before_them() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(MaxSendFramePayload: 4));
-        var data = await OpenChannel(session, "data:x");
-        var pxp = await OpenChannel(session, "pxp", control: true);
+        var data = (await OpenChannel(session, "data:x")).Writer;
+        var pxp = (await OpenChannel(session, "pxp", control: true)).Writer;
 
         await data.WriteAsync(ByteString.FromString("aaaabbbbcccc"));
         session.ExpectFrame(0, FrameType.Open, "data:x");
@@ -185,7 +187,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     public Task Control_channel_must_fail_the_session_when_the_peer_does_not_read() => StagesStopAfter(async () =>
     {
         var session = new MultiplexerSession(this, Materializer, new MultiplexerSettings(MaxQueuedControlFrames: 8));
-        var pxp = await OpenChannel(session, "pxp", control: true);
+        var pxp = (await OpenChannel(session, "pxp", control: true)).Writer;
 
         for (var i = 0; i < 10; i++) pxp.TrySend(ByteString.FromString($"[\"getpeers\",\"{i}\",\"x\"]\n"));
 
@@ -199,12 +201,12 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
     {
         var session = new MultiplexerSession(this, Materializer);
         var data = await OpenChannel(session, "data:x");
-        var reading = data.ReadAsync().AsTask();
+        var reading = data.ReadChunks().ReadAsync().AsTask();
 
         session.Mux.Abort(new IOException("transport broke"));
 
         await Assert.ThrowsAsync<IOException>(() => reading.WaitAsync(Timeout));
-        await Assert.ThrowsAsync<MultiplexerClosedException>(() => data.WriteAsync(ByteString.FromString("late")).AsTask());
+        await Assert.ThrowsAsync<MultiplexerClosedException>(() => data.Writer.WriteAsync(ByteString.FromString("late")).AsTask());
         session.Transport.ExpectCancellation();
     });
 
@@ -214,7 +216,7 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
         var session = new MultiplexerSession(this, Materializer);
         var data = session.Mux.OpenChannel("data:x"); // not awaited: the write follows the open in order
 
-        await data.WriteAsync(ByteString.FromString("at once"));
+        await data.Writer.WriteAsync(ByteString.FromString("at once"));
 
         session.ExpectFrame(0, FrameType.Open, "data:x");
         session.ExpectFrame(0, FrameType.DataFromCreator, "at once");
@@ -232,8 +234,28 @@ public sealed class MultiplexerChannelSpec(ITestOutputHelper output) : StreamSpe
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => again.Opened.WaitAsync(Timeout));
         Assert.Contains("already open", refused.Message);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => again.ReadAsync().AsTask());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => again.WriteAsync(ByteString.FromString("x")).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => again.ReadChunks().ReadAsync().AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => again.Writer.WriteAsync(ByteString.FromString("x")).AsTask());
+        await session.EndFromPeerAsync();
+    });
+
+    [Fact]
+    public Task Channel_must_have_one_reader_however_it_is_claimed() => StagesStopAfter(async () =>
+    {
+        var session = new MultiplexerSession(this, Materializer);
+        var data = await OpenChannel(session, "data:x");
+        var reader = data.ReadBytes();
+
+        // A second way of reading is refused when it is claimed, before anything is read.
+        Assert.Contains("has a reader already", Assert.Throws<InvalidOperationException>(() => data.ReadChunks()).Message);
+        Assert.Throws<InvalidOperationException>(() => data.ReadBytes());
+        Assert.Throws<InvalidOperationException>(() => data.ForwardTo(TestActor));
+
+        session.Send(Open(0, "data:x"), Data(0, "still mine"), End(0));
+        var buffer = new byte[32];
+        var read = await reader.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+        Assert.Equal("still mine", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // nothing went to the refused forward target
         await session.EndFromPeerAsync();
     });
 }

@@ -20,9 +20,9 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     // More than loopback's socket buffers hold on both ends: a peer that does not read blocks this write.
     private const int BlockingWriteSize = 32 * 1024 * 1024;
 
-    private static async Task<SubstreamChannel> DirectChannelAsync(SocketMultiplexerPair pair, string name)
+    private static async Task<SubstreamWriter> DirectChannelAsync(SocketMultiplexerPair pair, string name)
     {
-        var channel = pair.Mux.OpenChannel(name);
+        var channel = pair.Mux.OpenChannel(name).Writer;
         await channel.WriteAsync("first"u8.ToArray().AsMemory()).AsTask().WaitAsync(Timeout);
         // The hand-over happens once the transport has sent the frames queued in the stage.
         await UntilAsync(() => channel.SendsDirectly, "The channel never started sending directly");
@@ -40,7 +40,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
         var data = await DirectChannelAsync(pair, "data:x");
-        var rpc = pair.Mux.OpenChannel("pxp", control: true);
+        var rpc = pair.Mux.OpenChannel("pxp", control: true).Writer;
         var random = new Random(7);
         var buffer = new byte[100_000];
         var expected = new List<byte>("first"u8.ToArray());
@@ -174,7 +174,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         await UntilAsync(() => !data.IsWritable, "The reset never reached the channel");
         var next = pair.Mux.OpenChannel("data:y"); // takes channel number 0 again: the stage has handled the reset
         await next.Opened.WaitAsync(Timeout);
-        var sendingNext = next.WriteAsync("hello"u8.ToArray().AsMemory()).AsTask();
+        var sendingNext = next.Writer.WriteAsync("hello"u8.ToArray().AsMemory()).AsTask();
 
         var frames = await pair.FramesUntilAsync(f => f.Type == FrameType.DataFromCreator && f.Payload.Span.SequenceEqual("hello"u8), Timeout);
         await Assert.ThrowsAsync<SubstreamResetException>(() => writing.WaitAsync(Timeout));
@@ -235,7 +235,8 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         await pair.NextFrameAsync(Timeout); // our end answering theirs: all of it was read
 
         var received = new List<byte>();
-        while (await relay.ReadAsync().AsTask().WaitAsync(Timeout) is { } chunk) received.AddRange(chunk.ToArray());
+        var reader = relay.ReadChunks();
+        while (await reader.ReadAsync().AsTask().WaitAsync(Timeout) is { } chunk) received.AddRange(chunk.ToArray());
         Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), received.ToArray());
 
         pair.Mux.Close();
@@ -249,7 +250,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         var relay = pair.Mux.OpenChannel("relay:x");
         await relay.Opened.WaitAsync(Timeout);
         var handed = new System.Collections.Concurrent.BlockingCollection<object>();
-        relay.ForwardTo(handed.Add, leasedChunks: true);
+        var forwarding = relay.ForwardTo(handed.Add, leasedChunks: true);
         // Payloads of more than a quarter of the largest read buffer, so each is worth leasing wherever reads cut it.
         var frames = Enumerable.Range(0, 5)
             .Select(i => new Frame(0, FrameType.DataFromCreator, Encoding.ASCII.GetBytes($"{i:D4}".PadRight(70_000, (char)('a' + i)))))
@@ -262,7 +263,7 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
         while (handed.TryTake(out var message, Timeout) && message is SubstreamReceived received)
         {
             chunks.Add(received);
-            relay.Release(received.Data.Count);
+            forwarding.Release(received.Data.Count);
         }
         Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), chunks.SelectMany(c => c.Data.ToArray()).ToArray());
 
@@ -284,8 +285,9 @@ public sealed class SocketMultiplexerSpec(ITestOutputHelper output) : StreamSpec
     public Task A_cancelled_read_into_a_buffer_must_lose_nothing_that_arrives_later() => StagesStopAfter(async () =>
     {
         await using var pair = await SocketMultiplexerPair.StartAsync(Materializer, Settings);
-        var data = pair.Mux.OpenChannel("data:x");
-        await data.Opened.WaitAsync(Timeout);
+        var channel = pair.Mux.OpenChannel("data:x");
+        await channel.Opened.WaitAsync(Timeout);
+        var data = channel.ReadBytes();
         var buffer = new byte[64];
 
         using (var cancel = new CancellationTokenSource())

@@ -6,9 +6,9 @@ namespace PxpActors.Tests.Support;
 
 /// <summary>
 /// A node's clock in virtual time: a <see cref="TimeProvider"/> reading Akka.TestKit's <see cref="TestScheduler"/>, so that
-/// what the node reads on its clock (candidate expiry, the request rate limit) and its Akka timers (the expiry tick, handshake
-/// and request timeouts) move together, only when the test advances them. The clock's own timers are not virtual: nothing on
-/// the hub's paths under test uses them.
+/// what the node reads on its clock (candidate expiry, the request rate limit, the relay rate's tokens) and its Akka timers
+/// (the expiry tick, handshake and request timeouts, stage timers) move together, only when the test advances them. The
+/// clock's own timers are not virtual: nothing on the hub's paths under test uses them.
 /// </summary>
 public sealed class SchedulerClock : TimeProvider
 {
@@ -40,6 +40,22 @@ public sealed class SchedulerClock : TimeProvider
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp() => _scheduler.Now.UtcTicks;
+
+    /// <summary>
+    /// Moves virtual time on in steps of <paramref name="step"/> until <paramref name="done"/> holds, giving the system a
+    /// moment of real time after each step to handle what came due (pacing, not synchronisation: <paramref name="done"/>
+    /// is what the test waits for, and checks along the way). Fails after <paramref name="timeout"/> of real time.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not done after {Elapsed} of virtual time and {timeout} of real time");
+            _scheduler.Advance(step);
+            await Task.Delay(1);
+        }
+    }
 
     /// <summary>Moves virtual time on by <paramref name="by"/> at once: everything due in between runs (or is told) now.</summary>
     public void Advance(TimeSpan by) => _scheduler.Advance(by);

@@ -29,12 +29,14 @@ internal sealed class HubRelayActor : UntypedActor
     private readonly CustomCandidate? _custom;
     private readonly ExchangeSettings _settings;
     private readonly IMaterializer _materializer;
+    private readonly TimeProvider _time;
     private Task<(RelayHalves? Halves, string? Error)>? _opening;
     private RelayHalves? _halves;
 
     public HubRelayActor(string nonce, SubstreamChannel source, IActorRef? target, CustomCandidate? custom, ExchangeSettings settings,
-        IMaterializer materializer)
+        IMaterializer materializer, TimeProvider time)
     {
+        _time = time;
         _nonce = nonce;
         _source = source;
         _target = target;
@@ -106,17 +108,18 @@ internal sealed class HubRelayActor : UntypedActor
             halves.Close(materializer);
             self.Tell(PipeEnded.Instance);
         }
-        if (_settings.RelayBytesPerSecond <= 0 && halves.DestinationChannel is { } destination)
+        if (halves.DestinationChannel is { } destination)
         {
-            // Unthrottled between two of our sessions: channel to channel, no graph in between.
-            SubstreamRelay.RunAsync(halves.Source, destination).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
+            // Between two of our sessions: channel to channel, no graph in between; at pxp.relay-rate on the node's clock.
+            var pacing = _settings.RelayBytesPerSecond <= 0 ? null : new RelayPacing(_settings.RelayBytesPerSecond, _time, Context.System.Scheduler);
+            SubstreamRelay.RunAsync(halves.Source, destination, pacing).ContinueWith(Ended, TaskContinuationOptions.ExecuteSynchronously);
             return;
         }
-        // Each direction throttled. Akka's Throttle waits on the scheduler but reads its tokens on the wall clock: a
-        // stage of our own on the node's clock measured slower getNewPeer calls (their signals cross this relay), so not yet.
+        // To a custom candidate's stream, each direction throttled on the node's clock: tokens read on its TimeProvider, waits
+        // on the stage's timers.
         var relayed = SubstreamChannelFlow.Incoming(halves.Source)
             .Via(Throttled(toCandidate: true))
-            .Via(halves.DestinationChannel is { } channel ? SubstreamChannelFlow.Create(channel) : halves.Destination!)
+            .Via(halves.Destination!)
             .Via(Throttled(toCandidate: false))
             .WatchTermination(Keep.Right)
             .To(SubstreamChannelFlow.Outgoing(halves.Source))
@@ -126,7 +129,7 @@ internal sealed class HubRelayActor : UntypedActor
 
     /// <summary>One direction at pxp.relay-rate; a rate of 0 (off) passes everything, to or from a custom candidate's stream.</summary>
     private Flow<ByteString, ByteString, NotUsed> Throttled(bool toCandidate) =>
-        RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate);
+        RelayThrottle.Create(_settings.RelayBytesPerSecond, toCandidate, _time);
 
     private sealed record HalvesOpened(RelayHalves? Halves, string? Error);
 

@@ -64,7 +64,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private SessionHub Hub => _hub ??= new SessionHub(_settings, _exchange, _materializer, _rpc);
+    private SessionHub Hub => _hub ??= new SessionHub(_settings, _exchange, _materializer, _rpc, _time);
 
     /// <summary>A relay actor that fails ends its relay (its halves close as it stops); a restart would have nothing to pipe.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopRelayOnFailure;
@@ -84,7 +84,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
         // Usable at once: the open reaches the stage before the hello written on it.
         _requests = new SessionRequests(_settings, _rpc, _mux, Self, _exchange, this);
         var rpc = _mux.OpenChannel("pxp", control: true);
-        _rpc.Open(rpc);
+        _rpc.Open(rpc.Writer);
         _rpcStreamLive = true;
         rpc.ForwardTo(Self);
         _rpc.Send(new Hello(_rpc.NextNonce(), Hello.CurrentVersion, _announced, [_settings.NetworkId]));
@@ -176,7 +176,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers, IRequestingSession
             Fail(e);
             return;
         }
-        received.Channel.Release(received.Data.Count);
+        received.From.Release(received.Data.Count);
     }
 
     private void OnRpcStreamFinished(SubstreamFinished finished)

@@ -13,7 +13,7 @@ namespace PxpActors.Actors.Internal;
 /// candidate and grant a node-wide slot, starts a <see cref="HubRelayActor"/> per relay as a child of the session, and
 /// returns the slot when that actor stops. Made by the session on its peer's first relay (most peers never ask for one).
 /// </summary>
-internal sealed class SessionHub(ExchangeSettings settings, IActorRef exchange, IMaterializer materializer, SessionRpc rpc)
+internal sealed class SessionHub(ExchangeSettings settings, IActorRef exchange, IMaterializer materializer, SessionRpc rpc, TimeProvider time)
 {
     private readonly HubRelays _relays = new();
 
@@ -44,7 +44,7 @@ internal sealed class SessionHub(ExchangeSettings settings, IActorRef exchange, 
         }
         var source = mux.OpenChannel($"relay:{resolved.CandidateId}");
         var props = new Props(SessionProps.Deploy, typeof(HubRelayActor), resolved.Nonce, source, resolved.Target, resolved.Custom, settings,
-            materializer);
+            materializer, time);
         var relay = context.ActorOf(props, _relays.NextActorName(resolved.CandidateId));
         context.Watch(relay);
         _relays.Started(resolved.Nonce, resolved.CandidateId, relay);
