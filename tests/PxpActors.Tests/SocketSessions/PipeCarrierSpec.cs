@@ -174,7 +174,8 @@ public sealed class PipeCarrierSpec(ITestOutputHelper output) : StreamSpec(outpu
         await pair.NextFrameAsync(Timeout); // our end answering theirs: all of it was read
 
         var received = new List<byte>();
-        while (await relay.ReadAsync().AsTask().WaitAsync(Timeout) is { } chunk) received.AddRange(chunk.ToArray());
+        var reader = relay.ReadChunks();
+        while (await reader.ReadAsync().AsTask().WaitAsync(Timeout) is { } chunk) received.AddRange(chunk.ToArray());
         Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), received.ToArray());
 
         pair.Mux.Close();
@@ -188,7 +189,7 @@ public sealed class PipeCarrierSpec(ITestOutputHelper output) : StreamSpec(outpu
         var relay = pair.Mux.OpenChannel("relay:x");
         await relay.Opened.WaitAsync(Timeout);
         var handed = new System.Collections.Concurrent.BlockingCollection<object>();
-        relay.ForwardTo(handed.Add, leasedChunks: true);
+        var forwarding = relay.ForwardTo(handed.Add, leasedChunks: true);
         var frames = Enumerable.Range(0, 5).Select(i => Data(i, 70_000)).Append(new Frame(0, FrameType.DataFromCreator, "tiny"u8.ToArray())).ToArray();
         await pair.SendAsync([new Frame(0, FrameType.Open, "relay:x"u8.ToArray()), .. frames, new Frame(0, FrameType.EndFromCreator, ReadOnlyMemory<byte>.Empty)]);
 
@@ -197,7 +198,7 @@ public sealed class PipeCarrierSpec(ITestOutputHelper output) : StreamSpec(outpu
         while (handed.TryTake(out var message, Timeout) && message is SubstreamReceived received)
         {
             chunks.Add(received);
-            relay.Release(received.Data.Count);
+            forwarding.Release(received.Data.Count);
         }
         Assert.Equal(frames.SelectMany(f => f.Payload.ToArray()).ToArray(), chunks.SelectMany(c => c.Data.ToArray()).ToArray());
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(PxpActors.Buffers.ByteStringSegments.AsMemory(chunks[0].Data), out var first));
@@ -231,7 +232,7 @@ public sealed class PipeCarrierSpec(ITestOutputHelper output) : StreamSpec(outpu
 
         await good.SendAsync(new Frame(0, FrameType.Open, "data:x"u8.ToArray()), new Frame(0, FrameType.DataFromCreator, "still here"u8.ToArray()));
         var buffer = new byte[64];
-        var read = await data.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+        var read = await data.ReadBytes().ReadAsync(buffer).AsTask().WaitAsync(Timeout);
         Assert.Equal("still here", Encoding.ASCII.GetString(buffer, 0, read));
         good.Mux.Close();
         await good.Mux.Completion.WaitAsync(Timeout);
