@@ -289,7 +289,7 @@ internal sealed class ExchangeActor : ReceiveActor, IWithTimers
         if (wasHandshaking) PxpMetrics.Handshakes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         _budget.Remove(actor);
         if (_carriers.Remove(actor, out var carrier)) carrier.Tell(CarriedSessionEnded.Instance);
-        _peerLimit.Recount(_sessions, _carriers.Count);
+        if (info is null) _peerLimit.Recount(_sessions, _carriers.Count); // a ready session's end recounts in PeersChanged
         _candidates.RemovePeer(actor);
         if (info is not null)
         {
